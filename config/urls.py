@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+admin.site.site_header = "Abitare"
+admin.site.site_title = "Abitare"
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("", include("users.urls")),
+    path("enti/", include("partners.urls")),
+    path("progetti/", include("projects.urls")),
+    # Choosing the language must work on the login page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,205 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+from partners.models import Organisation
+
+
+class Project(TimeStampedModel):
+    """A project (progetto) of the network: co-housing, temporary housing, services
+    against poverty, or the network itself. Organisations take part in it with a role
+    (see Participation); households are referred to it, placed and accompanied."""
+
+    class Kind(models.TextChoices):
+        CO_HOUSING = "co_housing", _("Co-housing")
+        TEMPORARY_HOUSING = "temporary_housing", _("Abitare temporaneo")
+        ANTI_POVERTY = "anti_poverty", _("Contrasto alla povertà")
+        NETWORK = "network", _("Rete")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("In avvio")
+        ACTIVE = "active", _("Attivo")
+        CLOSED = "closed", _("Concluso")
+
+    name = models.CharField(_("nome"), max_length=200, unique=True)
+    short_name = models.CharField(_("nome breve"), max_length=60, blank=True)
+    slug = models.SlugField(_("identificativo"), max_length=80, unique=True)
+    kind = models.CharField(_("tipo di progetto"), max_length=30, choices=Kind.choices)
+    description = models.TextField(_("descrizione"), blank=True)
+    target_group = models.TextField(_("destinatari"), blank=True)
+    priority_notes = models.TextField(
+        _("criteri di priorità"),
+        blank=True,
+        help_text=_("I criteri di priorità descritti a parole, come nel progetto approvato."),
+    )
+    max_stay_months = models.PositiveSmallIntegerField(
+        _("permanenza massima (mesi)"),
+        null=True,
+        blank=True,
+        help_text=_("Per l'abitare temporaneo: quanti mesi al massimo dura un inserimento."),
+    )
+    start_date = models.DateField(_("data di inizio"), null=True, blank=True)
+    end_date = models.DateField(_("data di fine"), null=True, blank=True)
+    status = models.CharField(
+        _("stato"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    area_served = models.ManyToManyField(
+        Organisation,
+        related_name="projects_serving",
+        verbose_name=_("territorio servito"),
+        blank=True,
+        limit_choices_to={
+            "kind__in": [
+                Organisation.Kind.MUNICIPALITY,
+                Organisation.Kind.UNION_OF_MUNICIPALITIES,
+                Organisation.Kind.TERRITORIAL_DISTRICT,
+            ]
+        },
+        help_text=_("Comuni, unioni di comuni o ambiti territoriali dei cittadini serviti."),
+    )
+    participants = models.ManyToManyField(
+        Organisation,
+        through="Participation",
+        related_name="projects",
+        verbose_name=_("enti partecipanti"),
+    )
+
+    class Meta:
+        verbose_name = _("progetto")
+        verbose_name_plural = _("progetti")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="project_end_after_start",
+                violation_error_message=_("La data di fine non può precedere la data di inizio."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_stay_months__isnull=True) | Q(max_stay_months__gt=0),
+                name="project_max_stay_positive",
+                violation_error_message=_("La permanenza massima deve essere di almeno un mese."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:project_detail", kwargs={"slug": self.slug})
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+
+class Participation(models.Model):
+    """An organisation taking part in a project with a role: promoter or funder, lead
+    (capofila), operational coordinator, partner, or referring body."""
+
+    class Role(models.TextChoices):
+        PROMOTER = "promoter", _("Promotore / finanziatore")
+        LEAD = "lead", _("Capofila")
+        OPERATIONAL_COORDINATOR = "operational_coordinator", _("Coordinamento operativo")
+        PARTNER = "partner", _("Partner")
+        REFERRING_BODY = "referring_body", _("Ente inviante")
+
+    # Roles whose coordinators run the project's casework (see the scoping layer).
+    COORDINATING_ROLES = (Role.LEAD, Role.OPERATIONAL_COORDINATOR)
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        related_name="participations",
+        verbose_name=_("progetto"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name=_("ente"),
+    )
+    role = models.CharField(_("ruolo"), max_length=30, choices=Role.choices)
+    notes = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("partecipazione")
+        verbose_name_plural = _("partecipazioni")
+        ordering = ["project__name", "role", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "organisation", "role"],
+                name="participation_unique",
+                violation_error_message=_("Questo ente ha già questo ruolo in questo progetto."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} · {self.get_role_display()} · {self.project}"
+
+
+class Service(models.Model):
+    """A service run inside a project, such as the Centro servizi per il contrasto alla
+    povertà of Abitiamo Vimercate."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="services", verbose_name=_("progetto")
+    )
+    name = models.CharField(_("nome"), max_length=200)
+    description = models.TextField(_("descrizione"), blank=True)
+
+    class Meta:
+        verbose_name = _("servizio")
+        verbose_name_plural = _("servizi")
+        ordering = ["project__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "name"],
+                name="service_unique_name_in_project",
+                violation_error_message=_("Il progetto ha già un servizio con questo nome."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PriorityRule(models.Model):
+    """A rule of a project's waiting list: households that meet the criterion get the
+    points, so the order of the list can be explained line by line."""
+
+    class Criterion(models.TextChoices):
+        WOMAN_WITH_CHILDREN = "woman_with_children", _("Donna con figli minori")
+        CHILDREN_UNDER_3 = "children_under_3", _("Bambini sotto i 3 anni")
+        SINGLE_PARENT = "single_parent", _("Genitore solo")
+        DISABILITY = "disability", _("Disabilità")
+        DOMESTIC_VIOLENCE = "domestic_violence", _("Violenza domestica")
+        EVICTION = "eviction", _("Sfratto in corso")
+        HOMELESS = "homeless", _("Senza dimora")
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        related_name="priority_rules",
+        verbose_name=_("progetto"),
+    )
+    criterion = models.CharField(_("criterio"), max_length=30, choices=Criterion.choices)
+    points = models.PositiveSmallIntegerField(_("punti"))
+
+    class Meta:
+        verbose_name = _("regola di priorità")
+        verbose_name_plural = _("regole di priorità")
+        ordering = ["project__name", "-points"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "criterion"],
+                name="priority_rule_unique_criterion",
+                violation_error_message=_("Il progetto ha già una regola per questo criterio."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_criterion_display()} (+{self.points})"

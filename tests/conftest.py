@@ -1,0 +1,109 @@
+"""Named personas shared by the whole suite.
+
+The little network they live in: cooperative *Alfa* coordinates project *Casa Alfa*,
+which the municipality of *Comune Uno* refers households to; cooperative *Beta* runs
+project *Casa Beta* and is the outsider to everything of Alfa.
+"""
+
+import pytest
+
+from partners.models import Organisation, StaffMembership
+from projects.models import Participation
+from tests.factories import (
+    MunicipalityFactory,
+    OrganisationFactory,
+    ParticipationFactory,
+    ProjectFactory,
+    StaffMembershipFactory,
+    UserFactory,
+)
+
+Role = StaffMembership.Role
+
+
+@pytest.fixture
+def coop_alfa(db):
+    return OrganisationFactory(name="Cooperativa Alfa", slug="alfa")
+
+
+@pytest.fixture
+def coop_beta(db):
+    return OrganisationFactory(name="Cooperativa Beta", slug="beta")
+
+
+@pytest.fixture
+def comune_uno(db):
+    return MunicipalityFactory(name="Comune Uno", slug="comune-uno", istat_code="015001")
+
+
+@pytest.fixture
+def project_alfa(coop_alfa, comune_uno):
+    project = ProjectFactory(name="Casa Alfa", slug="casa-alfa")
+    ParticipationFactory(
+        project=project, organisation=coop_alfa, role=Participation.Role.OPERATIONAL_COORDINATOR
+    )
+    ParticipationFactory(
+        project=project, organisation=comune_uno, role=Participation.Role.REFERRING_BODY
+    )
+    project.area_served.add(comune_uno)
+    return project
+
+
+@pytest.fixture
+def project_beta(coop_beta):
+    project = ProjectFactory(name="Casa Beta", slug="casa-beta")
+    ParticipationFactory(project=project, organisation=coop_beta, role=Participation.Role.LEAD)
+    return project
+
+
+def _staff(username, organisation, role, **user_fields):
+    user = UserFactory(username=username, **user_fields)
+    StaffMembershipFactory(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def alice(coop_alfa):
+    """A social worker of cooperative Alfa."""
+    return _staff("alice", coop_alfa, Role.SOCIAL_WORKER, first_name="Alice", last_name="Rossi")
+
+
+@pytest.fixture
+def carla(coop_alfa, project_alfa):
+    """The coordinator of cooperative Alfa, which coordinates project Casa Alfa."""
+    return _staff("carla", coop_alfa, Role.COORDINATOR, first_name="Carla", last_name="Bianchi")
+
+
+@pytest.fixture
+def marco(comune_uno):
+    """The municipal referrer of Comune Uno."""
+    return _staff(
+        "marco", comune_uno, Role.MUNICIPAL_REFERRER, first_name="Marco", last_name="Verdi"
+    )
+
+
+@pytest.fixture
+def bruno(coop_beta, project_beta):
+    """A social worker of cooperative Beta: the outsider to everything of Alfa."""
+    return _staff("bruno", coop_beta, Role.SOCIAL_WORKER, first_name="Bruno", last_name="Neri")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def client_for(client):
+    """Log the test client in as a persona: `client_for(alice).get(...)`."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def network_kinds():
+    return Organisation.Kind

@@ -1,0 +1,16 @@
+from django.contrib.auth.models import AbstractUser
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person who logs in: a social worker, a coordinator, a municipal referrer or an
+    admin. What they may see follows from their staff memberships in organisations
+    (partners.StaffMembership), never from this row alone."""
+
+    class Meta:
+        verbose_name = _("utente")
+        verbose_name_plural = _("utenti")
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
