@@ -10,3 +10,52 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AuditEvent(models.Model):
+    """One entry of the audit trail: who did what to which record, and when.
+
+    Changes to personal data keep the fields' old and new values; opening a household
+    file is kept too (action VIEW). Every row names the household it concerns, so the
+    history of a household is one indexed query."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Creazione")
+        UPDATE = "update", _("Modifica")
+        DELETE = "delete", _("Eliminazione")
+        VIEW = "view", _("Consultazione")
+        TRANSITION = "transition", _("Cambio di stato")
+
+    at = models.DateTimeField(_("quando"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        "users.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chi"),
+    )
+    action = models.CharField(_("azione"), max_length=20, choices=Action.choices)
+    model_label = models.CharField(_("tipo di dato"), max_length=100)
+    object_id = models.CharField(_("identificativo"), max_length=64)
+    object_repr = models.CharField(_("descrizione"), max_length=200, blank=True)
+    household = models.ForeignKey(
+        "beneficiaries.Household",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("nucleo familiare"),
+    )
+    changes = models.JSONField(_("modifiche"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("evento di audit")
+        verbose_name_plural = _("eventi di audit")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["household", "-at"], name="audit_household_at")]
+
+    def __str__(self):
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.object_repr}"
+        )

@@ -107,3 +107,42 @@ def client_for(client):
 @pytest.fixture
 def network_kinds():
     return Organisation.Kind
+
+
+# Households of the little network (issue 3) -----------------------------------------
+
+
+@pytest.fixture
+def household_alfa(comune_uno, project_alfa, coop_alfa, alice):
+    """A household referred by Comune Uno to Casa Alfa, accepted, with a case held by
+    Alfa and assigned to alice."""
+    from tests.factories import CaseAssignmentFactory, CaseFactory, PersonFactory, ReferralFactory
+
+    person = PersonFactory(
+        household__registered_by=comune_uno,
+        first_name="Fatima",
+        last_name="El Amrani",
+        codice_fiscale="",
+    )
+    household = person.household
+    referral = ReferralFactory(household=household, project=project_alfa, status="accepted")
+    case = CaseFactory(
+        household=household, project=project_alfa, referral=referral, holding_organisation=coop_alfa
+    )
+    CaseAssignmentFactory(case=case, worker=alice)
+    return household
+
+
+@pytest.fixture
+def household_beta(coop_beta, project_beta, bruno):
+    """A household of cooperative Beta's project: nobody of Alfa may see it."""
+    from tests.factories import CaseAssignmentFactory, CaseFactory, PersonFactory
+
+    person = PersonFactory(
+        household__registered_by=coop_beta, first_name="Giulia", last_name="Ferri"
+    )
+    case = CaseFactory(
+        household=person.household, project=project_beta, holding_organisation=coop_beta
+    )
+    CaseAssignmentFactory(case=case, worker=bruno)
+    return person.household

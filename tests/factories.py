@@ -70,3 +70,80 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Participation.Role.PARTNER
+
+
+# Households and what hangs from them (issue 3) --------------------------------------
+
+import datetime  # noqa: E402
+
+from beneficiaries.models import (  # noqa: E402
+    Case,
+    CaseAssignment,
+    Household,
+    Person,
+    Referral,
+    WaitingListEntry,
+)
+from beneficiaries.models import name_key as _name_key  # noqa: E402
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Household
+
+    registered_by = factory.SubFactory(MunicipalityFactory)
+    living_situation = Household.LivingSituation.EVICTION
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    household = factory.SubFactory(HouseholdFactory)
+    relationship = Person.Relationship.REFERENCE
+    first_name = factory.Faker("first_name_female", locale="it_IT")
+    last_name = factory.Faker("last_name", locale="it_IT")
+    birth_date = datetime.date(1988, 5, 17)
+    sex = Person.Sex.FEMALE
+    citizenship = "IT"
+    name_key = factory.LazyAttribute(lambda o: _name_key(o.first_name, o.last_name))
+
+
+class ReferralFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Referral
+
+    household = factory.SubFactory(HouseholdFactory)
+    project = factory.SubFactory(ProjectFactory)
+    referring_organisation = factory.LazyAttribute(lambda o: o.household.registered_by)
+    reason = "Sfratto esecutivo, due figli minori."
+    urgency = Referral.Urgency.HIGH
+    status = Referral.Status.SENT
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    household = factory.SubFactory(HouseholdFactory)
+    project = factory.SubFactory(ProjectFactory)
+    holding_organisation = factory.SubFactory(OrganisationFactory)
+    opened_on = datetime.date(2026, 1, 15)
+
+
+class CaseAssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseAssignment
+
+    case = factory.SubFactory(CaseFactory)
+    worker = factory.SubFactory(UserFactory)
+
+
+class WaitingListEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WaitingListEntry
+
+    referral = factory.SubFactory(ReferralFactory, status=Referral.Status.ACCEPTED)
+    project = factory.LazyAttribute(lambda o: o.referral.project)
+    household = factory.LazyAttribute(lambda o: o.referral.household)
+    added_on = datetime.date(2026, 10, 1)

@@ -1,0 +1,267 @@
+"""Reads of personal data: households, people, referrals, cases.
+
+This module is the scoping layer for personal data. Every view reads households and
+what hangs from them through these functions, which return only what the user may
+see:
+
+- a social worker sees the households whose case their organisation holds or to which
+  they are assigned;
+- a coordinator sees every case and every referral received (not drafts) of the
+  projects their organisation leads or operationally coordinates, and the cases their
+  organisation holds;
+- a municipal referrer sees the referrals their organisation sent and the households
+  in them, never the cases of other organisations;
+- staff of the organisation that registered a household see it (it may still have
+  only a draft referral).
+
+Organisation admins and Django admins get nothing more here: personal data is not in
+the Django admin.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from core import scoping
+from partners.models import StaffMembership
+
+from .models import Case, CaseAssignment, Household, Person, Referral, WaitingListEntry
+
+Role = StaffMembership.Role
+CASEWORK_ROLES = (Role.SOCIAL_WORKER, Role.COORDINATOR)
+FRONTLINE_ROLES = (Role.SOCIAL_WORKER, Role.COORDINATOR, Role.MUNICIPAL_REFERRER)
+
+
+# The rules, as Q objects over each model ------------------------------------------------
+
+
+def _case_q(user) -> Q:
+    return (
+        Q(holding_organisation_id__in=scoping.organisation_ids(user, CASEWORK_ROLES))
+        | Q(project_id__in=scoping.coordinated_project_ids(user))
+        | Q(Exists(CaseAssignment.objects.filter(case_id=OuterRef("pk"), worker_id=user.pk)))
+    )
+
+
+def _referral_q(user) -> Q:
+    sending = scoping.organisation_ids(user, FRONTLINE_ROLES)
+    projects = scoping.coordinated_project_ids(user)
+    return Q(referring_organisation_id__in=sending) | (
+        Q(project_id__in=projects) & ~Q(status=Referral.Status.DRAFT)
+    )
+
+
+def _household_q(user) -> Q:
+    return (
+        Q(registered_by_id__in=scoping.organisation_ids(user, FRONTLINE_ROLES))
+        | Q(Exists(Case.objects.filter(_case_q(user), household_id=OuterRef("pk"))))
+        | Q(Exists(Referral.objects.filter(_referral_q(user), household_id=OuterRef("pk"))))
+    )
+
+
+def _nothing_for(user) -> bool:
+    return not scoping.active_memberships(user)
+
+
+# Querysets --------------------------------------------------------------------------
+
+
+def visible_cases(*, user) -> QuerySet[Case]:
+    if _nothing_for(user):
+        return Case.objects.none()
+    return Case.objects.filter(_case_q(user))
+
+
+def visible_referrals(*, user) -> QuerySet[Referral]:
+    if _nothing_for(user):
+        return Referral.objects.none()
+    return Referral.objects.filter(_referral_q(user))
+
+
+def visible_households(*, user) -> QuerySet[Household]:
+    if _nothing_for(user):
+        return Household.objects.none()
+    return Household.objects.filter(_household_q(user))
+
+
+def visible_people(*, user) -> QuerySet[Person]:
+    return Person.objects.filter(household__in=visible_households(user=user))
+
+
+def _members_prefetch() -> Prefetch:
+    return Prefetch("household__members", queryset=Person.objects.order_by("birth_date"))
+
+
+def caseload(*, user) -> QuerySet[Case]:
+    """The cases a user works on, with what the caseload list shows."""
+    return (
+        visible_cases(user=user)
+        .select_related("household", "project", "holding_organisation")
+        .prefetch_related(_members_prefetch(), "workers")
+        .order_by("closed_on", "-opened_on", "-pk")
+    )
+
+
+def referral_list(*, user) -> QuerySet[Referral]:
+    return (
+        visible_referrals(user=user)
+        .select_related("household", "project", "referring_organisation")
+        .prefetch_related(_members_prefetch())
+        .order_by("-created_at", "-pk")
+    )
+
+
+def household_file(*, user, public_id) -> Household:
+    """The household file (scheda), with everything it shows, or 404 when the user may
+    not see it. Related rows are scoped too: a user sees only the referrals and cases
+    they may see, even of a household they may see."""
+    queryset = (
+        visible_households(user=user)
+        .select_related("registered_by")
+        .prefetch_related(
+            Prefetch("members", queryset=Person.objects.order_by("birth_date")),
+            "vulnerabilities",
+            Prefetch(
+                "consents",
+                queryset=household_consents_queryset(),
+            ),
+            Prefetch(
+                "referrals",
+                queryset=visible_referrals(user=user)
+                .select_related("project", "referring_organisation", "created_by")
+                .prefetch_related("events__by")
+                .order_by("-created_at"),
+                to_attr="visible_referrals",
+            ),
+            Prefetch(
+                "cases",
+                queryset=visible_cases(user=user)
+                .select_related("project", "holding_organisation")
+                .prefetch_related("workers")
+                .order_by("closed_on", "-opened_on"),
+                to_attr="visible_cases",
+            ),
+        )
+    )
+    return get_or_404(queryset, public_id=public_id)
+
+
+def household_consents_queryset():
+    from .models import Consent
+
+    return Consent.objects.select_related("given_by", "recorded_by").prefetch_related(
+        "organisations"
+    )
+
+
+def get_or_404(queryset: QuerySet, **lookup):
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def household_for_user(*, user, public_id) -> Household:
+    return get_or_404(visible_households(user=user), public_id=public_id)
+
+
+def referral_for_user(*, user, public_id) -> Referral:
+    return get_or_404(
+        visible_referrals(user=user).select_related(
+            "household", "project", "referring_organisation"
+        ),
+        public_id=public_id,
+    )
+
+
+def case_for_user(*, user, public_id) -> Case:
+    return get_or_404(
+        visible_cases(user=user).select_related("household", "project", "holding_organisation"),
+        public_id=public_id,
+    )
+
+
+def person_for_user(*, user, public_id) -> Person:
+    return get_or_404(visible_people(user=user).select_related("household"), public_id=public_id)
+
+
+# Roles on a record (the 403s) ----------------------------------------------------------
+
+
+def require_coordinator_of_project(*, user, project) -> None:
+    if project.pk not in scoping.coordinated_project_ids(user):
+        raise PermissionDenied
+
+
+def can_view_history(*, user) -> bool:
+    """The audit history of a record is for coordinators."""
+    return scoping.has_role(user, Role.COORDINATOR)
+
+
+def can_edit_household(*, user, household) -> bool:
+    """Referrers, workers and coordinators who see a household may correct its data."""
+    return scoping.has_role(user, *FRONTLINE_ROLES)
+
+
+# Duplicates --------------------------------------------------------------------------
+
+
+def likely_duplicates(*, user, codice_fiscale="", first_name="", last_name="", birth_date=None):
+    """People already in the network who are probably the same person.
+
+    Returns (visible, hidden_count): the matches the user may see, and how many more
+    exist that they may not — of those nothing is told but that they exist, so the user
+    can ask a coordinator instead of registering the person twice."""
+    from .models import name_key
+
+    conditions = Q()
+    if codice_fiscale:
+        conditions |= Q(codice_fiscale="".join(codice_fiscale.split()).upper())
+    key = name_key(first_name, last_name)
+    if key and birth_date:
+        conditions |= Q(name_key=key, birth_date=birth_date)
+    if not conditions:
+        return [], 0
+    matches = Person.objects.filter(conditions)
+    visible = list(
+        matches.filter(household__in=visible_households(user=user)).select_related("household")
+    )
+    hidden_count = matches.count() - len(visible)
+    return visible, hidden_count
+
+
+# Waiting list ------------------------------------------------------------------------
+
+
+def waiting_list_entries(*, project) -> QuerySet[WaitingListEntry]:
+    return (
+        WaitingListEntry.objects.filter(project=project, removed_on__isnull=True)
+        .select_related("referral", "household")
+        .prefetch_related(
+            Prefetch("household__members", queryset=Person.objects.order_by("birth_date")),
+            "household__vulnerabilities",
+        )
+    )
+
+
+def waiting_list(*, user, project, today=None):
+    """The project's waiting list in priority order, each row with the reasons of its
+    place. For the project's coordinators only (403 otherwise)."""
+    from .priority import priority_of
+
+    require_coordinator_of_project(user=user, project=project)
+    rules = list(project.priority_rules.all())
+    rows = []
+    for entry in waiting_list_entries(project=project):
+        priority = priority_of(
+            household=entry.household,
+            referral=entry.referral,
+            rules=rules,
+            waiting_since=entry.added_on,
+            today=today,
+        )
+        rows.append((entry, priority))
+    rows.sort(key=lambda row: (-row[1].total, row[0].added_on, row[0].pk))
+    return rows
