@@ -39,3 +39,10 @@ def projects_of_user_organisations(*, user) -> QuerySet[Project]:
 
 def projects_coordinated_by(*, user) -> QuerySet[Project]:
     return project_list().filter(pk__in=scoping.coordinated_project_ids(user))
+
+
+def project_directory() -> QuerySet[Project]:
+    """The list of projects, with who leads them and the territory each serves."""
+    return project_list().prefetch_related(
+        Prefetch("area_served", queryset=Organisation.objects.order_by("name"))
+    )
