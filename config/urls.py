@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("users.urls")),
     path("enti/", include("partners.urls")),
     path("progetti/", include("projects.urls")),
+    path("", include("beneficiaries.urls")),
     # Choosing the language must work on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
