@@ -17,7 +17,7 @@ class OrganisationFilterForm(forms.Form):
         self.helper.attrs = {"role": "search", "aria-label": gettext("Filtra gli enti")}
         self.helper.layout = Layout(
             Row(
-                Column("q", css_class="col-md-6"),
+                Column("q", css_class="col-md-5"),
                 Column("kind", css_class="col-md-4"),
                 Column(
                     HTML(
@@ -28,7 +28,7 @@ class OrganisationFilterForm(forms.Form):
                             gettext("Azzera"),
                         )
                     ),
-                    css_class="col-md-2 d-flex gap-2 align-items-start filter-actions",
+                    css_class="col-md-3 d-flex gap-2 align-items-start filter-actions",
                 ),
             )
         )

@@ -45,6 +45,13 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Django picks the language from Accept-Language; headless Chromium says en-US, but
+    # the users of the network browse in Italian, the product's first language.
+    return {**browser_context_args, "locale": "it-IT"}
+
+
 @pytest.fixture
 def login_as(page, live_server):
     """Log in through the real login form."""
