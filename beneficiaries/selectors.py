@@ -195,6 +195,21 @@ def require_coordinator_of_project(*, user, project) -> None:
         raise PermissionDenied
 
 
+def can_move_referral(*, user, referral, to_status: str) -> bool:
+    """Sending and withdrawing belong to the referring organisation; assessing and
+    deciding to the coordinators of the project."""
+    if to_status in (Referral.Status.SENT, Referral.Status.WITHDRAWN):
+        return referral.referring_organisation_id in scoping.organisation_ids(user, FRONTLINE_ROLES)
+    return referral.project_id in scoping.coordinated_project_ids(user)
+
+
+def can_assign_workers(*, user, case) -> bool:
+    """The project's coordinators, or the holding organisation's coordinators."""
+    return case.project_id in scoping.coordinated_project_ids(
+        user
+    ) or case.holding_organisation_id in scoping.organisation_ids(user, [Role.COORDINATOR])
+
+
 def can_view_history(*, user) -> bool:
     """The audit history of a record is for coordinators."""
     return scoping.has_role(user, Role.COORDINATOR)

@@ -217,22 +217,12 @@ def referral_create(
     return referral
 
 
-def _may_move(user, referral: Referral, to_status: str) -> bool:
-    sender = referral.referring_organisation_id in scoping.organisation_ids(
-        user, selectors.FRONTLINE_ROLES
-    )
-    coordinator = referral.project_id in scoping.coordinated_project_ids(user)
-    if to_status in (Status.SENT, Status.WITHDRAWN):
-        return sender
-    return coordinator  # assessment and decisions belong to the project's team
-
-
 @transaction.atomic
 def referral_transition(*, user, referral: Referral, to_status: str, notes: str = "") -> Referral:
     """Move a referral to its next state, recording who and when."""
     # Lock the row so two coordinators deciding at once cannot both succeed.
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if not _may_move(user, referral, to_status):
+    if not selectors.can_move_referral(user=user, referral=referral, to_status=to_status):
         raise PermissionDenied
     if not referral.can_move_to(to_status):
         raise ValidationError(
@@ -375,10 +365,7 @@ def _assign(*, user, case: Case, workers) -> None:
 def case_assign_workers(*, user, case: Case, workers: list) -> Case:
     """Set the social workers of a case (the project's coordinators, or the holding
     organisation's coordinator)."""
-    coordinator = case.project_id in scoping.coordinated_project_ids(
-        user
-    ) or case.holding_organisation_id in scoping.organisation_ids(user, [Role.COORDINATOR])
-    if not coordinator:
+    if not selectors.can_assign_workers(user=user, case=case):
         raise PermissionDenied
     if not case.is_open:
         raise ValidationError(_("La presa in carico è chiusa."))
