@@ -1,1 +1,388 @@
-from django.db import models  # noqa: F401
+"""Housing stock and placements (inserimenti).
+
+The invariant of this app: on no day do the people placed in a unit exceed its capacity.
+The services keep it (housing/services.py, inside a transaction that locks the unit);
+on PostgreSQL the database keeps it as well, through PlaceOccupancy and the constraints
+of migration 0002 (see housing/postgres.py).
+"""
+
+import datetime
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries.models import Case as SupportCase
+from beneficiaries.models import Household, Person
+from core.models import TimeStampedModel
+from partners.models import Organisation
+from projects.models import Project
+
+
+class Property(TimeStampedModel):
+    """A property (immobile): a building or a house the network uses for housing, with its
+    owner and the organisation that manages it day to day. Its units are the places."""
+
+    name = models.CharField(
+        _("nome"),
+        max_length=120,
+        help_text=_("Come lo chiama l'équipe, per esempio «Casa Aurora»."),
+    )
+    address = models.CharField(_("indirizzo"), max_length=255)
+    town = models.CharField(_("comune"), max_length=100)
+    municipality = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="properties_located",
+        limit_choices_to={"kind": Organisation.Kind.MUNICIPALITY},
+        verbose_name=_("comune della rete"),
+        help_text=_("Il comune, se fa parte della rete."),
+    )
+    owner = models.CharField(
+        _("proprietà"),
+        max_length=200,
+        help_text=_("Chi possiede l'immobile (ente, ALER, privato...)."),
+    )
+    managing_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="managed_properties",
+        verbose_name=_("ente gestore"),
+    )
+    notes = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("immobile")
+        verbose_name_plural = _("immobili")
+        ordering = ["town", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["address", "town"],
+                name="property_unique_address",
+                violation_error_message=_("Esiste già un immobile a questo indirizzo."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} · {self.town}"
+
+    def get_absolute_url(self):
+        return reverse("housing:property_board", kwargs={"pk": self.pk})
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.municipality_id and self.municipality.kind != Organisation.Kind.MUNICIPALITY:
+            raise ValidationError({"municipality": _("Scegli un comune.")})
+
+
+class HousingUnit(TimeStampedModel):
+    """A housing unit (unità abitativa): an apartment, a room or a place in a co-housing,
+    serving one project, with its capacity in people."""
+
+    class Kind(models.TextChoices):
+        APARTMENT = "apartment", _("Appartamento")
+        ROOM = "room", _("Stanza")
+        COHOUSING_PLACE = "cohousing_place", _("Posto in co-housing")
+
+    class State(models.TextChoices):
+        AVAILABLE = "available", _("Disponibile")
+        MAINTENANCE = "maintenance", _("In manutenzione")
+        CLOSED = "closed", _("Chiuso")
+
+    property = models.ForeignKey(
+        Property, on_delete=models.PROTECT, related_name="units", verbose_name=_("immobile")
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="housing_units", verbose_name=_("progetto")
+    )
+    name = models.CharField(
+        _("denominazione"), max_length=100, help_text=_("Per esempio «Appartamento 2B».")
+    )
+    kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
+    capacity = models.PositiveSmallIntegerField(
+        _("posti"),
+        validators=[MinValueValidator(1, _("Un alloggio ha almeno un posto."))],
+        help_text=_("Quante persone può ospitare."),
+    )
+    step_free = models.BooleanField(
+        _("accessibile senza gradini"),
+        default=False,
+        help_text=_("Si raggiunge senza scale (piano terra o ascensore)."),
+    )
+    accessible_bathroom = models.BooleanField(_("bagno accessibile"), default=False)
+    state = models.CharField(
+        _("stato"), max_length=20, choices=State.choices, default=State.AVAILABLE
+    )
+    notes = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("unità abitativa")
+        verbose_name_plural = _("unità abitative")
+        ordering = ["property__town", "property__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["property", "name"],
+                name="housing_unit_unique_name",
+                violation_error_message=_("L'immobile ha già un'unità con questo nome."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1),
+                name="housing_unit_capacity_positive",
+                violation_error_message=_("Un alloggio ha almeno un posto."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.property.name} · {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("housing:unit_detail", kwargs={"pk": self.pk})
+
+    # (No @property here: the field called `property` shadows the builtin in this class.)
+    def takes_people(self) -> bool:
+        return self.state == self.State.AVAILABLE
+
+
+class Placement(TimeStampedModel):
+    """A placement (inserimento): a household, or some of its members, living in a unit
+    from a start date, under a hosting agreement (patto di accoglienza), until it ends
+    with an exit reason and a destination. End dates are the last night in the unit."""
+
+    class ExitReason(models.TextChoices):
+        AUTONOMY = "autonomy", _("Autonomia abitativa raggiunta")
+        MAX_STAY = "max_stay", _("Fine della permanenza massima")
+        MOVED = "moved", _("Trasferimento in un altro alloggio della rete")
+        VOLUNTARY = "voluntary", _("Uscita volontaria")
+        AGREEMENT_BREACH = "agreement_breach", _("Violazione del patto di accoglienza")
+        OTHER = "other", _("Altro")
+
+    class Destination(models.TextChoices):
+        OWN_RENTED_HOME = "own_rented_home", _("Casa in affitto propria")
+        PUBLIC_HOUSING = "public_housing", _("Casa popolare (edilizia pubblica)")
+        TRANSITIONAL_HOUSING = "transitional_housing", _("Abitare temporaneo o transitorio")
+        FAMILY_OR_FRIENDS = "family_or_friends", _("Presso familiari o amici")
+        ANOTHER_PROJECT = "another_project", _("Altro progetto")
+        INSTITUTION = "institution", _("Struttura o istituto")
+        LEFT_WITHOUT_NOTICE = "left_without_notice", _("Uscito senza preavviso")
+        UNKNOWN = "unknown", _("Non nota")
+
+    class DestinationGroup(models.TextChoices):
+        STABLE = "stable", _("Soluzione stabile")
+        TEMPORARY = "temporary", _("Soluzione temporanea")
+        INSTITUTIONAL = "institutional", _("Struttura o istituto")
+        UNKNOWN = "unknown", _("Non nota")
+
+    # The one place that says which group each destination belongs to (for reports);
+    # destination_group() and destination_group_expression() both read it.
+    DESTINATION_GROUPS = {
+        Destination.OWN_RENTED_HOME: DestinationGroup.STABLE,
+        Destination.PUBLIC_HOUSING: DestinationGroup.STABLE,
+        Destination.TRANSITIONAL_HOUSING: DestinationGroup.TEMPORARY,
+        Destination.FAMILY_OR_FRIENDS: DestinationGroup.TEMPORARY,
+        Destination.ANOTHER_PROJECT: DestinationGroup.TEMPORARY,
+        Destination.INSTITUTION: DestinationGroup.INSTITUTIONAL,
+        Destination.LEFT_WITHOUT_NOTICE: DestinationGroup.UNKNOWN,
+        Destination.UNKNOWN: DestinationGroup.UNKNOWN,
+    }
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="placements", verbose_name=_("nucleo")
+    )
+    case = models.ForeignKey(
+        SupportCase,
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("presa in carico"),
+    )
+    unit = models.ForeignKey(
+        HousingUnit, on_delete=models.PROTECT, related_name="placements", verbose_name=_("alloggio")
+    )
+    members = models.ManyToManyField(
+        Person, related_name="placements", verbose_name=_("persone inserite")
+    )
+    start_date = models.DateField(_("data di ingresso"))
+    planned_end_date = models.DateField(_("fine prevista"), null=True, blank=True)
+    planned_end_reason = models.TextField(
+        _("motivo della fine prevista diversa"),
+        blank=True,
+        help_text=_("Obbligatorio se la fine prevista non segue la permanenza massima."),
+    )
+    agreement_signed_on = models.DateField(
+        _("patto di accoglienza firmato il"), null=True, blank=True
+    )
+    monthly_contribution = models.DecimalField(
+        _("quota di compartecipazione mensile (€)"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[
+            MinValueValidator(0, _("La quota di compartecipazione non può essere negativa."))
+        ],
+    )
+    end_date = models.DateField(_("data di uscita"), null=True, blank=True)
+    exit_reason = models.CharField(
+        _("motivo dell'uscita"), max_length=30, choices=ExitReason.choices, blank=True
+    )
+    destination = models.CharField(
+        _("destinazione"), max_length=30, choices=Destination.choices, blank=True
+    )
+    exit_notes = models.TextField(_("note sull'uscita"), blank=True)
+    moved_from = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="moved_to",
+        verbose_name=_("trasferito da"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("registrato da"),
+    )
+
+    class Meta:
+        verbose_name = _("inserimento")
+        verbose_name_plural = _("inserimenti")
+        ordering = ["-start_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="placement_end_after_start",
+                violation_error_message=_("L'uscita non può precedere l'ingresso."),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end_date__isnull=True)
+                | Q(planned_end_date__gte=F("start_date")),
+                name="placement_planned_end_after_start",
+                violation_error_message=_("La fine prevista non può precedere l'ingresso."),
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_contribution__gte=0),
+                name="placement_contribution_not_negative",
+                violation_error_message=_("La quota di compartecipazione non può essere negativa."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True, exit_reason="", destination="")
+                | (Q(end_date__isnull=False) & ~Q(exit_reason="")),
+                name="placement_exit_reason_iff_ended",
+                violation_error_message=_("Un'uscita ha sempre una data e un motivo."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(exit_reason="moved") | ~Q(destination=""),
+                name="placement_exit_has_destination",
+                violation_error_message=_("Indica la destinazione dopo l'uscita."),
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "start_date"], name="placement_unit_start")]
+
+    def __str__(self):
+        return str(
+            _("Inserimento di %(household)s in %(unit)s")
+            % {"household": self.household, "unit": self.unit}
+        )
+
+    def get_absolute_url(self):
+        return reverse("housing:placement_detail", kwargs={"public_id": self.public_id})
+
+    @classmethod
+    def destination_group(cls, destination: str) -> str:
+        return cls.DESTINATION_GROUPS.get(destination, cls.DestinationGroup.UNKNOWN)
+
+    @classmethod
+    def destination_group_expression(cls):
+        """The destination group as an SQL expression, for reports that count by group."""
+        return Case(
+            *(
+                When(destination=destination, then=Value(str(group)))
+                for destination, group in cls.DESTINATION_GROUPS.items()
+            ),
+            default=Value(""),
+            output_field=models.CharField(),
+        )
+
+    def get_destination_group_display(self) -> str:
+        if not self.destination:
+            return ""
+        return self.DestinationGroup(self.destination_group(self.destination)).label
+
+    def is_current(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.start_date <= today and (self.end_date is None or self.end_date >= today)
+
+    def is_overstay(self, today: datetime.date | None = None) -> bool:
+        """Still in the unit after the planned end."""
+        today = today or timezone.localdate()
+        return (
+            self.planned_end_date is not None
+            and self.planned_end_date < today
+            and (self.end_date is None or self.end_date >= today)
+        )
+
+
+class PlaceOccupancy(models.Model):
+    """One person on one place of a unit over a period: the rows the database checks.
+
+    The services write these from placements, never by hand. A unit with capacity N has
+    places 1..N; on PostgreSQL an exclusion constraint refuses two people on the same
+    place on the same day, another refuses a person in two places on the same day, and
+    a trigger refuses a place beyond the unit's capacity (housing/postgres.py). A person
+    may move between places of a unit during a stay: one row per stretch."""
+
+    unit = models.ForeignKey(
+        HousingUnit,
+        on_delete=models.PROTECT,
+        related_name="occupancies",
+        verbose_name=_("alloggio"),
+    )
+    slot = models.PositiveSmallIntegerField(_("posto"))
+    placement = models.ForeignKey(
+        Placement,
+        on_delete=models.CASCADE,
+        related_name="occupancies",
+        verbose_name=_("inserimento"),
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="place_occupancies",
+        verbose_name=_("persona"),
+    )
+    start_date = models.DateField(_("dal"))
+    end_date = models.DateField(_("al"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("occupazione di un posto")
+        verbose_name_plural = _("occupazioni dei posti")
+        ordering = ["unit", "slot", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(slot__gte=1),
+                name="place_occupancy_slot_positive",
+                violation_error_message=_("I posti si contano da 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="place_occupancy_end_after_start",
+                violation_error_message=_("La fine non può precedere l'inizio."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "start_date"], name="occupancy_unit_start"),
+            models.Index(fields=["person", "start_date"], name="occupancy_person_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.slot} · {self.start_date}–{self.end_date or ''}"

@@ -147,3 +147,30 @@ class WaitingListEntryFactory(factory.django.DjangoModelFactory):
     project = factory.LazyAttribute(lambda o: o.referral.project)
     household = factory.LazyAttribute(lambda o: o.referral.household)
     added_on = datetime.date(2026, 10, 1)
+
+# Housing stock (issue 4) ------------------------------------------------------------
+
+from housing.models import HousingUnit, Property  # noqa: E402
+
+
+class PropertyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Property
+
+    name = factory.Sequence(lambda n: f"Casa Esempio {n}")
+    address = factory.Sequence(lambda n: f"Via Esempio {n}")
+    town = "Pozzuolo Martesana"
+    owner = "Comune di Esempio"
+    managing_organisation = factory.SubFactory(OrganisationFactory)
+
+
+class HousingUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HousingUnit
+
+    property = factory.SubFactory(PropertyFactory)
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Sequence(lambda n: f"Appartamento {n}")
+    kind = HousingUnit.Kind.APARTMENT
+    capacity = 4
+

@@ -1,0 +1,545 @@
+"""Writes of housing: placements, moves, exits, units' capacity and state.
+
+Every write that can change who is in a unit runs in a transaction that first locks the
+unit's row (SELECT ... FOR UPDATE on PostgreSQL; on SQLite the IMMEDIATE transaction
+mode of config/settings.py already lets one writer in at a time), then counts the people
+already there day by day, so two coordinators placing at the same moment queue and the
+second sees the first's placement. On PostgreSQL the database refuses an overfilled unit
+by itself too (housing/postgres.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from beneficiaries import services as beneficiaries_services
+from beneficiaries.models import Case, Household, Person, WaitingListEntry
+from core import audit
+from partners.models import Organisation
+
+from . import occupancy, selectors
+from .models import HousingUnit, Placement, PlaceOccupancy
+
+
+def _day(value: datetime.date) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _lock_units(*units: HousingUnit) -> list[HousingUnit]:
+    """Lock the units' rows, in id order so two moves in opposite directions cannot
+    deadlock, and return them fresh from the database in the order given."""
+    ids = sorted({unit.pk for unit in units})
+    locked = {
+        unit.pk: unit
+        for unit in HousingUnit.objects.select_for_update()
+        .select_related("project", "property")
+        .filter(pk__in=ids)
+        .order_by("pk")
+    }
+    return [locked[unit.pk] for unit in units]
+
+
+def _require_coordinator(user, unit: HousingUnit) -> None:
+    if not selectors.can_place(user=user, project=unit.project):
+        raise PermissionDenied
+
+
+def default_planned_end(*, unit: HousingUnit, start_date: datetime.date) -> datetime.date | None:
+    """The planned end of a placement that starts on start_date: the project's maximum
+    stay later, or none if the project has no maximum stay."""
+    months = unit.project.max_stay_months
+    return occupancy.add_months(start_date, months) if months else None
+
+
+def open_case(*, household: Household, project) -> Case | None:
+    return Case.objects.filter(household=household, project=project, closed_on__isnull=True).first()
+
+
+# Occupancy rows --------------------------------------------------------------------
+
+
+def _rows_from(unit: HousingUnit, day: datetime.date) -> list[PlaceOccupancy]:
+    return list(
+        PlaceOccupancy.objects.filter(unit=unit).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=day)
+        )
+    )
+
+
+def _check_room(
+    *, unit: HousingUnit, rows, needed: int, start: datetime.date, end: datetime.date | None
+) -> None:
+    people, day = occupancy.peak(((r.start_date, r.end_date) for r in rows), start, end)
+    if people + needed > unit.capacity:
+        raise ValidationError(
+            _(
+                "L'alloggio «%(unit)s» non ha abbastanza posti: il %(day)s ne restano liberi "
+                "%(free)d su %(capacity)d, ne servono %(needed)d."
+            )
+            % {
+                "unit": unit,
+                "day": _day(max(day, start)),
+                "free": max(unit.capacity - people, 0),
+                "capacity": unit.capacity,
+                "needed": needed,
+            }
+        )
+
+
+def _occupy(
+    *,
+    unit: HousingUnit,
+    rows: list[PlaceOccupancy],
+    placement: Placement,
+    people,
+    start: datetime.date,
+    end: datetime.date | None,
+    places=None,
+) -> None:
+    """Give each person a place from start to end; `rows` are the unit's rows from start
+    on, and grow with the new ones."""
+    busy: dict[int, list] = {}
+    for row in rows:
+        busy.setdefault(row.slot, []).append((row.start_date, row.end_date))
+    places = places or range(1, unit.capacity + 1)
+    for person in people:
+        stretches = occupancy.assign_places(busy, places, start, end)
+        if stretches is None:  # _check_room counted first; this would be a bug
+            raise ValidationError(_("L'alloggio «%(unit)s» è pieno.") % {"unit": unit})
+        for slot, first, last in stretches:
+            row = PlaceOccupancy(
+                unit=unit,
+                slot=slot,
+                placement=placement,
+                person=person,
+                start_date=first,
+                end_date=last,
+            )
+            row.full_clean(validate_constraints=False)
+            row.save()
+            rows.append(row)
+            busy.setdefault(slot, []).append((first, last))
+
+
+def _check_people_free(
+    *, people, start: datetime.date, end: datetime.date | None, exclude: Placement | None = None
+) -> None:
+    clash = PlaceOccupancy.objects.filter(
+        person__in=people, start_date__lte=end or datetime.date.max
+    )
+    clash = clash.filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+    if exclude is not None:
+        clash = clash.exclude(placement=exclude)
+    row = clash.select_related("person", "unit__property").order_by("start_date").first()
+    if row is not None:
+        raise ValidationError(
+            {
+                "members": _(
+                    "%(person)s è già inserito/a in «%(unit)s» dal %(start)s%(until)s: "
+                    "i due inserimenti si sovrappongono."
+                )
+                % {
+                    "person": row.person.full_name,
+                    "unit": row.unit,
+                    "start": _day(row.start_date),
+                    "until": _(" al %(end)s") % {"end": _day(row.end_date)} if row.end_date else "",
+                }
+            }
+        )
+
+
+def _end_rows(placement: Placement, last_day: datetime.date) -> None:
+    """The placement's people leave their places after last_day."""
+    placement.occupancies.filter(start_date__gt=last_day).delete()
+    placement.occupancies.filter(Q(end_date__isnull=True) | Q(end_date__gt=last_day)).update(
+        end_date=last_day
+    )
+
+
+# Placements ------------------------------------------------------------------------
+
+
+def _start(
+    *,
+    user,
+    unit: HousingUnit,
+    household: Household,
+    members,
+    start_date: datetime.date,
+    planned_end_date: datetime.date | None = None,
+    planned_end_reason: str = "",
+    agreement_signed_on: datetime.date | None = None,
+    monthly_contribution: Decimal | int = Decimal("0"),
+    moved_from: Placement | None = None,
+) -> Placement:
+    """Place people in a unit already locked by the caller."""
+    if not unit.takes_people():
+        raise ValidationError(
+            _("L'alloggio «%(unit)s» è %(state)s: non può accogliere nessuno.")
+            % {"unit": unit, "state": unit.get_state_display().lower()}
+        )
+    members = list(members)
+    if not members:
+        raise ValidationError({"members": _("Scegli almeno una persona da inserire.")})
+    if any(person.household_id != household.pk for person in members):
+        raise ValidationError({"members": _("Le persone inserite devono far parte del nucleo.")})
+    case = open_case(household=household, project=unit.project)
+    if case is None:
+        raise ValidationError(
+            _(
+                "Il nucleo non ha una presa in carico aperta nel progetto «%(project)s»: "
+                "si inserisce solo chi è preso in carico dal progetto dell'alloggio."
+            )
+            % {"project": unit.project.display_name}
+        )
+    if agreement_signed_on and agreement_signed_on > timezone.localdate():
+        raise ValidationError(
+            {"agreement_signed_on": _("La firma del patto non può essere nel futuro.")}
+        )
+    default_end = default_planned_end(unit=unit, start_date=start_date)
+    if planned_end_date is None:
+        planned_end_date = default_end
+    elif planned_end_date != default_end and not planned_end_reason.strip():
+        raise ValidationError(
+            {
+                "planned_end_reason": _(
+                    "La fine prevista è diversa da quella della permanenza massima del "
+                    "progetto (%(default)s): indica il motivo."
+                )
+                % {"default": _day(default_end) if default_end else _("nessuna")}
+            }
+        )
+    placement = Placement(
+        household=household,
+        case=case,
+        unit=unit,
+        start_date=start_date,
+        planned_end_date=planned_end_date,
+        planned_end_reason=planned_end_reason.strip(),
+        agreement_signed_on=agreement_signed_on,
+        monthly_contribution=monthly_contribution,
+        moved_from=moved_from,
+        created_by=user,
+    )
+    placement.full_clean()
+    _check_people_free(people=members, start=start_date, end=None)
+    rows = _rows_from(unit, start_date)
+    _check_room(unit=unit, rows=rows, needed=len(members), start=start_date, end=None)
+    placement.save()
+    placement.members.set(members)
+    _occupy(unit=unit, rows=rows, placement=placement, people=members, start=start_date, end=None)
+    audit.record_create(actor=user, instance=placement, household=household)
+    return placement
+
+
+@transaction.atomic
+def placement_start(
+    *,
+    user,
+    unit: HousingUnit,
+    household: Household,
+    members: list[Person],
+    start_date: datetime.date,
+    planned_end_date: datetime.date | None = None,
+    planned_end_reason: str = "",
+    agreement_signed_on: datetime.date | None = None,
+    monthly_contribution: Decimal | int = Decimal("0"),
+) -> Placement:
+    """Place a household (or some of its members) in a unit from start_date.
+
+    The household must have an open case in the unit's project. The planned end is the
+    project's maximum stay unless given, with a reason, otherwise."""
+    (unit,) = _lock_units(unit)
+    _require_coordinator(user, unit)
+    return _start(
+        user=user,
+        unit=unit,
+        household=household,
+        members=members,
+        start_date=start_date,
+        planned_end_date=planned_end_date,
+        planned_end_reason=planned_end_reason,
+        agreement_signed_on=agreement_signed_on,
+        monthly_contribution=monthly_contribution,
+    )
+
+
+@transaction.atomic
+def placement_from_waiting_list(
+    *,
+    user,
+    unit: HousingUnit,
+    entry: WaitingListEntry,
+    members: list[Person],
+    start_date: datetime.date,
+    holding_organisation: Organisation | None = None,
+    workers: list = (),
+    planned_end_date: datetime.date | None = None,
+    planned_end_reason: str = "",
+    agreement_signed_on: datetime.date | None = None,
+    monthly_contribution: Decimal | int = Decimal("0"),
+) -> Placement:
+    """Place a household from the project's waiting list: open its case (presa in carico)
+    if none is open, place it, and take it off the list — all or nothing."""
+    (unit,) = _lock_units(unit)
+    _require_coordinator(user, unit)
+    entry = (
+        WaitingListEntry.objects.select_for_update()
+        .select_related("referral__project", "household")
+        .get(pk=entry.pk)
+    )
+    if entry.removed_on is not None:
+        raise ValidationError(_("Il nucleo non è più in lista d'attesa."))
+    if entry.project_id != unit.project_id:
+        raise ValidationError(
+            _("Il nucleo è in lista d'attesa per un altro progetto, non per «%(project)s».")
+            % {"project": unit.project.display_name}
+        )
+    today = timezone.localdate()
+    if open_case(household=entry.household, project=unit.project) is None:
+        if holding_organisation is None:
+            raise ValidationError(
+                {"holding_organisation": _("Scegli l'ente che prende in carico il nucleo.")}
+            )
+        beneficiaries_services.case_open(
+            user=user,
+            referral=entry.referral,
+            holding_organisation=holding_organisation,
+            workers=list(workers),
+            opened_on=min(start_date, today),
+        )
+    placement = _start(
+        user=user,
+        unit=unit,
+        household=entry.household,
+        members=members,
+        start_date=start_date,
+        planned_end_date=planned_end_date,
+        planned_end_reason=planned_end_reason,
+        agreement_signed_on=agreement_signed_on,
+        monthly_contribution=monthly_contribution,
+    )
+    before = audit.snapshot(entry)
+    entry.removed_on = today
+    entry.removal_reason = WaitingListEntry.RemovalReason.PLACED
+    entry.full_clean()
+    entry.save()
+    audit.record_update(actor=user, instance=entry, before=before, household=entry.household)
+    return placement
+
+
+@transaction.atomic
+def placement_end(
+    *,
+    user,
+    placement: Placement,
+    end_date: datetime.date,
+    exit_reason: str,
+    destination: str,
+    exit_notes: str = "",
+) -> Placement:
+    """Record the exit (dimissione) from a unit: the last night there, why, and where to."""
+    (unit,) = _lock_units(placement.unit)
+    _require_coordinator(user, unit)
+    placement = Placement.objects.select_related("household").get(pk=placement.pk)
+    if placement.end_date is not None:
+        raise ValidationError(_("Questo inserimento è già concluso."))
+    if exit_reason == Placement.ExitReason.MOVED:
+        raise ValidationError(
+            {"exit_reason": _("Per un trasferimento usa «Trasferisci in un altro alloggio».")}
+        )
+    errors = {}
+    if end_date < placement.start_date:
+        errors["end_date"] = _("L'uscita non può precedere l'ingresso (%(start)s).") % {
+            "start": _day(placement.start_date)
+        }
+    if not destination:
+        errors["destination"] = _("Indica la destinazione dopo l'uscita.")
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(placement)
+    placement.end_date = end_date
+    placement.exit_reason = exit_reason
+    placement.destination = destination
+    placement.exit_notes = exit_notes.strip()
+    placement.full_clean()
+    placement.save()
+    _end_rows(placement, end_date)
+    audit.record_update(
+        actor=user, instance=placement, before=before, household=placement.household
+    )
+    return placement
+
+
+@transaction.atomic
+def placement_move(
+    *,
+    user,
+    placement: Placement,
+    to_unit: HousingUnit,
+    move_date: datetime.date,
+    planned_end_date: datetime.date | None = None,
+    planned_end_reason: str = "",
+) -> Placement:
+    """Move the placement's people to another unit on move_date: the old placement ends
+    the night before, the new one starts that day — no gap, no overlap, both or neither.
+
+    In the same project the stay goes on, so the planned end stays; in another project
+    it starts again from that project's maximum stay."""
+    old_unit, to_unit = _lock_units(placement.unit, to_unit)
+    _require_coordinator(user, old_unit)
+    _require_coordinator(user, to_unit)
+    placement = Placement.objects.select_related("household").get(pk=placement.pk)
+    if placement.end_date is not None:
+        raise ValidationError(_("Questo inserimento è già concluso: non si può trasferire."))
+    if to_unit.pk == old_unit.pk:
+        raise ValidationError({"to_unit": _("Scegli un alloggio diverso da quello attuale.")})
+    if move_date <= placement.start_date:
+        raise ValidationError(
+            {
+                "move_date": _("Il trasferimento deve avvenire dopo l'ingresso (%(start)s).")
+                % {"start": _day(placement.start_date)}
+            }
+        )
+    members = list(placement.members.all())
+    last_night = move_date - datetime.timedelta(days=1)
+    before = audit.snapshot(placement)
+    placement.end_date = last_night
+    placement.exit_reason = Placement.ExitReason.MOVED
+    placement.destination = ""
+    placement.full_clean()
+    placement.save()
+    _end_rows(placement, last_night)
+    audit.record_update(
+        actor=user, instance=placement, before=before, household=placement.household
+    )
+    if planned_end_date is None and to_unit.project_id == old_unit.project_id:
+        # Same project: the stay goes on, and so does its planned end.
+        if placement.planned_end_date is not None:
+            planned_end_date = max(placement.planned_end_date, move_date)
+        planned_end_reason = planned_end_reason or _(
+            "Prosegue la permanenza iniziata in «%(unit)s» il %(start)s."
+        ) % {"unit": old_unit, "start": _day(placement.start_date)}
+    try:
+        return _start(
+            user=user,
+            unit=to_unit,
+            household=placement.household,
+            members=members,
+            start_date=move_date,
+            planned_end_date=planned_end_date,
+            planned_end_reason=planned_end_reason,
+            agreement_signed_on=placement.agreement_signed_on,
+            monthly_contribution=placement.monthly_contribution,
+            moved_from=placement,
+        )
+    except ValidationError as error:
+        # The form asks for the move's date, not a start date.
+        if hasattr(error, "error_dict") and "start_date" in error.error_dict:
+            error.error_dict["move_date"] = error.error_dict.pop("start_date")
+        raise
+
+
+# Units -----------------------------------------------------------------------------
+
+
+def capacity_problem(
+    *, unit: HousingUnit, capacity: int, today: datetime.date | None = None
+) -> str | None:
+    """Why the unit cannot have this capacity (people there today or later), or None."""
+    today = today or timezone.localdate()
+    people, day = occupancy.peak(
+        ((r.start_date, r.end_date) for r in _rows_from(unit, today)), today
+    )
+    if people > capacity:
+        return _(
+            "Il %(day)s nell'alloggio ci saranno %(people)d persone: i posti non possono "
+            "scendere a %(capacity)d."
+        ) % {"day": _day(day), "people": people, "capacity": capacity}
+    return None
+
+
+UNIT_EDITABLE_FIELDS = {
+    "name",
+    "kind",
+    "capacity",
+    "step_free",
+    "accessible_bathroom",
+    "state",
+    "notes",
+    "project",
+    "property",
+}
+
+
+@transaction.atomic
+def unit_update(*, user, unit: HousingUnit, **fields) -> HousingUnit:
+    """Change a unit: its capacity (never below the people there today or later), its
+    state (closed only when empty), its accessibility. For the project's coordinators
+    and for admins who manage the housing stock."""
+    (locked,) = _lock_units(unit)
+    if not (
+        selectors.can_place(user=user, project=locked.project)
+        or user.has_perm("housing.change_housingunit")
+    ):
+        raise PermissionDenied
+    unknown = set(fields) - UNIT_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"unit_update() got unexpected fields: {sorted(unknown)}")
+    today = timezone.localdate()
+    before = audit.snapshot(locked)
+    old_capacity = locked.capacity
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    rows = _rows_from(locked, today)
+    if "project" in fields and locked.project_id != unit.project_id and rows:
+        raise ValidationError(
+            {"project": _("L'alloggio ospita persone: non può passare a un altro progetto.")}
+        )
+    if locked.state == HousingUnit.State.CLOSED and rows:
+        raise ValidationError(
+            {
+                "state": _(
+                    "L'alloggio ospita ancora persone, oggi o più avanti: si chiude solo "
+                    "quando sono uscite o sono state trasferite."
+                )
+            }
+        )
+    if locked.capacity < old_capacity:
+        problem = capacity_problem(unit=locked, capacity=locked.capacity, today=today)
+        if problem:
+            raise ValidationError({"capacity": problem})
+        _compact(unit=locked, rows=rows, today=today)
+    locked.save()
+    audit.record_update(actor=user, instance=locked, before=before)
+    return locked
+
+
+def _compact(*, unit: HousingUnit, rows: list[PlaceOccupancy], today: datetime.date) -> None:
+    """Before the capacity drops, move the people on places beyond it to places within
+    it, from today on (the past stays as it was)."""
+    keep = [row for row in rows if row.slot <= unit.capacity]
+    for row in (row for row in rows if row.slot > unit.capacity):
+        start, end = max(row.start_date, today), row.end_date
+        if row.start_date >= today:
+            row.delete()
+        else:
+            row.end_date = today - datetime.timedelta(days=1)
+            row.save(update_fields=["end_date"])
+        _occupy(
+            unit=unit,
+            rows=keep,
+            placement=row.placement,
+            people=[row.person],
+            start=start,
+            end=end,
+            places=range(1, unit.capacity + 1),
+        )
