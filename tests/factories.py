@@ -174,3 +174,91 @@ class HousingUnitFactory(factory.django.DjangoModelFactory):
     kind = HousingUnit.Kind.APARTMENT
     capacity = 4
 
+
+# Support pathways (issue 5) ---------------------------------------------------------
+
+from beneficiaries.models import (  # noqa: E402
+    Action,
+    AutonomyAssessment,
+    CaseNote,
+    Goal,
+    Review,
+    SupportPlan,
+)
+
+
+class SupportPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupportPlan
+
+    case = factory.SubFactory(CaseFactory)
+    agreed_on = datetime.date(2026, 2, 1)
+    review_interval_months = 3
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    plan = factory.SubFactory(SupportPlanFactory)
+    domain = "work"
+    description = "Trovare un lavoro stabile"
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    goal = factory.SubFactory(GoalFactory)
+    description = "Iscrizione al centro per l'impiego"
+    responsible_kind = Action.Responsible.ORGANISATION
+    responsible_organisation = factory.LazyAttribute(
+        lambda o: o.goal.plan.case.holding_organisation
+    )
+    due_on = datetime.date(2026, 3, 1)
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    plan = factory.SubFactory(SupportPlanFactory)
+    scheduled_on = datetime.date(2026, 5, 1)
+
+
+class CaseNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseNote
+
+    case = factory.SubFactory(CaseFactory)
+    happened_on = datetime.date(2026, 2, 10)
+    kind = CaseNote.Kind.INTERVIEW
+    duration_minutes = 45
+    text = "Colloquio di monitoraggio."
+    author_organisation = factory.LazyAttribute(lambda o: o.case.holding_organisation)
+
+
+class AutonomyAssessmentFactory(factory.django.DjangoModelFactory):
+    """An assessment with every domain at `level` (pass levels={...} to vary)."""
+
+    class Meta:
+        model = AutonomyAssessment
+        skip_postgeneration_save = True
+
+    case = factory.SubFactory(CaseFactory)
+    moment = AutonomyAssessment.Moment.ENTRY
+    taken_on = datetime.date(2026, 2, 1)
+
+    @factory.post_generation
+    def levels(obj, create, extracted, **kwargs):
+        from beneficiaries import autonomy
+        from beneficiaries.models import AutonomyScore
+
+        if not create:
+            return
+        chosen = extracted or {}
+        AutonomyScore.objects.bulk_create(
+            AutonomyScore(assessment=obj, domain=d.value, level=chosen.get(d.value, 2))
+            for d in autonomy.DOMAINS
+        )
+

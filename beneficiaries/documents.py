@@ -1,0 +1,81 @@
+"""Where the households' documents are kept, and which files are accepted.
+
+Documents (identity cards, residence permits, ISEE certificates, hosting agreements) are
+personal data: they live under PRIVATE_STORAGE_ROOT, outside the static and media
+folders the web server publishes, and have no URL. The only way out is the
+permission-checked download view (beneficiaries.views.support.document_download).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.utils import timezone
+
+# The types a document may be, recognised by their first bytes ("magic numbers"), not by
+# the name or the type the browser claims.
+SIGNATURES = (
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+)
+EXTENSION_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+}
+ALLOWED_EXTENSIONS = set(EXTENSION_TYPES)
+
+
+class PrivateStorage(FileSystemStorage):
+    """A file system storage rooted at PRIVATE_STORAGE_ROOT, read at each use (so a test
+    may point it elsewhere), with no base URL: asking a file's url() is an error."""
+
+    def __init__(self):
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self):
+        return str(settings.PRIVATE_STORAGE_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+    def url(self, name):
+        raise ValueError("Private documents have no URL: use the download view.")
+
+
+def private_storage() -> PrivateStorage:
+    return PrivateStorage()
+
+
+def document_upload_to(instance, filename: str) -> str:
+    # The stored name says nothing about the person: a random name, by year and month.
+    extension = os.path.splitext(filename)[1].lower()
+    return f"documents/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    """(content type, extension) of a file from its first bytes, or None."""
+    for signature, content_type, extension in SIGNATURES:
+        if head.startswith(signature):
+            return content_type, extension
+    return None
+
+
+def sniff_extension(extension: str) -> str | None:
+    """The content type a file name's extension promises."""
+    return EXTENSION_TYPES.get(extension.lower())
+
+
+def max_upload_bytes() -> int:
+    return int(settings.DOCUMENT_MAX_UPLOAD_BYTES)
