@@ -78,7 +78,7 @@ def test_coordinator_sees_who_does_what_switches_to_english_and_logs_out(
 
     # From the home page, the project she coordinates.
     coordinated = page.get_by_role("region", name="Progetti che coordini")
-    expect(coordinated.get_by_role("link")).to_have_count(1)
+    expect(coordinated.get_by_role("link", name="C.A.Se Desio")).to_have_count(0)
     coordinated.get_by_role("link", name=project.name).click()
     expect(page).to_have_url(f"{live_server.url}/progetti/co-housing-adda-martesana/")
     expect(page.get_by_role("heading", level=1)).to_have_text(project.name)
