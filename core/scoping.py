@@ -29,6 +29,13 @@ def active_memberships(user) -> list[StaffMembership]:
     return cached
 
 
+def forget(user) -> None:
+    """Drop what this module remembered about the user (after their memberships change)."""
+    for attribute in ("_active_memberships", "_coordinated_project_ids"):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
+
+
 def roles(user) -> set[str]:
     return {m.role for m in active_memberships(user)}
 
@@ -50,11 +57,20 @@ def coordinated_project_ids(user) -> set[int]:
     organisation that leads (capofila) or operationally coordinates the project."""
     from projects.models import Participation
 
+    cached = getattr(user, "_coordinated_project_ids", None)
+    if cached is not None:
+        return cached
     orgs = organisation_ids(user, [Role.COORDINATOR])
-    if not orgs:
-        return set()
-    return set(
-        Participation.objects.filter(
-            organisation_id__in=orgs, role__in=Participation.COORDINATING_ROLES
-        ).values_list("project_id", flat=True)
+    ids = (
+        set(
+            Participation.objects.filter(
+                organisation_id__in=orgs, role__in=Participation.COORDINATING_ROLES
+            ).values_list("project_id", flat=True)
+        )
+        if orgs
+        else set()
     )
+    if getattr(user, "is_authenticated", False):
+        # Read once per request, like the memberships it derives from.
+        user._coordinated_project_ids = ids
+    return ids

@@ -3,6 +3,7 @@
 import pytest
 
 from beneficiaries import selectors
+from core import scoping
 from partners.models import StaffMembership
 from tests.factories import (
     CaseAssignmentFactory,
@@ -68,7 +69,7 @@ def test_referrer_sees_what_her_municipality_sent_but_not_the_case(marco, househ
 
 def test_inactive_membership_or_user_sees_nothing(alice, household_alfa):
     alice.staff_memberships.update(is_active=False)
-    alice._active_memberships = None
+    scoping.forget(alice)
     assert not selectors.visible_households(user=alice).exists()
 
 
