@@ -425,7 +425,7 @@ def test_list_runs_a_fixed_number_of_queries(
     client = client_for(carla)
     add(2)
     client.get(LIST_URL)  # warm up the session
-    with django_assert_num_queries(11) as few:
+    with django_assert_num_queries(10) as few:
         assert client.get(LIST_URL).status_code == 200
     add(15)
     with django_assert_num_queries(len(few.captured_queries)):
@@ -563,7 +563,7 @@ def test_waiting_list_runs_a_fixed_number_of_queries(
     client = client_for(carla)
     add(2)
     client.get(waiting_list_url(project_alfa))
-    with django_assert_num_queries(11) as few:
+    with django_assert_num_queries(10) as few:
         assert client.get(waiting_list_url(project_alfa)).status_code == 200
     add(12)
     with django_assert_num_queries(len(few.captured_queries)):
