@@ -187,6 +187,16 @@ def person_for_user(*, user, public_id) -> Person:
     return get_or_404(visible_people(user=user).select_related("household"), public_id=public_id)
 
 
+def consent_for_user(*, user, pk):
+    """A consent of a household the user may see, or 404."""
+    return get_or_404(
+        household_consents_queryset()
+        .filter(household__in=visible_households(user=user))
+        .select_related("household"),
+        pk=pk,
+    )
+
+
 # Roles on a record (the 403s) ----------------------------------------------------------
 
 

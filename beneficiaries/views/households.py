@@ -1,43 +1,539 @@
-"""Placeholder views: being written (see the module owner)."""
+"""Pages of households: the caseload, the household file, the forms of households,
+people and consent, and the history of a household.
 
-from django.http import HttpResponse
+Every view follows the same order: find the record through the scoping layer
+(beneficiaries.selectors, 404 when the user may not see it), check the role (403),
+then the form, then the service, then redirect or render.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.contrib import messages
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.shortcuts import redirect, render
+from django.utils import formats, timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from core import scoping
+from partners import selectors as partners_selectors
+from partners.models import Organisation
+from projects.models import Project
+from users.models import User
+
+from .. import selectors, services
+from ..filters import CaseloadFilter
+from ..forms import ConsentForm, ConsentWithdrawForm, HouseholdForm, PersonForm
+from ..models import Household, Person
+
+PAGE_SIZE = 25
+HISTORY_PAGE_SIZE = 50
+CASELOAD_FILTERS = "beneficiaries:caseload_filters"  # session key
+CONSENT_EXPIRING_DAYS = 30
 
 
-def caseload(request, **kwargs):
-    return HttpResponse(status=501)
+# Access --------------------------------------------------------------------------------
 
 
-def household_create(request, **kwargs):
-    return HttpResponse(status=501)
+def _require_casework(user) -> None:
+    if not scoping.has_role(user, *selectors.CASEWORK_ROLES):
+        raise PermissionDenied
 
 
-def duplicate_check(request, **kwargs):
-    return HttpResponse(status=501)
+def _require_frontline(user) -> None:
+    if not scoping.has_role(user, *selectors.FRONTLINE_ROLES):
+        raise PermissionDenied
 
 
-def household_detail(request, **kwargs):
-    return HttpResponse(status=501)
+def _require_can_edit(user, household) -> None:
+    if not selectors.can_edit_household(user=user, household=household):
+        raise PermissionDenied
 
 
-def household_update(request, **kwargs):
-    return HttpResponse(status=501)
+def _errors_onto(exc: ValidationError, *forms) -> None:
+    """Put a service's ValidationError on the form that has the field, or on the first
+    form when no form has it."""
+    if not hasattr(exc, "error_dict"):
+        forms[0].add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        target = next((f for f in forms if name in f.fields), None)
+        if target is None:
+            forms[0].add_error(None, errors)
+        else:
+            target.add_error(name, errors)
 
 
-def household_history(request, **kwargs):
-    return HttpResponse(status=501)
+# The caseload --------------------------------------------------------------------------
 
 
-def person_create(request, **kwargs):
-    return HttpResponse(status=501)
+@require_http_methods(["GET", "POST"])
+def caseload(request):
+    """The cases the user works on. The search form is POSTed and kept in the session,
+    then the page is shown again with GET (post/redirect/get), so what was searched
+    for — a name, a codice fiscale — never appears in a URL."""
+    _require_casework(request.user)
+    cases = selectors.caseload(user=request.user)
+    if request.method == "POST":
+        if request.POST.get("reset"):
+            request.session.pop(CASELOAD_FILTERS, None)
+            return redirect("beneficiaries:caseload")
+        filterset = CaseloadFilter(request.POST, queryset=cases, user=request.user)
+        if filterset.is_valid():
+            request.session[CASELOAD_FILTERS] = {
+                name: request.POST.get(name, "") for name in filterset.filters
+            }
+            return redirect("beneficiaries:caseload")
+        # A wrong filter is shown with its error, and finds nothing.
+        return _render_caseload(request, filterset, filterset.queryset.none(), is_filtered=True)
+    data = request.session.get(CASELOAD_FILTERS) or {}
+    filterset = CaseloadFilter(data, queryset=cases, user=request.user)
+    found = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    return _render_caseload(request, filterset, found, is_filtered=any(data.values()))
 
 
-def person_update(request, **kwargs):
-    return HttpResponse(status=501)
+def _render_caseload(request, filterset, found, *, is_filtered):
+    page_obj = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "beneficiaries/caseload_list.html",
+        {"filter": filterset, "page_obj": page_obj, "is_filtered": is_filtered},
+    )
 
 
-def consent_create(request, **kwargs):
-    return HttpResponse(status=501)
+# Duplicates ----------------------------------------------------------------------------
 
 
-def consent_withdraw(request, **kwargs):
-    return HttpResponse(status=501)
+@dataclass
+class Duplicates:
+    """People already in the network who are probably the person being registered:
+    those the user may see, and how many others exist (of which nothing is told)."""
+
+    visible: list[Person] = field(default_factory=list)
+    hidden_count: int = 0
+    looked_up: bool = False
+
+    @property
+    def found(self) -> bool:
+        return bool(self.visible or self.hidden_count)
+
+
+def _duplicates(user, person_form: PersonForm) -> Duplicates:
+    query = person_form.duplicate_query()
+    has_code = len(query["codice_fiscale"]) == 16
+    has_name = query["first_name"] and query["last_name"] and query["birth_date"]
+    if not (has_code or has_name):
+        return Duplicates()
+    visible, hidden_count = selectors.likely_duplicates(
+        user=user,
+        codice_fiscale=query["codice_fiscale"] if has_code else "",
+        first_name=query["first_name"],
+        last_name=query["last_name"],
+        birth_date=query["birth_date"],
+    )
+    return Duplicates(visible=visible, hidden_count=hidden_count, looked_up=True)
+
+
+@require_POST
+def duplicate_check(request):
+    """The duplicate warning, refreshed while the user types (htmx). POST, so the
+    codice fiscale and name being checked stay out of URLs and logs."""
+    _require_frontline(request.user)
+    person_form = PersonForm(request.POST, prefix="person", reference=True)
+    return render(
+        request,
+        "beneficiaries/household_partials.html#duplicates",
+        {"duplicates": _duplicates(request.user, person_form)},
+    )
+
+
+# Households ----------------------------------------------------------------------------
+
+
+def _registering_organisations(user):
+    return Organisation.objects.filter(
+        pk__in=scoping.organisation_ids(user, selectors.FRONTLINE_ROLES), is_active=True
+    ).order_by("name")
+
+
+@require_http_methods(["GET", "POST"])
+def household_create(request):
+    """Register a household with its reference person, after warning of people who
+    are probably already in the network."""
+    _require_frontline(request.user)
+    data = request.POST if request.method == "POST" else None
+    household_form = HouseholdForm(
+        data, organisations=_registering_organisations(request.user), prefix="household"
+    )
+    person_form = PersonForm(data, prefix="person", reference=True)
+    duplicates, valid = Duplicates(), False
+    if data is not None:
+        duplicates = _duplicates(request.user, person_form)
+        valid = all([household_form.is_valid(), person_form.is_valid()])
+        confirmed = request.POST.get("confirm_duplicates") == "1"
+        if valid and (confirmed or not duplicates.found):
+            try:
+                household = services.household_create(
+                    user=request.user,
+                    registered_by=household_form.cleaned_data["registered_by"],
+                    reference_person=person_form.cleaned_data,
+                    vulnerabilities=household_form.cleaned_data["vulnerabilities"],
+                    **household_form.household_fields(),
+                )
+            except ValidationError as exc:
+                _errors_onto(exc, person_form, household_form)
+                valid = False
+            else:
+                messages.success(request, _("Nucleo familiare registrato."))
+                return redirect(household)
+    return render(
+        request,
+        "beneficiaries/household_form.html",
+        {
+            "household_form": household_form,
+            "person_form": person_form,
+            "duplicates": duplicates,
+            # Only a valid form can be confirmed, and a form whose codice fiscale is
+            # already in the network is never valid: the code is unique.
+            "can_confirm": valid and duplicates.found,
+        },
+    )
+
+
+def _consent_rows(consents, today):
+    rows = []
+    for consent in consents:
+        if consent.withdrawn_on is not None and consent.withdrawn_on <= today:
+            state = "withdrawn"
+        elif consent.is_lapsed(today):
+            state = "expired"
+        elif consent.expires_on and (consent.expires_on - today).days <= CONSENT_EXPIRING_DAYS:
+            state = "expiring"
+        else:
+            state = "valid"
+        rows.append({"consent": consent, "state": state})
+    return rows
+
+
+def _consent_alerts(rows):
+    """Purposes whose most recent consent is no longer valid. Consents come ordered by
+    purpose and newest first, so the first of each purpose is the one in force."""
+    alerts, seen = [], set()
+    for row in rows:
+        purpose = row["consent"].purpose
+        if purpose in seen:
+            continue
+        seen.add(purpose)
+        if row["state"] in ("withdrawn", "expired"):
+            alerts.append(row)
+    return alerts
+
+
+@require_http_methods(["GET"])
+def household_detail(request, public_id):
+    """The household file (scheda del nucleo). Every opening is logged."""
+    household = selectors.household_file(user=request.user, public_id=public_id)
+    services.household_file_opened(user=request.user, household=household)
+    today = timezone.localdate()
+    consent_rows = _consent_rows(household.consents.all(), today)
+    members = list(household.members.all())
+    return render(
+        request,
+        "beneficiaries/household_detail.html",
+        {
+            "household": household,
+            "members": [
+                {
+                    "person": person,
+                    "age": person.age(today),
+                    "is_minor": person.is_minor(today),
+                    "permit_expired": person.permit_is_expired(today),
+                }
+                for person in members
+            ],
+            "minors": sum(1 for person in members if person.is_minor(today)),
+            "isee_expired": household.isee_is_expired(today),
+            "consent_rows": consent_rows,
+            "consent_alerts": _consent_alerts(consent_rows),
+            "can_edit": selectors.can_edit_household(user=request.user, household=household),
+            "can_view_history": selectors.can_view_history(user=request.user),
+            "today": today,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def household_update(request, public_id):
+    household = selectors.household_for_user(user=request.user, public_id=public_id)
+    _require_can_edit(request.user, household)
+    form = HouseholdForm(request.POST if request.method == "POST" else None, instance=household)
+    if form.is_bound and form.is_valid():
+        # The form wrote the new values onto the instance; the service must start from
+        # the saved ones to record what changed.
+        household.refresh_from_db()
+        try:
+            services.household_update(
+                user=request.user,
+                household=household,
+                vulnerabilities=form.cleaned_data["vulnerabilities"],
+                **form.household_fields(),
+            )
+        except ValidationError as exc:
+            _errors_onto(exc, form)
+        else:
+            messages.success(request, _("Dati del nucleo aggiornati."))
+            return redirect(household)
+    return render(
+        request,
+        "beneficiaries/household_form.html",
+        {"household": household, "household_form": form},
+    )
+
+
+# People --------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def person_create(request, public_id):
+    """Add a member to a household, warning of people already in the network. From the
+    household file the form opens in place (htmx) instead of on a page of its own."""
+    household = selectors.household_for_user(user=request.user, public_id=public_id)
+    _require_can_edit(request.user, household)
+    data = request.POST if request.method == "POST" else None
+    form = PersonForm(data, prefix="person", household=household)
+    duplicates, valid = Duplicates(), False
+    if data is not None:
+        duplicates = _duplicates(request.user, form)
+        valid = form.is_valid()
+        confirmed = request.POST.get("confirm_duplicates") == "1"
+        if valid and (confirmed or not duplicates.found):
+            try:
+                services.person_create(user=request.user, household=household, **form.cleaned_data)
+            except ValidationError as exc:
+                _errors_onto(exc, form)
+                valid = False
+            else:
+                messages.success(request, _("Componente aggiunto al nucleo."))
+                if request.htmx:
+                    return HttpResponseClientRedirect(household.get_absolute_url())
+                return redirect(household)
+    template = "beneficiaries/person_form.html"
+    response = render(
+        request,
+        f"{template}#new_member" if request.htmx else template,
+        {
+            "household": household,
+            "form": form,
+            "duplicates": duplicates,
+            "can_confirm": valid and duplicates.found,
+        },
+    )
+    # The same address answers with a page or a fragment: caches must tell them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def person_update(request, public_id):
+    person = selectors.person_for_user(user=request.user, public_id=public_id)
+    household = person.household
+    _require_can_edit(request.user, household)
+    form = PersonForm(
+        request.POST if request.method == "POST" else None,
+        instance=person,
+        prefix="person",
+        household=household,
+    )
+    if form.is_bound and form.is_valid():
+        person.refresh_from_db()  # see household_update
+        try:
+            services.person_update(user=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_onto(exc, form)
+        else:
+            messages.success(request, _("Dati della persona aggiornati."))
+            return redirect(household)
+    return render(
+        request,
+        "beneficiaries/person_form.html",
+        {"household": household, "person": person, "form": form},
+    )
+
+
+# Consent -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def consent_create(request, public_id):
+    household = selectors.household_for_user(user=request.user, public_id=public_id)
+    _require_can_edit(request.user, household)
+    form = ConsentForm(
+        request.POST if request.method == "POST" else None,
+        household=household,
+        organisations=partners_selectors.organisation_list(user=request.user),
+    )
+    if form.is_bound and form.is_valid():
+        fields = dict(form.cleaned_data)
+        organisations = list(fields.pop("organisations"))
+        try:
+            services.consent_record(
+                user=request.user, household=household, organisations=organisations, **fields
+            )
+        except ValidationError as exc:
+            _errors_onto(exc, form)
+        else:
+            messages.success(request, _("Consenso registrato."))
+            return redirect(household.get_absolute_url() + "#consensi")
+    return render(
+        request, "beneficiaries/consent_form.html", {"household": household, "form": form}
+    )
+
+
+@require_POST
+def consent_withdraw(request, pk):
+    consent = selectors.consent_for_user(user=request.user, pk=pk)
+    household = consent.household
+    _require_can_edit(request.user, household)
+    form = ConsentWithdrawForm(request.POST, consent=consent)
+    if form.is_valid():
+        try:
+            services.consent_withdraw(
+                user=request.user, consent=consent, on=form.cleaned_data["withdrawn_on"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Revoca registrata: %(purpose)s.") % {"purpose": consent.get_purpose_display()},
+            )
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(household.get_absolute_url() + "#consensi")
+
+
+# History -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def household_history(request, public_id):
+    """Who did what to the household's data and when, field by field."""
+    household = selectors.household_for_user(user=request.user, public_id=public_id)
+    if not selectors.can_view_history(user=request.user):
+        raise PermissionDenied
+    events = household.audit_events.select_related("actor").order_by("-at", "-id")
+    page_obj = Paginator(events, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    names = _related_names(page_obj.object_list, household)
+    rows = [
+        {"event": event, "label": _model_label(event), "changes": _changes(event, names)}
+        for event in page_obj.object_list
+    ]
+    return render(
+        request,
+        "beneficiaries/household_history.html",
+        {"household": household, "page_obj": page_obj, "rows": rows},
+    )
+
+
+# Related rows whose names the history shows instead of their ids. People only of this
+# household: the history never names anyone else.
+_NAMED_MODELS = (Organisation, Project, User, Person)
+# Internal values nobody types: derived from the names, or the record's own address; and
+# the household a row belongs to is the one whose history this is.
+_UNSHOWN_FIELDS = {"name_key", "public_id"}
+
+
+def _model_of(event):
+    try:
+        return apps.get_model(event.model_label)
+    except (LookupError, ValueError):
+        return None
+
+
+def _model_label(event) -> str:
+    model = _model_of(event)
+    return str(model._meta.verbose_name) if model else event.model_label
+
+
+def _field_of(model, name):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _related_names(events, household) -> dict:
+    """{(model, pk): name} for the foreign keys in a page of events: one query per kind
+    of related row, whatever the number of events."""
+    wanted: dict[type, set] = {}
+    for event in events:
+        model = _model_of(event)
+        for name, values in event.changes.items():
+            model_field = _field_of(model, name)
+            if model_field is None or not model_field.is_relation:
+                continue
+            related = model_field.related_model
+            if related in _NAMED_MODELS:
+                wanted.setdefault(related, set()).update(v for v in values if v is not None)
+    names = {}
+    for related, pks in wanted.items():
+        queryset = related._default_manager.filter(pk__in=pks)
+        if related is Person:
+            queryset = queryset.filter(household=household)
+        for row in queryset:
+            names[(related, row.pk)] = str(row)
+    return names
+
+
+def _display(model_field, value, names) -> str:
+    if value is None or value == "":
+        return "—"
+    if model_field is None:
+        return str(value)
+    if model_field.is_relation:
+        return names.get((model_field.related_model, value), str(value))
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Sì") if value else _("No")
+    try:
+        if isinstance(model_field, models.DateTimeField):
+            moment = timezone.localtime(datetime.datetime.fromisoformat(value))
+            return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+        if isinstance(model_field, models.DateField):
+            return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def _changes(event, names) -> list[dict]:
+    model = _model_of(event)
+    rows = []
+    for name, values in event.changes.items():
+        model_field = _field_of(model, name)
+        if name in _UNSHOWN_FIELDS or (
+            model_field is not None and model_field.related_model is Household
+        ):
+            continue
+        old, new = (list(values) + [None, None])[:2]
+        rows.append(
+            {
+                "field": str(model_field.verbose_name) if model_field else name,
+                "old": _display(model_field, old, names),
+                "new": _display(model_field, new, names),
+            }
+        )
+    return rows

@@ -1,0 +1,74 @@
+"""Filters of the caseload list. Every choice offered is scoped like the list itself:
+only the projects and the workers of cases the user may see."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Project
+from users.models import User
+
+from . import selectors
+from .forms import CaseloadFilterForm
+from .models import Case, Person, name_key
+
+# Enough for any real name or code; a longer text is a mistake, and the form says so.
+MAX_QUERY_LENGTH = 100
+MAX_QUERY_WORDS = 6
+
+
+class CaseloadFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Cerca"),
+        method="filter_text",
+        max_length=MAX_QUERY_LENGTH,
+        help_text=_("Nome, cognome o codice fiscale di un componente."),
+    )
+    project = django_filters.ModelChoiceFilter(
+        label=_("Progetto"), queryset=Project.objects.none(), empty_label=_("Tutti i progetti")
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("Stato"),
+        choices=[("open", _("Aperte")), ("closed", _("Chiuse"))],
+        method="filter_state",
+        empty_label=_("Tutte"),
+    )
+    worker = django_filters.ModelChoiceFilter(
+        label=_("Operatore assegnato"),
+        queryset=User.objects.none(),
+        field_name="workers",
+        empty_label=_("Tutti gli operatori"),
+    )
+
+    class Meta:
+        model = Case
+        fields = ["q", "project", "state", "worker"]
+        form = CaseloadFilterForm
+
+    def __init__(self, data=None, *args, user, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        cases = selectors.visible_cases(user=user)
+        self.filters["project"].queryset = Project.objects.filter(
+            pk__in=cases.values("project_id")
+        ).order_by("name")
+        self.filters["worker"].queryset = User.objects.filter(
+            case_assignments__case__in=cases
+        ).distinct()
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(closed_on__isnull=(value == "open"))
+
+    def filter_text(self, queryset, name, value):
+        # Every word must match the same member: in their names (folded as name_key is, so
+        # "nicolo" finds "Nicolò") or in their codice fiscale.
+        people = Person.objects.filter(household_id=OuterRef("household_id"))
+        words = value.split()[:MAX_QUERY_WORDS]
+        for word in words:
+            folded = name_key(word)
+            condition = Q(codice_fiscale__icontains=word)
+            if folded:
+                condition |= Q(name_key__contains=folded)
+            people = people.filter(condition)
+        return queryset.filter(Exists(people)) if words else queryset
