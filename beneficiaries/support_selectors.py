@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce, Concat, Greatest
 from django.utils import timezone
 
 from core import scoping
+from housing.models import Placement
 
 from . import selectors
 from .models import (
@@ -361,8 +362,6 @@ def my_day(*, user, today: datetime.date | None = None) -> dict:
         .annotate(household_name=_reference_name(OuterRef("case__household_id")))
         .order_by("due_on", "id")
     )
-    from housing.models import Placement  # housing depends on this app: import when used
-
     placements_ending = (
         Placement.objects.filter(
             case__in=open_cases,

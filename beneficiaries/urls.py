@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import households, referrals
+from .views import households, referrals, support
 
 app_name = "beneficiaries"
 urlpatterns = [
@@ -42,4 +42,59 @@ urlpatterns = [
         referrals.case_assign_workers,
         name="case_assign_workers",
     ),
+    # Support pathway: plan, assessments, diary, documents, exit (views/support.py)
+    path("prese-in-carico/<uuid:public_id>/progetto/", support.plan_detail, name="plan_detail"),
+    path(
+        "prese-in-carico/<uuid:public_id>/progetto/nuovo/",
+        support.plan_create,
+        name="plan_create",
+    ),
+    path(
+        "prese-in-carico/<uuid:public_id>/progetto/modifica/",
+        support.plan_update,
+        name="plan_update",
+    ),
+    path(
+        "prese-in-carico/<uuid:public_id>/progetto/obiettivi/nuovo/",
+        support.goal_create,
+        name="goal_create",
+    ),
+    path("obiettivi/<int:pk>/conclusione/", support.goal_close, name="goal_close"),
+    path("obiettivi/<int:pk>/azioni/nuova/", support.action_create, name="action_create"),
+    path("azioni/<int:pk>/stato/", support.action_status, name="action_status"),
+    path("verifiche/<int:pk>/", support.review_record, name="review_record"),
+    path(
+        "prese-in-carico/<uuid:public_id>/valutazioni/",
+        support.assessment_list,
+        name="assessment_list",
+    ),
+    path(
+        "prese-in-carico/<uuid:public_id>/valutazioni/nuova/",
+        support.assessment_create,
+        name="assessment_create",
+    ),
+    path("scala-autonomia/", support.autonomy_scale, name="autonomy_scale"),
+    path("prese-in-carico/<uuid:public_id>/diario/", support.diary_list, name="diary_list"),
+    path(
+        "prese-in-carico/<uuid:public_id>/diario/nuova/",
+        support.diary_create,
+        name="diary_create",
+    ),
+    path(
+        "prese-in-carico/<uuid:public_id>/documenti/",
+        support.document_list,
+        name="document_list",
+    ),
+    path(
+        "prese-in-carico/<uuid:public_id>/documenti/nuovo/",
+        support.document_upload,
+        name="document_upload",
+    ),
+    path(
+        "documenti/<uuid:public_id>/scarica/",
+        support.document_download,
+        name="document_download",
+    ),
+    path("prese-in-carico/<uuid:public_id>/uscita/", support.case_exit, name="case_exit"),
+    path("follow-up/<int:pk>/", support.follow_up_record, name="follow_up_record"),
 ]

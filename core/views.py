@@ -1,5 +1,6 @@
 from django.shortcuts import render
 
+from beneficiaries import support_selectors
 from core import scoping
 from partners.models import StaffMembership
 from projects import selectors as project_selectors
@@ -21,4 +22,6 @@ def home(request):
     if context["is_coordinator"]:
         context["coordinated_projects"] = project_selectors.projects_coordinated_by(user=user)
     context["my_projects"] = project_selectors.projects_of_user_organisations(user=user)
+    if context["is_social_worker"] or context["is_coordinator"]:
+        context["my_day"] = support_selectors.my_day(user=user)
     return render(request, "core/home.html", context)

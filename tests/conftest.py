@@ -146,3 +146,31 @@ def household_beta(coop_beta, project_beta, bruno):
     )
     CaseAssignmentFactory(case=case, worker=bruno)
     return person.household
+
+
+# The support pathway (issue 5) -------------------------------------------------------
+
+
+@pytest.fixture
+def case_alfa(household_alfa):
+    """household_alfa's open case in Casa Alfa, held by Alfa, assigned to alice."""
+    return household_alfa.cases.select_related("household", "holding_organisation").get()
+
+
+@pytest.fixture
+def dave(coop_alfa):
+    """A social worker of Alfa who is not assigned to household_alfa's case."""
+    return _staff("dave", coop_alfa, Role.SOCIAL_WORKER, first_name="Davide", last_name="Galli")
+
+
+@pytest.fixture
+def olga(coop_alfa):
+    """The organisation admin of Alfa: runs the organisation, does no casework."""
+    return _staff("olga", coop_alfa, Role.ORGANISATION_ADMIN, first_name="Olga", last_name="Riva")
+
+
+@pytest.fixture
+def private_storage_root(settings, tmp_path):
+    """Households' documents go to a temporary folder."""
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    return settings.PRIVATE_STORAGE_ROOT

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from beneficiaries import support_services as services
 from beneficiaries.models import (
@@ -22,17 +23,7 @@ from beneficiaries.models import (
     SupportPlan,
 )
 from core.models import AuditEvent
-from tests.beneficiaries.support_fixtures import (  # noqa: F401
-    PDF_BYTES,
-    PNG_BYTES,
-    alfa_admin,
-    all_levels,
-    case_alfa,
-    dave,
-    pdf_upload,
-    private_root,
-    today,
-)
+from tests.beneficiaries.support_helpers import PDF_BYTES, PNG_BYTES, all_levels, pdf_upload
 from tests.factories import (
     ActionFactory,
     CaseAssignmentFactory,
@@ -44,6 +35,12 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
 D = datetime.date
 
 
@@ -51,12 +48,12 @@ def _messages(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _follow_up_consent(household, on=D(2026, 1, 15)):
+def _follow_up_consent(household, on=None):
     return Consent.objects.create(
         household=household,
         purpose=Consent.Purpose.FOLLOW_UP,
         legal_basis=Consent.LegalBasis.CONSENT,
-        given_on=on,
+        given_on=on or D(2026, 1, 15),
     )
 
 
@@ -88,8 +85,8 @@ def test_plan_cannot_be_agreed_before_the_case_opened(alice, case_alfa):
     assert not Review.objects.exists()
 
 
-def test_referrer_and_organisation_admin_may_not_write_a_plan(marco, alfa_admin, case_alfa):
-    for user in (marco, alfa_admin):
+def test_referrer_and_organisation_admin_may_not_write_a_plan(marco, olga, case_alfa):
+    for user in (marco, olga):
         with pytest.raises(PermissionDenied):
             services.plan_create(user=user, case=case_alfa, agreed_on=D(2026, 2, 1))
     assert not SupportPlan.objects.exists()
@@ -237,7 +234,7 @@ def test_assessment_level_out_of_scale_is_refused(alice, case_alfa):
 
 
 def test_only_one_entry_assessment(alice, case_alfa):
-    kwargs = dict(user=alice, case=case_alfa, moment="entry", levels=all_levels(2))
+    kwargs = {"user": alice, "case": case_alfa, "moment": "entry", "levels": all_levels(2)}
     services.assessment_record(taken_on=D(2026, 2, 1), **kwargs)
     with pytest.raises(ValidationError, match="ingresso è già stata registrata"):
         services.assessment_record(taken_on=D(2026, 3, 1), **kwargs)
@@ -262,7 +259,9 @@ def test_case_note_records_the_authors_organisation(alice, case_alfa, coop_alfa)
 
 
 def test_group_activity_links_households_the_author_follows(alice, case_alfa, project_alfa):
-    other_case = CaseFactory(project=project_alfa, holding_organisation=case_alfa.holding_organisation)
+    other_case = CaseFactory(
+        project=project_alfa, holding_organisation=case_alfa.holding_organisation
+    )
     CaseAssignmentFactory(case=other_case, worker=alice)
     note = services.case_note_create(
         user=alice,
@@ -295,7 +294,9 @@ def test_group_activity_cannot_name_a_household_the_author_does_not_follow(
 
 
 def test_other_households_only_for_group_activities(alice, case_alfa, project_alfa):
-    other_case = CaseFactory(project=project_alfa, holding_organisation=case_alfa.holding_organisation)
+    other_case = CaseFactory(
+        project=project_alfa, holding_organisation=case_alfa.holding_organisation
+    )
     with pytest.raises(ValidationError, match="solo per le attività di gruppo"):
         services.case_note_create(
             user=alice,
@@ -324,7 +325,7 @@ def test_diary_entry_cannot_be_in_the_future(alice, case_alfa, today):
 # Documents --------------------------------------------------------------------------
 
 
-def test_document_is_kept_in_private_storage(alice, case_alfa, private_root):
+def test_document_is_kept_in_private_storage(alice, case_alfa, private_storage_root):
     document = services.document_upload(
         user=alice,
         case=case_alfa,
@@ -332,7 +333,7 @@ def test_document_is_kept_in_private_storage(alice, case_alfa, private_root):
         file=pdf_upload(),
         expires_on=D(2030, 1, 1),
     )
-    path = private_root / document.file.name
+    path = private_storage_root / document.file.name
     assert path.read_bytes() == PDF_BYTES
     assert document.original_name == "carta-identita.pdf"
     assert document.content_type == "application/pdf"
@@ -351,7 +352,7 @@ def test_document_is_kept_in_private_storage(alice, case_alfa, private_root):
     ],
 )
 def test_disallowed_upload_is_refused_and_nothing_saved(
-    alice, case_alfa, private_root, name, content, message
+    alice, case_alfa, private_storage_root, name, content, message
 ):
     with pytest.raises(ValidationError) as caught:
         services.document_upload(
@@ -362,10 +363,12 @@ def test_disallowed_upload_is_refused_and_nothing_saved(
         )
     assert message in _messages(caught.value)
     assert not Document.objects.exists()
-    assert not any(private_root.rglob("*.*")) if private_root.exists() else True
+    assert not any(private_storage_root.rglob("*.*")) if private_storage_root.exists() else True
 
 
-def test_oversized_upload_is_refused_and_nothing_saved(alice, case_alfa, private_root, settings):
+def test_oversized_upload_is_refused_and_nothing_saved(
+    alice, case_alfa, private_storage_root, settings
+):
     settings.DOCUMENT_MAX_UPLOAD_BYTES = 1024 * 1024
     big = pdf_upload(content=PDF_BYTES + b"0" * (1024 * 1024))
     with pytest.raises(ValidationError) as caught:
@@ -374,7 +377,7 @@ def test_oversized_upload_is_refused_and_nothing_saved(alice, case_alfa, private
     assert not Document.objects.exists()
 
 
-def test_identity_document_needs_its_expiry(alice, case_alfa, private_root):
+def test_identity_document_needs_its_expiry(alice, case_alfa, private_storage_root):
     with pytest.raises(ValidationError) as caught:
         services.document_upload(user=alice, case=case_alfa, kind="identity", file=pdf_upload())
     assert caught.value.message_dict["expires_on"] == ["Indica la data di scadenza del documento."]
@@ -428,14 +431,14 @@ def test_closing_schedules_follow_ups_at_3_6_12_months(alice, case_alfa):
 
 
 def test_follow_ups_need_the_households_consent(alice, case_alfa):
-    kwargs = dict(
-        user=alice,
-        case=case_alfa,
-        closed_on=D(2026, 8, 31),
-        reason="voluntary",
-        destination="unknown",
-        autonomy_reached="no",
-    )
+    kwargs = {
+        "user": alice,
+        "case": case_alfa,
+        "closed_on": D(2026, 8, 31),
+        "reason": "voluntary",
+        "destination": "unknown",
+        "autonomy_reached": "no",
+    }
     with pytest.raises(ValidationError, match="ricontattato"):
         services.case_close(**kwargs)
     case_alfa.refresh_from_db()
@@ -446,12 +449,12 @@ def test_follow_ups_need_the_households_consent(alice, case_alfa):
 
 def test_only_assigned_workers_and_coordinators_close_a_case(dave, carla, case_alfa):
     _follow_up_consent(case_alfa.household)
-    kwargs = dict(
-        closed_on=D(2026, 8, 31),
-        reason="max_stay",
-        destination="public_housing",
-        autonomy_reached="partly",
-    )
+    kwargs = {
+        "closed_on": D(2026, 8, 31),
+        "reason": "max_stay",
+        "destination": "public_housing",
+        "autonomy_reached": "partly",
+    }
     with pytest.raises(PermissionDenied):
         services.case_close(user=dave, case=case_alfa, **kwargs)
     services.case_close(user=carla, case=case_alfa, **kwargs)
