@@ -1,0 +1,177 @@
+"""Forms of housing: they check the shape of the input; the rules live in services."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries import services as beneficiaries_services
+from users.models import User
+
+from . import services
+from .models import HousingUnit, Placement
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _helper(submit_label) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.add_input(Submit("submit", submit_label))
+    return helper
+
+
+class _PlannedEndMixin:
+    def _planned_end_help(self, unit, start):
+        default = services.default_planned_end(unit=unit, start_date=start)
+        if default is None:
+            return _("Il progetto non ha una permanenza massima: indica una data se serve.")
+        return _(
+            "Lascia vuoto per la permanenza massima del progetto (%(months)d mesi: per un "
+            "ingresso oggi, fino al %(day)s). Una data diversa richiede un motivo."
+        ) % {
+            "months": unit.project.max_stay_months,
+            "day": formats.date_format(default, "SHORT_DATE_FORMAT"),
+        }
+
+
+class PlacementForm(_PlannedEndMixin, forms.Form):
+    """Placing a household from the waiting list into a unit."""
+
+    members = forms.ModelMultipleChoiceField(
+        label=_("Persone che entrano"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Scegli almeno una persona da inserire.")},
+    )
+    start_date = forms.DateField(label=_("Data di ingresso"), widget=DateInput())
+    planned_end_date = forms.DateField(label=_("Fine prevista"), required=False, widget=DateInput())
+    planned_end_reason = forms.CharField(
+        label=_("Motivo della fine prevista diversa"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    agreement_signed_on = forms.DateField(
+        label=_("Patto di accoglienza firmato il"), required=False, widget=DateInput()
+    )
+    monthly_contribution = forms.DecimalField(
+        label=_("Quota di compartecipazione mensile (€)"),
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        initial=0,
+        error_messages={"min_value": _("La quota di compartecipazione non può essere negativa.")},
+    )
+    holding_organisation = forms.ModelChoiceField(
+        label=_("Ente titolare della presa in carico"),
+        queryset=None,
+        help_text=_("Il nucleo non ha ancora una presa in carico: si apre con l'inserimento."),
+    )
+    workers = forms.ModelMultipleChoiceField(
+        label=_("Operatori assegnati"),
+        queryset=None,
+        required=False,
+        help_text=_("Devono lavorare per l'ente titolare."),
+    )
+
+    def __init__(self, *args, unit: HousingUnit, household, needs_case: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = household.members.order_by("birth_date")
+        self.fields["members"].initial = list(household.members.all())
+        self.fields["start_date"].initial = timezone.localdate()
+        self.fields["planned_end_date"].help_text = self._planned_end_help(
+            unit, timezone.localdate()
+        )
+        if needs_case:
+            organisations = beneficiaries_services.case_holding_organisations(project=unit.project)
+            self.fields["holding_organisation"].queryset = organisations.order_by("name")
+            self.fields["workers"].queryset = (
+                User.objects.filter(
+                    is_active=True,
+                    staff_memberships__organisation__in=organisations,
+                    staff_memberships__role__in=["social_worker", "coordinator"],
+                    staff_memberships__is_active=True,
+                )
+                .distinct()
+                .order_by("last_name", "first_name")
+            )
+        else:
+            del self.fields["holding_organisation"]
+            del self.fields["workers"]
+        self.helper = _helper(_("Conferma l'inserimento"))
+
+
+class PlacementEndForm(forms.Form):
+    """The exit (dimissione) from a unit."""
+
+    end_date = forms.DateField(
+        label=_("Data di uscita"),
+        widget=DateInput(),
+        help_text=_("L'ultima notte nell'alloggio."),
+    )
+    exit_reason = forms.ChoiceField(
+        label=_("Motivo dell'uscita"),
+        choices=[("", "---------")]
+        + [c for c in Placement.ExitReason.choices if c[0] != Placement.ExitReason.MOVED],
+    )
+    destination = forms.ChoiceField(
+        label=_("Destinazione"), choices=[("", "---------"), *Placement.Destination.choices]
+    )
+    exit_notes = forms.CharField(
+        label=_("Note sull'uscita"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["end_date"].initial = timezone.localdate()
+        self.helper = _helper(_("Registra l'uscita"))
+
+
+class PlacementMoveForm(forms.Form):
+    """Moving the placed people to another unit."""
+
+    to_unit = forms.ModelChoiceField(label=_("Nuovo alloggio"), queryset=None)
+    move_date = forms.DateField(
+        label=_("Data del trasferimento"),
+        widget=DateInput(),
+        help_text=_("Il primo giorno nel nuovo alloggio: il vecchio si lascia la sera prima."),
+    )
+    planned_end_date = forms.DateField(label=_("Fine prevista"), required=False, widget=DateInput())
+    planned_end_reason = forms.CharField(
+        label=_("Motivo della fine prevista diversa"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = targets
+        self.fields["to_unit"].label_from_instance = lambda unit: (
+            f"{unit} · {unit.project.display_name} · {unit.get_kind_display()}, "
+            f"{unit.capacity} " + str(_("posti"))
+        )
+        self.fields["move_date"].initial = timezone.localdate()
+        self.fields["planned_end_date"].help_text = _(
+            "Lascia vuoto: nello stesso progetto resta la fine prevista attuale, in un altro "
+            "vale la sua permanenza massima."
+        )
+        self.helper = _helper(_("Trasferisci"))
+
+
+class UnitForm(forms.ModelForm):
+    """What a coordinator may change of a unit: capacity, state, accessibility."""
+
+    class Meta:
+        model = HousingUnit
+        fields = ["capacity", "state", "step_free", "accessible_bathroom", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Salva"))

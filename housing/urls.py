@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "housing"
+urlpatterns = [
+    path("", views.board_index, name="board_index"),
+    path("progetti/<slug:slug>/", views.project_board, name="project_board"),
+    path("immobili/<int:pk>/", views.property_board, name="property_board"),
+    path("unita/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("unita/<int:pk>/modifica/", views.unit_update, name="unit_update"),
+    path("unita/<int:pk>/abbinamento/", views.unit_match, name="unit_match"),
+    path(
+        "unita/<int:pk>/inserimento/<int:entry_pk>/",
+        views.placement_create,
+        name="placement_create",
+    ),
+    path("inserimenti/<uuid:public_id>/", views.placement_detail, name="placement_detail"),
+    path("inserimenti/<uuid:public_id>/uscita/", views.placement_end, name="placement_end"),
+    path(
+        "inserimenti/<uuid:public_id>/trasferimento/",
+        views.placement_move,
+        name="placement_move",
+    ),
+]

@@ -1,0 +1,407 @@
+"""The housing pages as a coordinator and a social worker use them."""
+
+import datetime
+import re
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from beneficiaries.models import Case, Referral, WaitingListEntry
+from housing import services
+from housing.models import HousingUnit, Placement, PlaceOccupancy
+from projects.models import Participation
+from tests.a11y import accessibility_problems
+from tests.factories import HousingUnitFactory, OrganisationFactory
+
+from .conftest import members
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.timedelta(days=1)
+
+
+def place(user, unit, household, start, **kwargs):
+    return services.placement_start(
+        user=user,
+        unit=unit,
+        household=household,
+        members=kwargs.pop("people", None) or members(household),
+        start_date=start,
+        **kwargs,
+    )
+
+
+def board_url(project):
+    return reverse("housing:project_board", kwargs={"slug": project.slug})
+
+
+def text(response):
+    html = response.content.decode()
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def unit_row(response, unit):
+    html = response.content.decode()
+    match = re.search(rf'<tr data-testid="unit-row-{unit.pk}".*?</tr>', html, re.S)
+    assert match, f"no row for {unit}"
+    return match.group(0)
+
+
+def cell(row_html, testid):
+    return re.search(rf'data-testid="{testid}">(\d+)<', row_html).group(1)
+
+
+# The board ---------------------------------------------------------------------------
+
+
+def test_board_shows_free_places_today_and_for_90_days(
+    client_for, carla, unit_alfa, unit_alfa_small, make_household, today
+):
+    place(carla, unit_alfa, make_household(size=3), today - 10 * DAY)
+    place(carla, unit_alfa_small, make_household(size=1), today + 20 * DAY)
+
+    response = client_for(carla).get(board_url(unit_alfa.project))
+
+    assert response.status_code == 200
+    big, small = unit_row(response, unit_alfa), unit_row(response, unit_alfa_small)
+    assert (cell(big, "free-today"), cell(big, "free-horizon")) == ("1", "1")
+    # The room is empty today, but someone arrives in 20 days: one place for 90 days.
+    assert (cell(small, "free-today"), cell(small, "free-horizon")) == ("2", "1")
+    assert "3/4" in big and "0/2" in small and "1/2" in small
+    assert accessibility_problems(response.content.decode()) == []
+
+
+def test_board_highlights_overstays_and_lists_exits_of_the_next_30_days(
+    client_for, carla, unit_alfa, unit_alfa_small, make_household, today
+):
+    overstaying = make_household(last_name="Oltretermine")
+    place(
+        carla,
+        unit_alfa,
+        overstaying,
+        today - 200 * DAY,
+        planned_end_date=today - 5 * DAY,
+        planned_end_reason="Proroga scaduta",
+    )
+    leaving = make_household(last_name="Inuscita")
+    place(
+        carla,
+        unit_alfa_small,
+        leaving,
+        today - 20 * DAY,
+        planned_end_date=today + 12 * DAY,
+        planned_end_reason="Casa popolare assegnata",
+    )
+    place(carla, unit_alfa_small, make_household(last_name="Restano"), today)
+
+    response = client_for(carla).get(board_url(unit_alfa.project))
+
+    page = response.content.decode()
+    overstays = re.search(r'data-testid="overstays".*?</ul>', page, re.S).group(0)
+    ending = re.search(r'data-testid="ending-soon".*?</ul>', page, re.S).group(0)
+    assert "Oltretermine" in overstays and "Inuscita" not in overstays
+    assert "Inuscita" in ending and "Restano" not in ending
+    assert 'data-testid="overstay-badge"' in unit_row(response, unit_alfa)
+    assert "overstay-badge" not in unit_row(response, unit_alfa_small)
+    assert "cell-ending" in unit_row(response, unit_alfa_small)
+
+
+def test_board_queries_do_not_grow_with_units_and_placements(
+    client_for, carla, project_alfa, unit_alfa, make_household, today, django_assert_num_queries
+):
+    client = client_for(carla)
+    place(carla, unit_alfa, make_household(size=2), today - 300 * DAY)
+    client.get(board_url(project_alfa))  # warm up the session
+    with django_assert_num_queries(9) as few:
+        client.get(board_url(project_alfa))
+
+    for i in range(6):
+        unit = HousingUnitFactory(project=project_alfa, property=unit_alfa.property, capacity=3)
+        place(carla, unit, make_household(size=2), today - (i * 40) * DAY)
+        place(carla, unit, make_household(size=1), today + i * DAY)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(board_url(project_alfa))
+    assert response.content.decode().count('data-testid="unit-row-') == 7
+
+
+def test_social_worker_sees_counts_of_all_and_names_only_of_her_households(
+    client_for, alice, carla, project_alfa, unit_alfa, make_household, today
+):
+    partner = OrganisationFactory(name="Cooperativa Partner")
+    Participation.objects.create(project=project_alfa, organisation=partner, role="partner")
+    theirs = make_household(last_name="Altrui")
+    Case.objects.filter(household=theirs).update(holding_organisation=partner)
+    ours = make_household(last_name="Nostri")
+    for household in (theirs, ours):
+        place(
+            carla,
+            unit_alfa,
+            household,
+            today - 20 * DAY,
+            planned_end_date=today + 10 * DAY,
+            planned_end_reason="Uscita concordata",
+        )
+
+    response = client_for(alice).get(board_url(project_alfa))
+
+    assert response.status_code == 200
+    assert cell(unit_row(response, unit_alfa), "free-today") == "2"
+    assert "Nostri" in text(response)
+    assert "Altrui" not in text(response)
+    assert "Trova un nucleo" not in text(response), "placing is for coordinators"
+
+
+def test_board_index_and_property_board(client_for, carla, unit_alfa, unit_alfa_small):
+    client = client_for(carla)
+    index = client.get(reverse("housing:board_index"))
+    assert index.status_code == 200
+    assert board_url(unit_alfa.project) in index.content.decode()
+    prop_url = reverse("housing:property_board", kwargs={"pk": unit_alfa.property.pk})
+    assert prop_url in index.content.decode()
+    response = client.get(prop_url)
+    assert response.status_code == 200
+    assert response.content.decode().count('data-testid="unit-row-') == 2
+    assert accessibility_problems(index.content.decode()) == []
+    assert accessibility_problems(response.content.decode()) == []
+
+
+def test_nav_offers_the_boards_to_casework_roles_only(client_for, alice, marco):
+    link = f'href="{reverse("housing:board_index")}"'
+    assert link in client_for(alice).get(reverse("home")).content.decode()
+    assert link not in client_for(marco).get(reverse("home")).content.decode()
+
+
+# A unit ------------------------------------------------------------------------------
+
+
+def test_unit_page_shows_who_is_there(client_for, carla, unit_alfa, make_household, today):
+    household = make_household(size=2, last_name="Presenti")
+    place(carla, unit_alfa, household, today - 3 * DAY)
+    response = client_for(carla).get(unit_alfa.get_absolute_url())
+    assert response.status_code == 200
+    assert "Presenti" in text(response)
+    assert 'data-testid="free-today">2<' in response.content.decode()
+    assert accessibility_problems(response.content.decode()) == []
+
+
+def test_coordinator_lowers_capacity_only_down_to_the_people_there(
+    client_for, carla, unit_alfa, make_household, today
+):
+    place(carla, unit_alfa, make_household(size=3), today)
+    url = reverse("housing:unit_update", kwargs={"pk": unit_alfa.pk})
+    client = client_for(carla)
+    assert client.get(url).status_code == 200
+
+    data = {"capacity": 2, "state": "available", "step_free": "on", "notes": ""}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "i posti non possono scendere a 2" in text(response)
+    unit_alfa.refresh_from_db()
+    assert unit_alfa.capacity == 4
+
+    response = client.post(url, {**data, "capacity": 3})
+    assert response.status_code == 302
+    unit_alfa.refresh_from_db()
+    assert unit_alfa.capacity == 3
+
+
+# Matching and placing ----------------------------------------------------------------
+
+
+def test_matching_lists_fitting_households_in_priority_order_and_says_why_not(
+    client_for, carla, unit_alfa, unit_alfa_small, make_household, today
+):
+    place(carla, unit_alfa_small, make_household(size=1), today)  # one place left there
+    first = make_household(
+        size=1, case=False, waiting=True, last_name="Primi", urgency=Referral.Urgency.EMERGENCY
+    )
+    second = make_household(size=1, case=False, waiting=True, last_name="Secondi")
+    make_household(size=3, case=False, waiting=True, last_name="Numerosi")
+    make_household(size=1, case=False, waiting=True, last_name="Conscale", disability=True)
+    housed = make_household(size=1, case=True, waiting=True, last_name="Giainseriti")
+    place(carla, unit_alfa, housed, today - 5 * DAY)
+
+    response = client_for(carla).get(
+        reverse("housing:unit_match", kwargs={"pk": unit_alfa_small.pk})
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    fitting = re.search(r'data-testid="match-fitting".*?</table>', page, re.S).group(0)
+    assert fitting.index("Primi") < fitting.index("Secondi"), "emergency first"
+    for name in ("Numerosi", "Conscale", "Giainseriti"):
+        assert name not in fitting
+    not_fitting = re.sub(
+        r"\s+", " ", re.search(r'data-testid="match-not-fitting".*?</ul>', page, re.S).group(0)
+    )
+    assert "Il nucleo è di 3 persone, i posti liberi sono 1." in not_fitting
+    assert "Serve un alloggio accessibile senza gradini." in not_fitting
+    assert "È già inserito in un alloggio" in not_fitting
+    assert (
+        reverse(
+            "housing:placement_create",
+            kwargs={
+                "pk": unit_alfa_small.pk,
+                "entry_pk": WaitingListEntry.objects.get(household=first).pk,
+            },
+        )
+        in fitting
+    )
+    assert second  # listed above
+    assert accessibility_problems(page) == []
+
+
+def test_a_household_needing_step_free_access_fits_a_step_free_unit(
+    client_for, carla, unit_alfa, make_household
+):
+    make_household(size=1, case=False, waiting=True, last_name="Conscale", disability=True)
+    response = client_for(carla).get(reverse("housing:unit_match", kwargs={"pk": unit_alfa.pk}))
+    fitting = re.search(
+        r'data-testid="match-fitting".*?</table>', response.content.decode(), re.S
+    ).group(0)
+    assert "Conscale" in fitting
+
+
+def test_placing_from_the_matching_list(
+    client_for, carla, alice, coop_alfa, unit_alfa, make_household, today
+):
+    household = make_household(size=2, case=False, waiting=True, last_name="Nuovi")
+    entry = WaitingListEntry.objects.get(household=household)
+    url = reverse("housing:placement_create", kwargs={"pk": unit_alfa.pk, "entry_pk": entry.pk})
+    client = client_for(carla)
+    form_page = client.get(url)
+    assert form_page.status_code == 200
+    assert accessibility_problems(form_page.content.decode()) == []
+
+    response = client.post(
+        url,
+        {
+            "members": [p.pk for p in members(household)],
+            "start_date": today.isoformat(),
+            "monthly_contribution": "30",
+            "holding_organisation": coop_alfa.pk,
+            "workers": [alice.pk],
+        },
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == board_url(unit_alfa.project)
+    assert "è inserito in «Casa Aurora · Appartamento 1»" in text(response)
+    assert cell(unit_row(response, unit_alfa), "free-today") == "2"
+    entry.refresh_from_db()
+    assert entry.removal_reason == WaitingListEntry.RemovalReason.PLACED
+    assert Case.objects.get(household=household).holding_organisation == coop_alfa
+
+
+def test_a_placement_that_does_not_fit_shows_why_and_saves_nothing(
+    client_for, carla, coop_alfa, unit_alfa_small, make_household, today
+):
+    household = make_household(size=3, case=False, waiting=True)
+    entry = WaitingListEntry.objects.get(household=household)
+    url = reverse(
+        "housing:placement_create", kwargs={"pk": unit_alfa_small.pk, "entry_pk": entry.pk}
+    )
+    response = client_for(carla).post(
+        url,
+        {
+            "members": [p.pk for p in members(household)],
+            "start_date": today.isoformat(),
+            "monthly_contribution": "0",
+            "holding_organisation": coop_alfa.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert "non ha abbastanza posti" in text(response)
+    assert not Placement.objects.exists()
+    assert not Case.objects.filter(household=household).exists()
+
+
+def test_a_negative_contribution_is_a_form_error(
+    client_for, carla, coop_alfa, unit_alfa, make_household, today
+):
+    household = make_household(case=False, waiting=True)
+    entry = WaitingListEntry.objects.get(household=household)
+    url = reverse("housing:placement_create", kwargs={"pk": unit_alfa.pk, "entry_pk": entry.pk})
+    response = client_for(carla).post(
+        url,
+        {
+            "members": [p.pk for p in members(household)],
+            "start_date": today.isoformat(),
+            "monthly_contribution": "-1",
+            "holding_organisation": coop_alfa.pk,
+        },
+    )
+    assert "La quota di compartecipazione non può essere negativa." in text(response)
+    assert not Placement.objects.exists()
+
+
+# A placement -------------------------------------------------------------------------
+
+
+def test_placement_page_and_exit(client_for, carla, unit_alfa, make_household, today):
+    placement = place(carla, unit_alfa, make_household(size=2), today - 30 * DAY)
+    client = client_for(carla)
+    page = client.get(placement.get_absolute_url())
+    assert page.status_code == 200
+    assert accessibility_problems(page.content.decode()) == []
+
+    url = reverse("housing:placement_end", kwargs={"public_id": placement.public_id})
+    response = client.post(
+        url,
+        {
+            "end_date": (today - 40 * DAY).isoformat(),
+            "exit_reason": "autonomy",
+            "destination": "own_rented_home",
+        },
+    )
+    assert "L'uscita non può precedere l'ingresso" in text(response)
+
+    response = client.post(
+        url,
+        {
+            "end_date": today.isoformat(),
+            "exit_reason": "autonomy",
+            "destination": "own_rented_home",
+        },
+        follow=True,
+    )
+    assert "Uscita registrata." in text(response)
+    assert "Casa in affitto propria (Soluzione stabile)" in text(response)
+    assert PlaceOccupancy.objects.filter(end_date=today).count() == 2
+
+
+def test_moving_through_the_page(
+    client_for, carla, unit_alfa, unit_alfa_small, make_household, today
+):
+    placement = place(carla, unit_alfa, make_household(size=2), today - 30 * DAY)
+    url = reverse("housing:placement_move", kwargs={"public_id": placement.public_id})
+    client = client_for(carla)
+    form = client.get(url)
+    assert form.status_code == 200
+    assert str(unit_alfa) not in re.search(
+        r'<select name="to_unit".*?</select>', form.content.decode(), re.S
+    ).group(0)
+
+    response = client.post(
+        url, {"to_unit": unit_alfa_small.pk, "move_date": today.isoformat()}, follow=True
+    )
+
+    assert "Trasferimento registrato" in text(response)
+    placement.refresh_from_db()
+    assert placement.end_date == today - DAY
+    assert Placement.objects.get(moved_from=placement).unit == unit_alfa_small
+
+
+def test_moving_into_a_unit_under_maintenance_is_not_offered(
+    client_for, carla, unit_alfa, unit_alfa_small, make_household, today
+):
+    HousingUnit.objects.filter(pk=unit_alfa_small.pk).update(state="maintenance")
+    placement = place(carla, unit_alfa, make_household(), today - 30 * DAY)
+    url = reverse("housing:placement_move", kwargs={"public_id": placement.public_id})
+    response = client_for(carla).post(
+        url, {"to_unit": unit_alfa_small.pk, "move_date": today.isoformat()}
+    )
+    assert response.status_code == 200
+    assert "La scelta effettuata non compare tra quelle disponibili" in text(response)
+    placement.refresh_from_db()
+    assert placement.end_date is None
