@@ -21,3 +21,10 @@ SECURE_HSTS_SECONDS = 0
 # whitenoise would warn that the collected static folder is missing; finders serve.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The test client's login() authenticates without a request, which django-axes refuses;
+# this subclass lets only those through (tests/core/security_backend.py).
+AUTHENTICATION_BACKENDS = [
+    "tests.core.security_backend.RequestOptionalAxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]

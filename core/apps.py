@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Comune a tutta l'applicazione")
+
+    def ready(self):
+        # Connect the receivers of the security log and of the session clock.
+        from . import middleware, security_log  # noqa: F401

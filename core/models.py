@@ -59,3 +59,49 @@ class AuditEvent(models.Model):
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()} {self.object_repr}"
         )
+
+
+class SecurityEvent(models.Model):
+    """One entry of the security log: a login, a failed login, a lockout, a logout, an
+    access refused by the scoping layer, an export or a download of personal data.
+
+    It answers who, what, when and from where. Unlike the audit trail it is not about a
+    record: it is about how people use (or try to use) their access. Rows are written by
+    `core.security_log` only, never edited, and purged after the retention period
+    (`purge_security_log`)."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Accesso")
+        LOGIN_FAILED = "login_failed", _("Accesso non riuscito")
+        LOCKOUT = "lockout", _("Blocco per troppi tentativi")
+        LOGOUT = "logout", _("Uscita")
+        ACCESS_DENIED = "access_denied", _("Accesso negato")
+        EXPORT = "export", _("Esportazione di dati personali")
+        DOWNLOAD = "download", _("Scaricamento di dati personali")
+
+    at = models.DateTimeField(_("quando"), auto_now_add=True, db_index=True)
+    kind = models.CharField(_("evento"), max_length=20, choices=Kind.choices, db_index=True)
+    user = models.ForeignKey(
+        "users.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("utente"),
+    )
+    # Kept apart from `user`: a failed login may name nobody who exists, and the name
+    # must survive the deletion of the account.
+    username = models.CharField(_("nome utente"), max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(_("indirizzo IP"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    path = models.CharField(_("indirizzo della pagina"), max_length=500, blank=True)
+    details = models.JSONField(_("dettagli"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("evento di sicurezza")
+        verbose_name_plural = _("registro di sicurezza")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "-at"], name="security_user_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
