@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from core.models import TimeStampedModel
-from core.validators import validate_person_codice_fiscale
+from core.validators import normalise_code, validate_person_codice_fiscale
 from partners.models import Organisation
 from projects.models import Project
 
@@ -107,6 +107,25 @@ class Household(TimeStampedModel):
             if person.relationship == Person.Relationship.REFERENCE:
                 return person
         return None
+
+    def clean(self):
+        # The same rules as the constraints below, told next to the field they concern
+        # (full_clean then skips the constraints on fields already in error).
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.isee_value is not None and self.isee_value < 0:
+            errors["isee_value"] = _("Il valore ISEE non può essere negativo.")
+        if (
+            self.isee_issued_on
+            and self.isee_expires_on
+            and self.isee_expires_on < self.isee_issued_on
+        ):
+            errors["isee_expires_on"] = _(
+                "La scadenza dell'ISEE non può precedere la data di rilascio."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     def isee_is_expired(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
@@ -280,11 +299,16 @@ class Person(TimeStampedModel):
             and self.residence_permit_expires_on < today
         )
 
+    def clean_fields(self, exclude=None):
+        # Normalised before the field's own checks (max_length, the validator) see it,
+        # so a code typed in lower case or with spaces is stored as printed.
+        self.codice_fiscale = normalise_code(self.codice_fiscale or "")
+        super().clean_fields(exclude=exclude)
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
         errors = {}
-        self.codice_fiscale = "".join(self.codice_fiscale.split()).upper()
         if self.birth_date and self.birth_date > timezone.localdate():
             errors["birth_date"] = _("La data di nascita non può essere nel futuro.")
         if (

@@ -37,8 +37,15 @@ def _require_frontline(user) -> None:
 
 
 def _require_can_edit(user, household: Household) -> None:
-    # The caller has already found the household through the scoping layer (404 first).
+    # The caller has already found the household through the scoping layer (404 first);
+    # checked again here so that no caller can write to a household its user cannot see.
     if not selectors.can_edit_household(user=user, household=household):
+        raise PermissionDenied
+    _require_visible(user, household)
+
+
+def _require_visible(user, household: Household) -> None:
+    if not selectors.visible_households(user=user).filter(pk=household.pk).exists():
         raise PermissionDenied
 
 
@@ -61,13 +68,14 @@ def household_create(
     household = Household(registered_by=registered_by, **fields)
     household.full_clean()
     household.save()
-    audit.record_create(actor=user, instance=household, household=household)
-    _person_save(
-        user=user,
-        person=Person(
-            household=household, relationship=Person.Relationship.REFERENCE, **reference_person
-        ),
+    reference = Person(
+        household=household, relationship=Person.Relationship.REFERENCE, **reference_person
     )
+    reference.full_clean()
+    reference.save()
+    # The household's row first, named after its reference person (saved just above).
+    audit.record_create(actor=user, instance=household, household=household)
+    audit.record_create(actor=user, instance=reference, household=household)
     _set_vulnerabilities(user=user, household=household, kinds=vulnerabilities)
     return household
 
@@ -90,7 +98,10 @@ def household_update(
 
 def _set_vulnerabilities(*, user, household: Household, kinds) -> None:
     wanted = set(kinds)
-    current = {v.kind: v for v in household.vulnerabilities.all()}
+    # Read from the database, not from a prefetch the caller may hold; and drop that
+    # prefetch, so the household in hand shows what is saved.
+    current = {v.kind: v for v in Vulnerability.objects.filter(household=household)}
+    getattr(household, "_prefetched_objects_cache", {}).pop("vulnerabilities", None)
     for kind in wanted - current.keys():
         vulnerability = Vulnerability.objects.create(household=household, kind=kind)
         audit.record_create(actor=user, instance=vulnerability, household=household)
@@ -182,6 +193,7 @@ def referral_create(
     _require_frontline(user)
     if referring_organisation.pk not in scoping.organisation_ids(user, selectors.FRONTLINE_ROLES):
         raise PermissionDenied
+    _require_visible(user, household)
     if not Participation.objects.filter(
         project=project, organisation=referring_organisation
     ).exists():
