@@ -14,6 +14,7 @@ from partners.services import network_load
 DEMO_STEPS: tuple[str, ...] = (
     "partners.demo.create_demo_staff",
     "partners.demo.set_demo_max_stay",
+    "beneficiaries.demo.create_demo_households",
 )
 
 
