@@ -112,6 +112,12 @@
       });
   }
 
+  // Bootstrap marks every modal role="dialog" when it opens; this one is an urgent
+  // warning that needs an answer, so it is an alertdialog, with the focus on the answer.
+  dialog.addEventListener("shown.bs.modal", function () {
+    dialog.setAttribute("role", "alertdialog");
+    keepAliveButton.focus();
+  });
   keepAliveButton.addEventListener("click", keepAlive);
   setDeadline(parseInt(dialog.dataset.expiresIn, 10));
   window.setInterval(tick, 1000);
