@@ -545,3 +545,12 @@ def test_home_with_my_day_has_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(first.captured_queries)):
         page = client.get(reverse("home")).content.decode()
     assert page.count("Iscrizione al centro per l&#x27;impiego") == 5
+
+
+def test_household_file_links_to_the_pathway_of_each_case(client_for, alice, marco, case_alfa):
+    household_url = case_alfa.household.get_absolute_url()
+    page = client_for(alice).get(household_url).content.decode()
+    for name in ("plan_detail", "diary_list", "document_list", "assessment_list"):
+        assert url(name, case_alfa.public_id) in page
+    page = client_for(marco).get(household_url).content.decode()
+    assert url("plan_detail", case_alfa.public_id) not in page
