@@ -3,10 +3,12 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.db.models import Prefetch, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries import services as beneficiaries_services
+from partners.models import StaffMembership
 from users.models import User
 
 from . import services
@@ -18,6 +20,10 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+# Django 6.1's "- Select an option -" has no Italian translation yet.
+BLANK_LABEL = _("— scegli —")
 
 
 def _helper(submit_label) -> FormHelper:
@@ -91,15 +97,32 @@ class PlacementForm(_PlannedEndMixin, forms.Form):
         if needs_case:
             organisations = beneficiaries_services.case_holding_organisations(project=unit.project)
             self.fields["holding_organisation"].queryset = organisations.order_by("name")
+            self.fields["holding_organisation"].empty_label = BLANK_LABEL
+            casework = Q(
+                organisation__in=organisations,
+                role__in=[StaffMembership.Role.SOCIAL_WORKER, StaffMembership.Role.COORDINATOR],
+                is_active=True,
+            )
             self.fields["workers"].queryset = (
                 User.objects.filter(
-                    is_active=True,
-                    staff_memberships__organisation__in=organisations,
-                    staff_memberships__role__in=["social_worker", "coordinator"],
-                    staff_memberships__is_active=True,
+                    is_active=True, staff_memberships__in=StaffMembership.objects.filter(casework)
+                )
+                .prefetch_related(
+                    Prefetch(
+                        "staff_memberships",
+                        queryset=StaffMembership.objects.filter(casework).select_related(
+                            "organisation"
+                        ),
+                        to_attr="casework_memberships",
+                    )
                 )
                 .distinct()
                 .order_by("last_name", "first_name")
+            )
+            # Who works where, so the coordinator picks workers of the holding organisation.
+            self.fields["workers"].label_from_instance = lambda user: "{} · {}".format(
+                user,
+                ", ".join(sorted({m.organisation.display_name for m in user.casework_memberships})),
             )
         else:
             del self.fields["holding_organisation"]
@@ -117,11 +140,11 @@ class PlacementEndForm(forms.Form):
     )
     exit_reason = forms.ChoiceField(
         label=_("Motivo dell'uscita"),
-        choices=[("", "---------")]
+        choices=[("", BLANK_LABEL)]
         + [c for c in Placement.ExitReason.choices if c[0] != Placement.ExitReason.MOVED],
     )
     destination = forms.ChoiceField(
-        label=_("Destinazione"), choices=[("", "---------"), *Placement.Destination.choices]
+        label=_("Destinazione"), choices=[("", BLANK_LABEL), *Placement.Destination.choices]
     )
     exit_notes = forms.CharField(
         label=_("Note sull'uscita"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -152,6 +175,7 @@ class PlacementMoveForm(forms.Form):
     def __init__(self, *args, targets, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_unit"].queryset = targets
+        self.fields["to_unit"].empty_label = BLANK_LABEL
         self.fields["to_unit"].label_from_instance = lambda unit: (
             f"{unit} · {unit.project.display_name} · {unit.get_kind_display()}, "
             f"{unit.capacity} " + str(_("posti"))

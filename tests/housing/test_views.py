@@ -272,6 +272,8 @@ def test_placing_from_the_matching_list(
     form_page = client.get(url)
     assert form_page.status_code == 200
     assert accessibility_problems(form_page.content.decode()) == []
+    assert "Select an option" not in text(form_page), "every word of the form in Italian"
+    assert "Alice Rossi · Cooperativa Alfa" in text(form_page), "workers say where they work"
 
     response = client.post(
         url,
