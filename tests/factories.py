@@ -170,7 +170,7 @@ class HousingUnitFactory(factory.django.DjangoModelFactory):
 
     property = factory.SubFactory(PropertyFactory)
     project = factory.SubFactory(ProjectFactory)
-    name = factory.Sequence(lambda n: f"Appartamento {n}")
+    name = factory.Sequence(lambda n: f"Alloggio {n}")
     kind = HousingUnit.Kind.APARTMENT
     capacity = 4
 

@@ -407,3 +407,28 @@ def test_moving_into_a_unit_under_maintenance_is_not_offered(
     assert "La scelta effettuata non compare tra quelle disponibili" in text(response)
     placement.refresh_from_db()
     assert placement.end_date is None
+
+
+def test_matching_and_unit_pages_queries_do_not_grow(
+    client_for, carla, unit_alfa, make_household, today, django_assert_num_queries
+):
+    client = client_for(carla)
+    match_url = reverse("housing:unit_match", kwargs={"pk": unit_alfa.pk})
+    unit_url = unit_alfa.get_absolute_url()
+    make_household(size=2, case=False, waiting=True)
+    place(carla, unit_alfa, make_household(size=1), today)
+    client.get(match_url)  # warm up the session
+    with django_assert_num_queries(12) as matching_few:
+        client.get(match_url)
+    with django_assert_num_queries(12) as unit_few:
+        client.get(unit_url)
+
+    for i in range(5):
+        make_household(size=1 + i % 3, case=False, waiting=True, disability=i % 2 == 0)
+    for i in range(2):
+        place(carla, unit_alfa, make_household(size=1), today + i * DAY)
+    with django_assert_num_queries(len(matching_few.captured_queries)):
+        response = client.get(match_url)
+    assert response.content.decode().count("Inserisci Nucleo") >= 1
+    with django_assert_num_queries(len(unit_few.captured_queries)):
+        client.get(unit_url)
