@@ -15,6 +15,7 @@ import datetime
 
 from django.db.models import (
     CharField,
+    Count,
     Exists,
     Max,
     OuterRef,
@@ -221,16 +222,31 @@ def diary_of(*, user, case: Case) -> QuerySet[CaseNote]:
     took_part = CaseNote.households.through.objects.filter(
         casenote_id=OuterRef("pk"), household_id=case.household_id
     )
+    # A group activity names the households that took part; the reader learns the names
+    # of those they may see, and only that there were others.
+    visible = selectors.visible_households(user=user).values("pk")
     return (
         CaseNote.objects.filter(Q(case=case) | Q(Exists(took_part)))
         .filter(readable_notes_q(user))
-        .select_related("author", "author_organisation", "case__household")
+        .select_related("author", "author_organisation")
+        .annotate(
+            origin_name=Subquery(
+                Household.objects.filter(pk__in=visible, cases=OuterRef("case_id"))
+                .annotate(name=_reference_name(OuterRef("pk")))
+                .values("name")[:1]
+            ),
+            participants=Count(
+                "households", filter=~Q(households=case.household_id), distinct=True
+            ),
+        )
         .prefetch_related(
             Prefetch(
                 "households",
-                queryset=Household.objects.annotate(
-                    reference_name=_reference_name(OuterRef("pk"))
-                ).order_by("pk"),
+                queryset=Household.objects.filter(pk__in=visible)
+                .exclude(pk=case.household_id)
+                .annotate(reference_name=_reference_name(OuterRef("pk")))
+                .order_by("pk"),
+                to_attr="visible_participants",
             )
         )
         .order_by("-happened_on", "-id")

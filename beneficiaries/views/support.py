@@ -90,7 +90,6 @@ def plan_detail(request, public_id):
         plan=plan,
         goals=goals,
         reviews=list(plan.reviews.all()) if plan else [],
-        status_form=ActionStatusForm(),
         action_statuses=Action.Status.choices,
         today=today,
         plan_form=PlanForm(initial={"agreed_on": today}) if plan is None else None,
@@ -338,6 +337,8 @@ def diary_list(request, public_id):
     filterset = DiaryFilter(request.GET, queryset=notes)
     rows = filterset.qs if filterset.is_valid() else notes.none()
     page_obj = Paginator(rows, DIARY_PAGE_SIZE).get_page(request.GET.get("page"))
+    for note in page_obj:
+        note.hidden_participants = note.participants - len(note.visible_participants)
     services.diary_opened(user=request.user, case=case)
     return _page(
         request,

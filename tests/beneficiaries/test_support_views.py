@@ -13,6 +13,7 @@ from beneficiaries.models import (
     Action,
     AutonomyAssessment,
     CaseExit,
+    CaseNote,
     Consent,
     Document,
     FollowUp,
@@ -24,6 +25,7 @@ from tests.a11y import accessibility_problems
 from tests.beneficiaries.support_helpers import PDF_BYTES, all_levels, pdf_upload
 from tests.factories import (
     ActionFactory,
+    AutonomyAssessmentFactory,
     CaseAssignmentFactory,
     CaseFactory,
     CaseNoteFactory,
@@ -554,3 +556,55 @@ def test_household_file_links_to_the_pathway_of_each_case(client_for, alice, mar
         assert url(name, case_alfa.public_id) in page
     page = client_for(marco).get(household_url).content.decode()
     assert url("plan_detail", case_alfa.public_id) not in page
+
+
+def test_assessment_and_document_pages_do_not_grow_with_rows(
+    client_for, alice, case_alfa, django_assert_max_num_queries
+):
+    for month in range(2, 10):
+        AutonomyAssessmentFactory(
+            case=case_alfa, moment="review", taken_on=D(2026, month, 1), levels={"work": 3}
+        )
+        Document.objects.create(
+            case=case_alfa,
+            kind="other",
+            file=f"documents/{month}.pdf",
+            original_name=f"{month}.pdf",
+            content_type="application/pdf",
+            size=10,
+            person=case_alfa.household.members.get(),
+        )
+    client = client_for(alice)
+    with django_assert_max_num_queries(11):
+        page = client.get(url("assessment_list", case_alfa.public_id)).content.decode()
+    assert bars(page) == 10 * 6  # the chart shows the first and the latest five
+    with django_assert_max_num_queries(10):
+        page = client.get(url("document_list", case_alfa.public_id)).content.decode()
+    assert page.count('data-testid="document"') == 8
+
+
+def test_group_activity_does_not_reveal_households_the_reader_may_not_see(
+    client_for, alice, bruno, case_alfa, household_beta
+):
+    """alice follows both households and writes a group activity in Alfa's diary naming
+    Beta's household; bruno, who follows only Beta's, reads it there without learning
+    which household of Alfa took part."""
+    beta_case = household_beta.cases.get()
+    CaseAssignmentFactory(case=beta_case, worker=alice)
+    client_for(alice).post(
+        url("diary_create", case_alfa.public_id),
+        {
+            "happened_on": "2026-03-10",
+            "kind": "community_activity",
+            "duration_minutes": "120",
+            "text": "Festa di quartiere insieme.",
+            "households": [household_beta.pk],
+        },
+    )
+    assert CaseNote.objects.get().households.get() == household_beta
+    alice_page = client_for(alice).get(url("diary_list", beta_case.public_id)).content.decode()
+    assert "scritta nel diario di Fatima El Amrani" in alice_page
+    bruno_page = client_for(bruno).get(url("diary_list", beta_case.public_id)).content.decode()
+    assert "Festa di quartiere insieme." in bruno_page
+    assert "Fatima" not in bruno_page and "El Amrani" not in bruno_page
+    assert "scritta nel diario di un altro nucleo" in bruno_page
