@@ -1,6 +1,6 @@
-"""Backups (GDPR art. 32(1)(c), ASVS 1.14-ish / HMIS: the ability to restore the
-availability of personal data): a consistent copy taken while the application runs,
-and a restore that brings every row back — on SQLite and on PostgreSQL."""
+"""Backups (GDPR art. 32(1)(c)-(d), ASVS 8.1.5: the ability to restore personal data,
+and restores that are tested): a consistent copy taken while the application runs, and
+a restore that brings every row back — on SQLite and on PostgreSQL."""
 
 import os
 import sqlite3

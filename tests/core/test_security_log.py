@@ -1,4 +1,4 @@
-"""The security log (ASVS 7.1.3, 7.1.4, 7.2.1, 7.2.2, 7.3.3-ish; GDPR art. 32; HMIS
+"""The security log (ASVS 7.1.3, 7.1.4, 7.2.1, 7.2.2, 7.3.3; GDPR art. 32; HMIS
 audit standards): who, what, when and from where for logins, failed logins, logouts,
 refused accesses, exports and downloads; read-only in the admin; purged after the
 retention period."""

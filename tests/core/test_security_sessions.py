@@ -1,4 +1,4 @@
-"""Session controls (ASVS 3.2.1, 3.3.1, 3.3.2, 3.3.3-ish, 8.2.1): new key at login, idle
+"""Session controls (ASVS 3.2.1, 3.3.1, 3.3.2, 8.2.1): new key at login, idle
 and absolute timeouts enforced on the server, sessions of deactivated users end,
 logged-in pages are never cached, and the page warns before the idle timeout."""
 
