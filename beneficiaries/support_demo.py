@@ -287,7 +287,9 @@ class _Pathways:
 
     def _next_levels(self, levels: dict, improving: bool) -> dict:
         rng = self.rng
-        step = (lambda: rng.choice([0, 1, 1])) if improving else (lambda: rng.choice([-1, 0, 0, 1]))
+        # An improving household gains a level in about a third of the domains at each
+        # review; the others go up and down.
+        step = (lambda: rng.choice([0, 0, 1])) if improving else (lambda: rng.choice([-1, 0, 0, 1]))
         return {
             domain: min(autonomy.MAX_LEVEL, max(autonomy.MIN_LEVEL, level + step()))
             for domain, level in levels.items()
