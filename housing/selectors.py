@@ -24,6 +24,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from beneficiaries import selectors as beneficiaries_selectors
 from beneficiaries.models import Household, Person, Vulnerability
@@ -361,9 +363,6 @@ def matching(*, user, unit: HousingUnit, today=None) -> Matching:
     unit (size within the free places, step-free access when they need it, not already
     housed), in the list's priority order; and the others, each with why not.
     For the project's coordinators (403 otherwise, from the waiting list itself)."""
-    from django.utils.translation import gettext as _
-    from django.utils.translation import ngettext
-
     today = today or timezone.localdate()
     waiting = beneficiaries_selectors.waiting_list(user=user, project=unit.project, today=today)
     free = free_places(unit=unit, first=today)
