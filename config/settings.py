@@ -136,6 +136,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+# Logins are in our security log (core.SecurityEvent): one copy is enough.
+AXES_DISABLE_ACCESS_LOG = True
 # Behind the reverse proxy the client's address is in X-Forwarded-For; set the number
 # of proxies in front of Django so that header cannot be forged from outside.
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)

@@ -4,7 +4,7 @@ locked out from that address for the cool-off time, with an Italian page, and lo
 from datetime import timedelta
 
 import pytest
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -106,3 +106,9 @@ def test_admin_login_is_throttled_too(client, admin_user):
         reverse("admin:login"), {"username": "admin", "password": GOOD}, REMOTE_ADDR="10.0.0.9"
     )
     assert response.status_code == 429
+
+
+def test_successful_logins_are_kept_once_in_our_log_not_in_axes_too(client, alice):
+    assert attempt(client, GOOD).status_code == 302
+    assert SecurityEvent.objects.filter(kind=Kind.LOGIN, user=alice).count() == 1
+    assert not AccessLog.objects.exists()
