@@ -365,6 +365,7 @@ class Consent(TimeStampedModel):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("registrato da"),
     )
@@ -444,6 +445,7 @@ class Referral(TimeStampedModel):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("compilata da"),
     )
@@ -495,6 +497,7 @@ class ReferralEvent(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("chi"),
     )
@@ -705,6 +708,7 @@ class SupportPlan(TimeStampedModel):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("scritto da"),
     )
@@ -952,6 +956,7 @@ class AutonomyAssessment(TimeStampedModel):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("valutato da"),
     )
@@ -1056,6 +1061,7 @@ class CaseNote(TimeStampedModel):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("autore"),
     )
@@ -1120,6 +1126,7 @@ class Document(TimeStampedModel):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("caricato da"),
     )
@@ -1187,6 +1194,7 @@ class CaseExit(TimeStampedModel):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("registrata da"),
     )
