@@ -628,7 +628,7 @@ def _count(value) -> Figure:
     return Figure(int(value or 0), Unit.COUNT)
 
 
-def _share(part, whole) -> Figure:
+def share(part, whole) -> Figure:
     part, whole = part or 0, whole or 0
     detail = _("%(part)s su %(whole)s") % {
         "part": formats.number_format(part, force_grouping=True),
@@ -746,7 +746,7 @@ SPECS: tuple[Spec, ...] = (
             "ritirate non contano."
         ),
         "referrals",
-        lambda r: _share(r.get("accepted"), (r.get("accepted") or 0) + (r.get("declined") or 0)),
+        lambda r: share(r.get("accepted"), (r.get("accepted") or 0) + (r.get("declined") or 0)),
     ),
     Spec(
         "days_to_placement",
@@ -772,7 +772,7 @@ SPECS: tuple[Spec, ...] = (
             "non si calcola per comune o per ambito."
         ),
         "occupancy",
-        lambda r: _share(r.get("occupied"), r.get("available")),
+        lambda r: share(r.get("occupied"), r.get("available")),
     ),
     Spec(
         "stay_average",
@@ -824,7 +824,7 @@ SPECS: tuple[Spec, ...] = (
         _("Quota di uscite verso una soluzione stabile"),
         _("Uscite verso una soluzione stabile ÷ uscite dagli alloggi."),
         "exits_by_destination",
-        lambda r: _share(r.get(DestinationGroup.STABLE.value), r.get("exits")),
+        lambda r: share(r.get(DestinationGroup.STABLE.value), r.get("exits")),
     ),
     Spec(
         "housed_6",
@@ -835,14 +835,14 @@ SPECS: tuple[Spec, ...] = (
             "confermato."
         ),
         "follow_ups",
-        lambda r: _share(r.get("housed_6"), r.get("done_6")),
+        lambda r: share(r.get("housed_6"), r.get("done_6")),
     ),
     Spec(
         "housed_12",
         _("Ancora in casa al follow-up di 12 mesi"),
         _("Come il precedente, per i follow-up a 12 mesi dall'uscita svolti nel periodo."),
         "follow_ups",
-        lambda r: _share(r.get("housed_12"), r.get("done_12")),
+        lambda r: share(r.get("housed_12"), r.get("done_12")),
     ),
     Spec(
         "returns",
@@ -854,7 +854,7 @@ SPECS: tuple[Spec, ...] = (
             "Per le uscite degli ultimi 12 mesi il valore può ancora crescere."
         ),
         "returns",
-        lambda r: _share(r.get("returned"), r.get("exits")),
+        lambda r: share(r.get("returned"), r.get("exits")),
     ),
     Spec(
         "goals_achieved",
@@ -865,7 +865,7 @@ SPECS: tuple[Spec, ...] = (
             "come non raggiunti."
         ),
         "goals",
-        lambda r: _share(r.get("achieved"), r.get("concluded")),
+        lambda r: share(r.get("achieved"), r.get("concluded")),
     ),
     Spec(
         "autonomy_change",
