@@ -21,7 +21,7 @@ from .indicators import Period
 WIDTH = 640
 HEIGHT = 260
 LEFT = 48
-RIGHT = 16
+RIGHT = 28
 TOP = 16
 BOTTOM = 44
 MAX_X_LABELS = 12
@@ -176,6 +176,7 @@ class Bar:
     width: float
     colour: str
     title: str
+    value_x: float = 0
 
 
 @dataclass
@@ -208,6 +209,7 @@ def exits_chart(groups: list[tuple[str, int]]) -> BarChart:
                 value=value,
                 y=index * (BAR_HEIGHT + BAR_GAP),
                 width=BAR_PLOT_WIDTH * value / highest,
+                value_x=BAR_LABEL_WIDTH + BAR_PLOT_WIDTH * value / highest + 6,
                 colour=BAR_COLOURS[index % len(BAR_COLOURS)],
                 title=ngettext("%(label)s: %(count)d uscita", "%(label)s: %(count)d uscite", value)
                 % {"label": label, "count": value},

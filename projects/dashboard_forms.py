@@ -7,7 +7,7 @@ import datetime
 
 import django_filters
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout, Submit
+from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -142,7 +142,6 @@ class CaseloadFilter(django_filters.FilterSet):
                 Div(Field("show"), css_class="col-md-4"),
                 css_class="row",
             ),
-            Submit("filtra", _("Filtra"), css_class="btn btn-outline-secondary"),
         )
 
     def filter_show(self, queryset, name, value):

@@ -44,7 +44,7 @@ from django.db.models import (
 from django.db.models import Case as SqlCase
 from django.db.models.functions import Coalesce, Greatest, Least, TruncDate, TruncMonth
 from django.utils import formats, timezone
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -668,6 +668,9 @@ class Spec:
     indent: bool = False
 
 
+_lower = lazy(lambda text: str(text).lower(), str)
+
+
 def _exit_group_definition(group) -> Promise:
     """The definition of an exit group: the destinations it gathers, in the current
     language (Placement.DESTINATION_GROUPS is the one place that says which)."""
@@ -811,7 +814,7 @@ SPECS: tuple[Spec, ...] = (
     *(
         Spec(
             f"exits_{group.value}",
-            format_lazy("{} {}", _("verso"), group.label),
+            format_lazy("{} {}", _("verso"), _lower(group.label)),
             _exit_group_definition(group),
             "exits_by_destination",
             (lambda value: lambda r: _count(r.get(value)))(group.value),

@@ -55,7 +55,7 @@ def figures(html: str) -> dict[str, list[str]]:
     return {
         key: [
             re.sub(r"<[^>]+>.*", "", cell, flags=re.S).strip()
-            for cell in re.findall(r'<td class="figure"[^>]*>(.*?)</td>', body, re.S)
+            for cell in re.findall(r'<td class="figure-cell"[^>]*>(.*?)</td>', body, re.S)
         ]
         for key, body in rows
     }
