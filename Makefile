@@ -34,6 +34,8 @@ lint: install
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
 
 # Refresh the catalogues after changing visible strings; then fill in locale/en.
+# Only -l en: locale/it is kept by hand (Django's own strings its catalogue lacks),
+# and makemessages for it would drop them.
 messages: install
 	DJANGO_DEBUG=true $(MANAGE) makemessages -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles --no-obsolete
 
