@@ -15,6 +15,7 @@ DEMO_STEPS: tuple[str, ...] = (
     "partners.demo.create_demo_staff",
     "partners.demo.set_demo_max_stay",
     "beneficiaries.demo.create_demo_households",
+    "housing.demo.create_demo_housing",
     "beneficiaries.support_demo.create_demo_support",
 )
 
