@@ -42,7 +42,7 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as SqlCase
-from django.db.models.functions import Coalesce, Greatest, Least, TruncDate, TruncMonth
+from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import formats, timezone
 from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
@@ -343,10 +343,7 @@ def referrals(*, project_ids, period: Period, by=Dimension.TOTAL) -> dict:
     """Referrals sent to the projects in the period, and how many of them were accepted
     and declined (so far)."""
     sent = Referral.objects.filter(
-        project_id__in=list(project_ids),
-        sent_at__isnull=False,
-        sent_at__date__gte=period.start,
-        sent_at__date__lte=period.end,
+        _sent_in(period), project_id__in=list(project_ids), sent_at__isnull=False
     )
     return _grouped(
         sent,
@@ -550,42 +547,62 @@ def autonomy_change(*, project_ids, period: Period, by=Dimension.TOTAL) -> dict:
 
 def monthly(*, project_ids, period: Period) -> list[dict]:
     """Per month of the period: referrals sent, entries into units, exits. One query
-    for each of the three."""
+    for each of the three, with one filtered count per month: a comparison of the
+    stored value with the month's bounds, which every database does natively (grouping
+    by a truncated date would call a Python function per row on SQLite)."""
     ids = list(project_ids)
-    sent = Referral.objects.filter(
-        project_id__in=ids,
-        sent_at__isnull=False,
-        sent_at__date__gte=period.start,
-        sent_at__date__lte=period.end,
-    ).annotate(month=TruncMonth(TruncDate("sent_at")))
+    months = period.months()
+    bounds = [
+        (max(first, period.start), min(_next_month(first), period.end + ONE_DAY))
+        for first in months
+    ]
+
+    def per_month(queryset, field: str, moment=lambda day: day) -> list[int]:
+        counts = queryset.aggregate(
+            **{
+                f"m{index}": Count(
+                    "pk",
+                    filter=Q(**{f"{field}__gte": moment(first), f"{field}__lt": moment(after)}),
+                )
+                for index, (first, after) in enumerate(bounds)
+            }
+        )
+        return [counts[f"m{index}"] for index in range(len(bounds))]
+
+    sent = Referral.objects.filter(_sent_in(period), project_id__in=ids, sent_at__isnull=False)
     entries = Placement.objects.filter(
         case__project_id__in=ids,
         start_date__gte=period.start,
         start_date__lte=period.end,
         moved_from__isnull=True,
-    ).annotate(month=TruncMonth("start_date"))
-    exits = _exits(ids, period).annotate(month=TruncMonth("end_date"))
-    counts = {}
-    for name, queryset in (("referrals", sent), ("entries", entries), ("exits", exits)):
-        for row in queryset.values("month").annotate(n=Count("pk")).order_by("month"):
-            counts[(name, _month_start(row["month"]))] = row["n"]
+    )
+    columns = {
+        "referrals": per_month(sent, "sent_at", _day_start),
+        "entries": per_month(entries, "start_date"),
+        "exits": per_month(_exits(ids, period), "end_date"),
+    }
     return [
-        {
-            "month": month,
-            "referrals": counts.get(("referrals", month), 0),
-            "entries": counts.get(("entries", month), 0),
-            "exits": counts.get(("exits", month), 0),
-        }
-        for month in period.months()
+        {"month": month, **{name: values[index] for name, values in columns.items()}}
+        for index, month in enumerate(months)
     ]
 
 
-def _month_start(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    if isinstance(value, str):  # SQLite may hand back text for a truncated expression
-        value = datetime.date.fromisoformat(value[:10])
-    return value.replace(day=1)
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def _next_month(first: datetime.date) -> datetime.date:
+    return (first + datetime.timedelta(days=32)).replace(day=1)
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of the day, in the network's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _sent_in(period: Period) -> Q:
+    """Sent on a day of the period (in the network's time zone), as a range of the
+    stored timestamps, which an index can serve."""
+    return Q(sent_at__gte=_day_start(period.start), sent_at__lt=_day_start(period.end + ONE_DAY))
 
 
 # What the page shows: figures, their names and their definitions ----------------------

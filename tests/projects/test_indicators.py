@@ -262,3 +262,18 @@ def test_every_indicator_has_a_definition():
     assert len(keys) == len(set(keys))
     for spec in indicators.SPECS:
         assert len(str(spec.definition)) > 20, spec.key
+
+
+def test_a_referral_counts_on_its_day_in_the_networks_time_zone(world):
+    from django.utils import timezone
+
+    from tests.factories import ReferralFactory
+
+    # Half past midnight on 1 July in Italy is still 30 June in UTC: July, not June.
+    first_of_july = timezone.make_aware(datetime.datetime(2025, 7, 1, 0, 30))
+    ReferralFactory(household=world.households["H1"], project=world.project, sent_at=first_of_july)
+    assert alfa(world, indicators.referrals)["new"] == 4
+    july = Period(D(2025, 7, 1), D(2025, 7, 31))
+    assert alfa(world, indicators.referrals, july)["new"] == 1
+    (month,) = indicators.monthly(project_ids=[world.project.pk], period=july)
+    assert month["referrals"] == 1
