@@ -344,12 +344,35 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, page):
     assert counts[0] <= MAX_NETWORK_QUERIES
 
 
-def test_the_project_dashboard_stays_within_its_query_budget(client, django_assert_max_num_queries):
-    data = create_project(households=300)
+def test_the_dashboard_of_5000_households_stays_within_its_query_budget(
+    client, django_assert_max_num_queries
+):
+    from beneficiaries.models import Case
+
+    data = create_project(households=5000)
     client.force_login(data.coordinator)
+    today = datetime.date.today()
+    # The generator spreads three years of pathways before today.
+    years = {"dal": today.replace(year=today.year - 4).isoformat(), "al": today.isoformat()}
     with django_assert_max_num_queries(MAX_QUERIES):
-        response = client.get(
-            project_url(slug=data.project.slug), {"dal": "2020-01-01", "al": "2030-12-31"}
-        )
+        response = client.get(project_url(slug=data.project.slug), years)
     assert response.status_code == 200
-    assert figures(response.content.decode())["households"] != ["0"]
+    cases = Case.objects.filter(project=data.project).count()
+    assert cases > 3000
+    assert figures(response.content.decode())["households"] == [f"{cases:,}".replace(",", ".")]
+    with django_assert_max_num_queries(MAX_NETWORK_QUERIES):
+        assert client.get(reverse("projects:dashboard"), years).status_code == 200
+    with django_assert_max_num_queries(MAX_NETWORK_QUERIES):
+        assert client.get(reverse("projects:caseloads")).status_code == 200
+
+
+def test_a_coordinator_without_projects_is_told_so(client_for, world):
+    from tests.factories import OrganisationFactory
+
+    gamma = OrganisationFactory(name="Cooperativa Gamma", slug="gamma")
+    gina = UserFactory(username="gina")
+    StaffMembershipFactory(user=gina, organisation=gamma, role=StaffMembership.Role.COORDINATOR)
+    response = client_for(gina).get(reverse("projects:dashboard"))
+    assert response.status_code == 200
+    assert 'data-testid="no-projects"' in response.content.decode()
+    assert client_for(gina).get(project_url()).status_code == 404
