@@ -28,7 +28,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin behind the second factor (core/admin_site.py).
+    "core.admin_apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -48,6 +49,9 @@ INSTALLED_APPS = [
     "housing",
     "beneficiaries",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +68,9 @@ MIDDLEWARE = [
     # Ends idle, too long or deactivated sessions before LoginRequiredMiddleware's view
     # check (which then sends to the login page); no-store on logged-in pages.
     "core.middleware.SessionSecurityMiddleware",
+    # After the password, coordinators and admins (and whoever turned it on) must give
+    # the second factor before anything else (core/two_factor.py).
+    "core.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.AccessDeniedLogMiddleware",
@@ -145,6 +152,11 @@ if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
+# Two-factor authentication (core/two_factor.py): the name apps show next to the code;
+# the admin never shows the secrets of others' devices.
+OTP_TOTP_ISSUER = "Abitare"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # Internationalisation ----------------------------------------------------------------
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italiano")), ("en", _("English"))]
@@ -190,6 +202,10 @@ SESSION_ABSOLUTE_TIMEOUT = env.int("DJANGO_SESSION_ABSOLUTE_TIMEOUT", default=10
 SESSION_TIMEOUT_WARNING = env.int("DJANGO_SESSION_TIMEOUT_WARNING", default=2 * 60)
 # The security log (core.SecurityEvent) is purged after this many days.
 SECURITY_LOG_RETENTION_DAYS = env.int("SECURITY_LOG_RETENTION_DAYS", default=365)
+# Households' records are kept this many years after their last case closed, then
+# anonymised by `manage.py apply_retention` (beneficiaries/gdpr.py; docs/register-of-
+# processing.md says why ten).
+RETENTION_YEARS = env.int("RETENTION_YEARS", default=10)
 # Where `manage.py backup` writes when given no file name.
 BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
 # Content Security Policy: scripts only from this site and only with the page's nonce;

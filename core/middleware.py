@@ -7,6 +7,9 @@ logged-in user `Cache-Control: no-store` so that personal data stays out of shar
 browser caches. It sits before LoginRequiredMiddleware's view check, so a request whose
 session it has just ended is sent to the login page like any anonymous one.
 
+`TwoFactorMiddleware` keeps a user who must still give a second factor on the pages
+that ask for it (core.two_factor).
+
 `AccessDeniedLogMiddleware` writes a security event for every 404 and 403 that a view
 raises for a logged-in user: the scoping layer answers "not yours" with Http404 and
 "not your role" with PermissionDenied, so each refused access is recorded once, here.
@@ -22,7 +25,7 @@ from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, get_user_model, logout, user_logged_in
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
@@ -174,3 +177,46 @@ class AccessDeniedLogMiddleware:
             },
         )
         return None  # Django goes on to render its usual 404/403 page
+
+
+class TwoFactorMiddleware:
+    """After the password, a user who must give a second factor (coordinators, admins,
+    and anyone who turned it on) reaches nothing but the pages that set it up or ask
+    for it — the Django admin and its login included. See core.two_factor."""
+
+    # Views a half-logged-in user may reach: the second factor itself, leaving, and
+    # choosing the language or keeping the session alive while typing a code.
+    ALLOWED_VIEWS = {
+        "two_factor_setup",
+        "two_factor_verify",
+        "recovery_codes",
+        "logout",
+        "admin:logout",
+        "set_language",
+        "session_keep_alive",
+    }
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from . import two_factor
+
+        if not two_factor.needs_verification(request):
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in self.ALLOWED_VIEWS:
+            return None
+        target = resolve_url(
+            "two_factor_verify" if two_factor.has_app(request.user) else "two_factor_setup"
+        )
+        if request.headers.get("HX-Request") == "true":
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        if request.method == "GET":
+            target = f"{target}?{urlencode({'next': request.get_full_path()})}"
+        return HttpResponseRedirect(target)

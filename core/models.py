@@ -25,6 +25,7 @@ class AuditEvent(models.Model):
         DELETE = "delete", _("Eliminazione")
         VIEW = "view", _("Consultazione")
         TRANSITION = "transition", _("Cambio di stato")
+        ANONYMISE = "anonymise", _("Anonimizzazione")
 
     at = models.DateTimeField(_("quando"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -78,6 +79,13 @@ class SecurityEvent(models.Model):
         ACCESS_DENIED = "access_denied", _("Accesso negato")
         EXPORT = "export", _("Esportazione di dati personali")
         DOWNLOAD = "download", _("Scaricamento di dati personali")
+        TWO_FACTOR_SETUP = "2fa_setup", _("Autenticazione a due fattori attivata")
+        TWO_FACTOR_VERIFIED = "2fa_verified", _("Secondo fattore verificato")
+        TWO_FACTOR_FAILED = "2fa_failed", _("Codice del secondo fattore errato")
+        RECOVERY_CODE_USED = "2fa_recovery_used", _("Accesso con un codice di recupero")
+        RECOVERY_CODES_NEW = "2fa_codes_new", _("Nuovi codici di recupero")
+        TWO_FACTOR_DISABLED = "2fa_disabled", _("Autenticazione a due fattori disattivata")
+        ERASURE = "erasure", _("Anonimizzazione di dati personali")
 
     at = models.DateTimeField(_("quando"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("evento"), max_length=20, choices=Kind.choices, db_index=True)

@@ -25,7 +25,7 @@ from .models import SecurityEvent
 Kind = SecurityEvent.Kind
 logger = logging.getLogger("abitare.security")
 
-_WARNING_KINDS = {Kind.LOGIN_FAILED, Kind.LOCKOUT, Kind.ACCESS_DENIED}
+_WARNING_KINDS = {Kind.LOGIN_FAILED, Kind.LOCKOUT, Kind.ACCESS_DENIED, Kind.TWO_FACTOR_FAILED}
 
 
 def client_ip(request) -> str | None:

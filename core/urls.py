@@ -1,8 +1,34 @@
 from django.urls import path
 
-from . import security_views, views
+from . import security_views, two_factor_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("sessione/resta-collegato/", security_views.session_keep_alive, name="session_keep_alive"),
+]
+
+# Two-factor authentication (core/two_factor_views.py)
+urlpatterns += [
+    path("profilo/sicurezza/", two_factor_views.account_security, name="account_security"),
+    path(
+        "profilo/sicurezza/due-fattori/configura/",
+        two_factor_views.two_factor_setup,
+        name="two_factor_setup",
+    ),
+    path("accesso/verifica/", two_factor_views.two_factor_verify, name="two_factor_verify"),
+    path(
+        "profilo/sicurezza/codici-di-recupero/",
+        two_factor_views.recovery_codes,
+        name="recovery_codes",
+    ),
+    path(
+        "profilo/sicurezza/codici-di-recupero/nuovi/",
+        two_factor_views.recovery_codes_regenerate,
+        name="recovery_codes_regenerate",
+    ),
+    path(
+        "profilo/sicurezza/due-fattori/disattiva/",
+        two_factor_views.two_factor_disable,
+        name="two_factor_disable",
+    ),
 ]

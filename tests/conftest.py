@@ -21,6 +21,44 @@ from tests.factories import (
 Role = StaffMembership.Role
 
 
+# The second factor in tests (issue 7) ------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """`client.force_login(user)` skips authentication altogether; here it skips the
+    second factor too, in this one place: the user gets a confirmed TOTP device and the
+    session is marked verified with it, as `core.two_factor` does after a right code.
+    So coordinators and admins reach their pages in every test without typing codes.
+
+    Everything else is real: `client.login(username=..., password=...)` and the login
+    form leave the session unverified, and the tests of two-factor authentication
+    (tests/core/test_security_two_factor.py, tests/browser/test_two_factor_journey.py)
+    use those."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from core import two_factor
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(
+                user=user, name=two_factor.TOTP_DEVICE_NAME, confirmed=True
+            )
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.pop(two_factor.PENDING_KEY, None)
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def coop_alfa(db):
     return OrganisationFactory(name="Cooperativa Alfa", slug="alfa")

@@ -1,0 +1,241 @@
+"""Two-factor authentication: a TOTP app as the second factor, ten single-use recovery
+codes for the day the phone is lost (django-otp's TOTP and static devices).
+
+Who must use it: coordinators (they see every case of their projects) and admins
+(`is_staff` or `is_superuser`: the Django admin). Anyone else may turn it on from
+"Sicurezza dell'account", and from then on is asked for a code at each login too.
+
+How a session becomes verified: after the password, `TwoFactorMiddleware` sends the
+user to set up an app (no device yet) or to type a code; a right code calls
+`django_otp.login`, which writes the device's id in the session (server side), and
+the session key is changed. The middleware reads only the session, so a verified
+request costs no query: the pages' query budgets stay as they were. A device that is
+removed stops being accepted at the next login (and this session drops its mark at
+once); other sessions of the same user end by the usual timeouts.
+
+django-otp's own protections apply: a TOTP code is accepted once (a later code must
+be of a later time step), and failures slow down further attempts exponentially on
+each device (ThrottlingMixin). Every step is written to the security log.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import django_otp
+from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
+from django.dispatch import receiver
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import scoping, security_log
+from .models import SecurityEvent
+
+Kind = SecurityEvent.Kind
+RECOVERY_CODE_COUNT = 10
+# Set at login when the user must give a second factor before going on.
+PENDING_KEY = "_two_factor_pending"
+# The recovery codes just made, shown once by the next page and then forgotten.
+NEW_CODES_KEY = "_two_factor_new_codes"
+TOTP_DEVICE_NAME = "app"
+STATIC_DEVICE_NAME = "recovery"
+
+
+# Who and when ----------------------------------------------------------------------------
+
+
+def is_required(user) -> bool:
+    """Coordinators and admins must use two factors."""
+    from partners.models import StaffMembership
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return (
+        user.is_staff
+        or user.is_superuser
+        or scoping.has_role(user, StaffMembership.Role.COORDINATOR)
+    )
+
+
+def is_verified(request) -> bool:
+    """Whether this session has passed the second factor."""
+    session = getattr(request, "session", None)
+    return session is not None and bool(session.get(DEVICE_ID_SESSION_KEY))
+
+
+def needs_verification(request) -> bool:
+    """A logged-in user who must still give a second factor in this session."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or is_verified(request):
+        return False
+    return bool(request.session.get(PENDING_KEY)) or is_required(user)
+
+
+@receiver(user_logged_in, dispatch_uid="two_factor_login")
+def _on_login(sender, request, user, **kwargs):
+    # Decided once at login (two small queries), so later requests only read the
+    # session. A user with no device who is not required goes on as before.
+    if request is None or not hasattr(request, "session"):
+        return
+    if is_required(user) or has_app(user):
+        request.session[PENDING_KEY] = True
+
+
+# Devices ---------------------------------------------------------------------------------
+
+
+def app_device(user, *, confirmed: bool | None = True) -> TOTPDevice | None:
+    devices = TOTPDevice.objects.devices_for_user(user, confirmed=confirmed)
+    return devices.order_by("-pk").first()
+
+
+def has_app(user) -> bool:
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+
+
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def pending_app_device(user) -> TOTPDevice:
+    """The app being set up: a new secret, not accepted for logins until a first code
+    from the app proves it was copied right. Reused while the user is on the page."""
+    device = app_device(user, confirmed=False)
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+    return device
+
+
+def secret_of(device: TOTPDevice) -> str:
+    """The secret as apps want it typed: base32, in groups of four."""
+    secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def qr_svg(device: TOTPDevice) -> str:
+    """The otpauth:// address as an SVG QR code, to put inline in the page (no styles,
+    no scripts: the CSP allows neither)."""
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(
+        device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2
+    )
+    return image.to_string(encoding="unicode")
+
+
+# Services -------------------------------------------------------------------------------
+
+
+def _normalise(token: str) -> str:
+    return "".join((token or "").split()).replace("-", "").lower()
+
+
+def _mark_verified(request, device) -> None:
+    # A new session key when the session gains a privilege (ASVS 3.2.1).
+    request.session.cycle_key()
+    django_otp.login(request, device)
+    request.session.pop(PENDING_KEY, None)
+
+
+def _new_recovery_codes(user) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=STATIC_DEVICE_NAME, confirmed=True)
+    codes = []
+    for _ in range(RECOVERY_CODE_COUNT):
+        token = StaticToken.random_token()
+        StaticToken.objects.create(device=device, token=token)
+        codes.append(token)
+    return codes
+
+
+def _remember_codes(request, codes: list[str]) -> None:
+    request.session[NEW_CODES_KEY] = codes
+
+
+def take_new_codes(request) -> list[str]:
+    """The codes just made, once: a second visit finds none."""
+    return [f"{code[:4]}-{code[4:]}" for code in request.session.pop(NEW_CODES_KEY, [])]
+
+
+@transaction.atomic
+def app_confirm(*, request, device: TOTPDevice, token: str) -> bool:
+    """The first code from the app: on success the app is the user's second factor
+    (replacing any earlier one), new recovery codes are made and the session is
+    verified."""
+    user = request.user
+    if device.user_id != user.pk or device.confirmed:
+        return False
+    if not device.verify_token(_normalise(token)):
+        security_log.record(Kind.TWO_FACTOR_FAILED, request=request, details={"step": "setup"})
+        return False
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = _new_recovery_codes(user)
+    _mark_verified(request, device)
+    _remember_codes(request, codes)
+    security_log.record(Kind.TWO_FACTOR_SETUP, request=request)
+    return True
+
+
+def verify(*, request, token: str) -> bool:
+    """A code typed at login: the app's code, or one of the recovery codes (which is
+    then used up)."""
+    user = request.user
+    token = _normalise(token)
+    if not token:
+        return False
+    with transaction.atomic():
+        app = (
+            TOTPDevice.objects.devices_for_user(user, confirmed=True)
+            .select_for_update()
+            .order_by("-pk")
+            .first()
+        )
+        verified, recovery = None, False
+        if token.isdigit() and len(token) in (6, 8):
+            # An app's code (6 digits, or 8 for apps set up that way).
+            if app is not None and app.verify_token(token):
+                verified = app
+        else:
+            for static in StaticDevice.objects.devices_for_user(
+                user, confirmed=True
+            ).select_for_update():
+                if static.verify_token(token):
+                    verified, recovery = static, True
+                    break
+    if verified is None:
+        security_log.record(Kind.TWO_FACTOR_FAILED, request=request, details={"step": "login"})
+        return False
+    _mark_verified(request, verified)
+    if recovery:
+        security_log.record(
+            Kind.RECOVERY_CODE_USED,
+            request=request,
+            details={"codes_left": recovery_codes_left(user)},
+        )
+    else:
+        security_log.record(Kind.TWO_FACTOR_VERIFIED, request=request)
+    return True
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, request) -> None:
+    """Ten new codes; the old ones stop working."""
+    _remember_codes(request, _new_recovery_codes(request.user))
+    security_log.record(Kind.RECOVERY_CODES_NEW, request=request)
+
+
+@transaction.atomic
+def disable(*, request) -> None:
+    """Remove the app and the recovery codes. A user who must use two factors is sent
+    to set them up again at the next page."""
+    user = request.user
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    request.session.pop(DEVICE_ID_SESSION_KEY, None)
+    request.session.pop(PENDING_KEY, None)
+    security_log.record(Kind.TWO_FACTOR_DISABLED, request=request)

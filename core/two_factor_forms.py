@@ -1,0 +1,52 @@
+"""Forms of the second factor: a code typed at setup or login, and the password asked
+again before turning two-factor authentication off or making new recovery codes."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Codice di verifica"),
+        max_length=20,
+        help_text=_(
+            "Le 6 cifre che l'app di autenticazione mostra ora, oppure uno dei codici di recupero."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
+
+    def __init__(self, *args, setup=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if setup:
+            self.fields["code"].help_text = _(
+                "Le 6 cifre che l'app mostra ora, per provare che l'hai configurata bene."
+            )
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"
+
+
+class PasswordConfirmForm(forms.Form):
+    """The password again: whoever finds a session left open must not change how its
+    owner logs in."""
+
+    password = forms.CharField(
+        label=_("La tua password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("La password non è corretta."))
+        return password
