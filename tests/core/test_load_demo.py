@@ -4,7 +4,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.core.management.base import CommandError
+from django.db import transaction
+from django.test import override_settings
 
 from core import scoping
 from core.models import AuditEvent
@@ -42,18 +43,14 @@ def snapshot():
     }
 
 
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    return run_demo()
-
-
-def test_refuses_to_run_without_debug(settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="solo in sviluppo, con DEBUG attivo"):
-        run_demo()
-    assert not User.objects.exists()
-    assert not Organisation.objects.exists()
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The whole demo, loaded once for the module (it takes seconds) and rolled back
+    after it; each test runs in its own savepoint. Tests that need an empty database
+    are in test_load_demo_fresh.py."""
+    with django_db_blocker.unblock(), override_settings(DEBUG=True), transaction.atomic():
+        yield run_demo()
+        transaction.set_rollback(True)
 
 
 def test_loads_the_network_and_prints_the_logins_with_the_password(demo):
@@ -133,31 +130,8 @@ def test_demo_people_are_recognisably_fictional(demo):
         assert user.last_name in {"Esempio", "Prova"}
 
 
-def test_sets_a_demo_max_stay_only_where_none_is_set(settings):
+def test_second_run_changes_nothing(demo, settings):
     settings.DEBUG = True
-    call_command("load_network", stdout=StringIO())
-    Project.objects.filter(slug="case-desio").update(max_stay_months=6)
-
-    run_demo()
-
-    months = dict(Project.objects.values_list("slug", "max_stay_months"))
-    assert months["case-desio"] == 6  # set by an admin: kept
-    assert months["cohousing-adda-martesana"] == 24
-
-
-def test_second_run_changes_nothing(demo):
     before = snapshot()
     run_demo()
     assert snapshot() == before
-
-
-def test_an_existing_user_keeps_their_own_password(settings):
-    settings.DEBUG = True
-    User.objects.create_user(username="admin", password="my-own-admin-password")
-
-    output = run_demo()
-
-    admin = User.objects.get(username="admin")
-    assert admin.check_password("my-own-admin-password")
-    assert admin.is_superuser
-    assert "password già esistente, non cambiata" in output
