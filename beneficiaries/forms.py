@@ -80,11 +80,27 @@ class HouseholdForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, organisations=None, **kwargs):
+    def __init__(self, *args, organisations=None, special_categories=False, **kwargs):
         """`organisations`: those the user may register a household for (create only);
-        without it the registering organisation is not asked (update)."""
+        without it the registering organisation is not asked (update).
+        `special_categories`: whether the user may read and record health, disability
+        and domestic violence (beneficiaries.selectors.can_see_special_categories);
+        without it those choices are not offered, and not shown as ticked."""
         super().__init__(*args, **kwargs)
         _label_blank_choices(self)
+        if not special_categories:
+            from .selectors import SPECIAL_CATEGORY_KINDS
+
+            self.fields["vulnerabilities"].choices = [
+                choice
+                for choice in self.fields["vulnerabilities"].choices
+                if choice[0] not in SPECIAL_CATEGORY_KINDS
+            ]
+            self.fields["vulnerabilities"].help_text = _(
+                "Salute, disabilità e violenza domestica sono dati particolari: li "
+                "registrano e li vedono solo gli operatori e i coordinatori che seguono il "
+                "caso."
+            )
         self.only_organisation = None
         if organisations is not None and len(organisations) == 1:
             # Nothing to choose: the page just says which organisation registers it.
@@ -95,8 +111,10 @@ class HouseholdForm(forms.ModelForm):
             self.fields["registered_by"].queryset = organisations
             self.fields["registered_by"].empty_label = None
         if self.instance.pk:
+            offered = {choice[0] for choice in self.fields["vulnerabilities"].choices}
             self.initial.setdefault(
-                "vulnerabilities", [v.kind for v in self.instance.vulnerabilities.all()]
+                "vulnerabilities",
+                [v.kind for v in self.instance.vulnerabilities.all() if v.kind in offered],
             )
         self.fields["isee_value"].widget.attrs.update({"min": "0", "step": "0.01"})
         self.helper = _no_tag_helper(

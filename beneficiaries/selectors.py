@@ -27,7 +27,15 @@ from django.http import Http404
 from core import scoping
 from partners.models import StaffMembership
 
-from .models import Case, CaseAssignment, Household, Person, Referral, WaitingListEntry
+from .models import (
+    Case,
+    CaseAssignment,
+    Household,
+    Person,
+    Referral,
+    Vulnerability,
+    WaitingListEntry,
+)
 
 Role = StaffMembership.Role
 CASEWORK_ROLES = (Role.SOCIAL_WORKER, Role.COORDINATOR)
@@ -223,6 +231,67 @@ def can_assign_workers(*, user, case) -> bool:
 def can_view_history(*, user) -> bool:
     """The audit history of a record is for coordinators."""
     return scoping.has_role(user, Role.COORDINATOR)
+
+
+# Special categories of data (GDPR art. 9) --------------------------------------------
+
+# Vulnerabilities that are health data or reveal violence suffered: read only by those
+# who work on the case (see can_see_special_categories).
+SPECIAL_CATEGORY_KINDS = frozenset(
+    {
+        Vulnerability.Kind.HEALTH,
+        Vulnerability.Kind.DISABILITY,
+        Vulnerability.Kind.DOMESTIC_VIOLENCE,
+    }
+)
+
+
+def can_see_special_categories(*, user, household) -> bool:
+    """Whether the user may read the household's special categories of data (health,
+    disability, domestic violence: GDPR art. 9) — on the household file, in its forms,
+    its history and any export.
+
+    Those who need them to do the work: the social workers and coordinators of an
+    organisation that holds (or held) a case of the household, the workers assigned to
+    one, and the coordinators of a project that has a case of it or received a referral
+    of it (they weigh them on the waiting list). Not municipal referrers, nor the staff
+    of the organisation that registered the household (they follow the referral, not
+    the care), not organisation admins, not anyone else who happens to see the
+    household. So these data are recorded once a project has the household: not on the
+    registration form.
+
+    Uses the cases and referrals household_file() prefetched, so the household file
+    costs no extra query."""
+    if _nothing_for(user) or household.pk is None:
+        return False
+    coordinated = scoping.coordinated_project_ids(user)
+    cases = getattr(household, "visible_cases", None)
+    if cases is not None:
+        has_case = bool(cases)
+    else:
+        has_case = visible_cases(user=user).filter(household_id=household.pk).exists()
+    if has_case:
+        return True
+    if not coordinated:
+        return False
+    referrals = getattr(household, "visible_referrals", None)
+    if referrals is not None:
+        return any(
+            r.project_id in coordinated and r.status != Referral.Status.DRAFT for r in referrals
+        )
+    return (
+        Referral.objects.filter(household_id=household.pk, project_id__in=coordinated)
+        .exclude(status=Referral.Status.DRAFT)
+        .exists()
+    )
+
+
+def shown_vulnerabilities(*, user, household) -> list[Vulnerability]:
+    """The household's vulnerabilities the user may read."""
+    vulnerabilities = list(household.vulnerabilities.all())
+    if can_see_special_categories(user=user, household=household):
+        return vulnerabilities
+    return [v for v in vulnerabilities if v.kind not in SPECIAL_CATEGORY_KINDS]
 
 
 def can_edit_household(*, user, household) -> bool:

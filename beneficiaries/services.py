@@ -102,6 +102,21 @@ def _set_vulnerabilities(*, user, household: Household, kinds) -> None:
     # prefetch, so the household in hand shows what is saved.
     current = {v.kind: v for v in Vulnerability.objects.filter(household=household)}
     getattr(household, "_prefetched_objects_cache", {}).pop("vulnerabilities", None)
+    if not selectors.can_see_special_categories(user=user, household=household):
+        # Special categories (GDPR art. 9) the user may not read: they may neither add
+        # them nor, by leaving out what they cannot see, remove them.
+        special = selectors.SPECIAL_CATEGORY_KINDS
+        if (wanted & special) - current.keys():
+            raise ValidationError(
+                {
+                    "vulnerabilities": _(
+                        "Salute, disabilità e violenza domestica sono dati particolari: "
+                        "le registrano solo gli operatori e i coordinatori che seguono il "
+                        "caso."
+                    )
+                }
+            )
+        wanted = (wanted - special) | (current.keys() & special)
     for kind in wanted - current.keys():
         vulnerability = Vulnerability.objects.create(household=household, kind=kind)
         audit.record_create(actor=user, instance=vulnerability, household=household)

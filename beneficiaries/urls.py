@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import households, referrals, support
+from .views import gdpr, households, referrals, support
 
 app_name = "beneficiaries"
 urlpatterns = [
@@ -97,4 +97,16 @@ urlpatterns = [
     ),
     path("prese-in-carico/<uuid:public_id>/uscita/", support.case_exit, name="case_exit"),
     path("follow-up/<int:pk>/", support.follow_up_record, name="follow_up_record"),
+    # The rights of a person over their data (views/gdpr.py)
+    path("persone/<uuid:public_id>/dati-personali/", gdpr.person_data, name="person_data"),
+    path(
+        "persone/<uuid:public_id>/dati-personali.json",
+        gdpr.person_data_json,
+        name="person_data_json",
+    ),
+    path(
+        "nuclei/<uuid:public_id>/anonimizza/",
+        gdpr.household_anonymise,
+        name="household_anonymise",
+    ),
 ]

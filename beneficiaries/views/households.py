@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.cache import patch_vary_headers
@@ -29,7 +30,7 @@ from partners.models import Organisation
 from projects.models import Project
 from users.models import User
 
-from .. import selectors, services
+from .. import gdpr, selectors, services
 from ..filters import CaseloadFilter
 from ..forms import ConsentForm, ConsentWithdrawForm, HouseholdForm, PersonForm
 from ..models import Household, Person
@@ -170,6 +171,8 @@ def household_create(request):
     are probably already in the network."""
     _require_frontline(request.user)
     data = request.POST if request.method == "POST" else None
+    # No special categories (health, violence) on registration: they are recorded from
+    # the household file once a project has the household (selectors).
     household_form = HouseholdForm(
         data, organisations=_registering_organisations(request.user), prefix="household"
     )
@@ -263,7 +266,14 @@ def household_detail(request, public_id):
             "isee_expired": household.isee_is_expired(today),
             "consent_rows": consent_rows,
             "consent_alerts": _consent_alerts(consent_rows),
+            "vulnerabilities": selectors.shown_vulnerabilities(
+                user=request.user, household=household
+            ),
+            "special_categories": selectors.can_see_special_categories(
+                user=request.user, household=household
+            ),
             "can_edit": selectors.can_edit_household(user=request.user, household=household),
+            "can_exercise_rights": gdpr.can_exercise_rights(user=request.user, household=household),
             "can_view_history": selectors.can_view_history(user=request.user),
             "today": today,
         },
@@ -274,7 +284,13 @@ def household_detail(request, public_id):
 def household_update(request, public_id):
     household = selectors.household_for_user(user=request.user, public_id=public_id)
     _require_can_edit(request.user, household)
-    form = HouseholdForm(request.POST if request.method == "POST" else None, instance=household)
+    form = HouseholdForm(
+        request.POST if request.method == "POST" else None,
+        instance=household,
+        special_categories=selectors.can_see_special_categories(
+            user=request.user, household=household
+        ),
+    )
     if form.is_bound and form.is_valid():
         # The form wrote the new values onto the instance; the service must start from
         # the saved ones to record what changed.
@@ -432,6 +448,13 @@ def household_history(request, public_id):
     if not selectors.can_view_history(user=request.user):
         raise PermissionDenied
     events = household.audit_events.select_related("actor").order_by("-at", "-id")
+    if not selectors.can_see_special_categories(user=request.user, household=household):
+        # The history must not tell what the household file hides (GDPR art. 9).
+        special = list(selectors.SPECIAL_CATEGORY_KINDS)
+        events = events.exclude(
+            Q(model_label="beneficiaries.Vulnerability")
+            & (Q(changes__kind__0__in=special) | Q(changes__kind__1__in=special))
+        )
     page_obj = Paginator(events, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     names = _related_names(page_obj.object_list, household)
     rows = [

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import security_log
+
 from .. import autonomy, autonomy_chart, documents
 from .. import support_selectors as pathway
 from .. import support_services as services
@@ -431,6 +433,12 @@ def document_download(request, public_id):
     except FileNotFoundError as exc:
         raise Http404 from exc
     services.document_downloaded(user=request.user, document=document)
+    # Personal data leaving the network: in the security log too (issue 7).
+    security_log.record(
+        security_log.Kind.DOWNLOAD,
+        request=request,
+        details={"document": str(document.public_id), "kind": document.kind},
+    )
     response = FileResponse(
         handle,
         as_attachment=True,

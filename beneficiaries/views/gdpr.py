@@ -1,0 +1,95 @@
+"""The rights of a person over their data (GDPR art. 15–17, 20): what the network holds
+about them, as a page and as a JSON download, and the erasure of their household by
+anonymisation — refused, with the reasons, while the records must be kept. The rules
+are in beneficiaries/gdpr.py; rectification is through the usual forms."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import gdpr, selectors
+
+
+@require_GET
+def person_data(request, public_id):
+    """The readable page: everything held about the person, and the erasure."""
+    person = gdpr.person_for_rights(user=request.user, public_id=public_id)
+    data = gdpr.person_export(user=request.user, person=person)
+    gdpr.export_recorded(request=request, person=person, fmt="page")
+    household = person.household
+    return render(
+        request,
+        "beneficiaries/person_data.html",
+        {
+            "person": person,
+            "household": household,
+            "data": data,
+            "obstacles": gdpr.retention_obstacles(household),
+            "anonymised": gdpr.is_anonymised(household),
+            "retention_years": gdpr.retention_years(),
+        },
+    )
+
+
+@require_GET
+def person_data_json(request, public_id):
+    """The same data, machine-readable (art. 20), as a file to download."""
+    person = gdpr.person_for_rights(user=request.user, public_id=public_id)
+    data = gdpr.person_export(user=request.user, person=person)
+    gdpr.export_recorded(request=request, person=person, fmt="json")
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    # An opaque name: no person's name in the file name or in the browser's history.
+    name = f"abitare-dati-{person.public_id}-{timezone.localdate().isoformat()}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_POST
+def household_anonymise(request, public_id):
+    household = selectors.household_for_user(user=request.user, public_id=public_id)
+    if not gdpr.can_exercise_rights(user=request.user, household=household):
+        raise PermissionDenied
+    person_id = request.POST.get("person", "")
+    back = household.get_absolute_url()
+    person = household.members.filter(public_id__in=_uuid_list(person_id)).first()
+    if person is not None:
+        back = reverse("beneficiaries:person_data", args=[person.public_id])
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("Conferma l'anonimizzazione spuntando la casella."))
+        return redirect(back)
+    try:
+        gdpr.household_anonymise(user=request.user, household=household, request=request)
+    except ValidationError as error:
+        messages.error(
+            request,
+            _("Anonimizzazione rifiutata: %(reasons)s") % {"reasons": " ".join(error.messages)},
+        )
+        return redirect(back)
+    messages.success(
+        request,
+        _(
+            "I dati personali del nucleo sono stati anonimizzati: nomi, codici fiscali, "
+            "contatti, date di nascita, note e documenti non ci sono più."
+        ),
+    )
+    return redirect(household)
+
+
+def _uuid_list(value: str) -> list:
+    try:
+        return [uuid.UUID(value)]
+    except ValueError:
+        return []
