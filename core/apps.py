@@ -8,4 +8,6 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Connect the receivers of the security log and of the session clock.
-        from . import middleware, security_log, two_factor  # noqa: F401
+        from . import lookups, middleware, security_log, two_factor  # noqa: F401
+
+        lookups.register()

@@ -433,7 +433,8 @@ def caseloads_assign(request):
     _require_coordinator(request.user)
     form = BulkAssignForm(request.POST, user=request.user)
     next_url = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
+    # A path only: redirect() would take a bare word for the name of a view.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = reverse("projects:caseloads")
