@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 class CodeForm(forms.Form):
     code = forms.CharField(
         label=_("Codice di verifica"),
-        max_length=20,
+        max_length=40,
         help_text=_(
             "Le 6 cifre che l'app di autenticazione mostra ora, oppure uno dei codici di recupero."
         ),

@@ -318,3 +318,10 @@ def test_a_document_download_is_in_the_security_log(client_for, alice, person):
     event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.DOWNLOAD)
     assert event.user == alice
     assert event.details == {"document": str(document.public_id), "kind": "identity"}
+
+
+def test_the_personal_data_page_keeps_the_accessible_markup(client_for, carla, person):
+    from tests.a11y import accessibility_problems
+
+    page = client_for(carla).get(url("person_data", person)).content.decode()
+    assert accessibility_problems(page) == []
