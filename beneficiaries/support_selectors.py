@@ -201,6 +201,20 @@ def assessments_of(*, case: Case) -> list[AutonomyAssessment]:
     )
 
 
+def assessments_by_case(*, user, cases) -> dict[int, list[AutonomyAssessment]]:
+    """The autonomy assessments of those of `cases` whose pathway the user may read,
+    oldest first, keyed by case id: a fixed number of queries however many cases."""
+    readable = casework_cases(user=user).filter(pk__in=[case.pk for case in cases])
+    grouped: dict[int, list[AutonomyAssessment]] = {}
+    for assessment in (
+        AutonomyAssessment.objects.filter(case__in=readable)
+        .prefetch_related("scores")
+        .order_by("taken_on", "id")
+    ):
+        grouped.setdefault(assessment.case_id, []).append(assessment)
+    return grouped
+
+
 def pending_reviews(*, case: Case) -> QuerySet[Review]:
     return Review.objects.filter(plan__case=case).order_by("scheduled_on")
 

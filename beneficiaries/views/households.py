@@ -30,7 +30,8 @@ from partners.models import Organisation
 from projects.models import Project
 from users.models import User
 
-from .. import gdpr, selectors, services
+from .. import autonomy_chart, gdpr, selectors, services
+from .. import support_selectors as pathway
 from ..filters import CaseloadFilter
 from ..forms import ConsentForm, ConsentWithdrawForm, HouseholdForm, PersonForm
 from ..models import Household, Person
@@ -275,9 +276,21 @@ def household_detail(request, public_id):
             "can_edit": selectors.can_edit_household(user=request.user, household=household),
             "can_exercise_rights": gdpr.can_exercise_rights(user=request.user, household=household),
             "can_view_history": selectors.can_view_history(user=request.user),
+            "profiles": _autonomy_profiles(request.user, household),
             "today": today,
         },
     )
+
+
+def _autonomy_profiles(user, household) -> list[dict]:
+    """The autonomy profile over time of each case whose pathway the user may read."""
+    cases = household.visible_cases
+    by_case = pathway.assessments_by_case(user=user, cases=cases)
+    return [
+        {"case": case, "chart": autonomy_chart.profile_chart(by_case[case.pk])}
+        for case in cases
+        if by_case.get(case.pk)
+    ]
 
 
 @require_http_methods(["GET", "POST"])
