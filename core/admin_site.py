@@ -21,6 +21,12 @@ class AdminSite(admin.AdminSite):
     site_header = "Abitare"
     site_title = "Abitare"
 
+    @property
+    def login_form(self):
+        from users.forms import AdminLoginForm
+
+        return AdminLoginForm
+
     def has_permission(self, request):
         return super().has_permission(request) and two_factor.is_verified(request)
 

@@ -494,6 +494,7 @@ FORMS = {
     "directory_filters": ("alice", lambda w: reverse("partners:organisation_list"), None, "get"),
     # Account
     "login": (None, lambda w: reverse("login"), None, "post"),
+    "admin_login": (None, lambda w: reverse("admin:login"), None, "post"),
     "two_factor_setup": ("alice", lambda w: reverse("two_factor_setup"), None, "post"),
     "recovery_codes_regenerate": (
         "carla",
@@ -588,3 +589,18 @@ def test_the_bulk_assignment_goes_back_only_to_a_path(client, world):
         response = client.post(reverse("projects:caseloads_assign"), {"next": bad})
         assert response.status_code == 302
         assert response.url == reverse("projects:caseloads")
+
+
+@pytest.mark.parametrize("url_name", ["login", "admin:login"])
+def test_a_name_longer_than_any_user_is_a_wrong_login_not_a_crash(client, url_name, carla):
+    """Found by the test above on PostgreSQL: the name went to django-axes' 255-character
+    column (users/forms.py)."""
+    from axes.models import AccessAttempt
+
+    response = client.post(reverse(url_name), {"username": "a" * 5000, "password": "x"})
+    assert response.status_code == 200
+    assert "150" in response.content.decode()
+    assert not AccessAttempt.objects.filter(username__startswith="aaaa").exists()
+    # A real name still logs in.
+    ok = client.post(reverse("login"), {"username": "carla", "password": "correct-horse-battery"})
+    assert ok.status_code == 302

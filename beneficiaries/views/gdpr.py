@@ -5,7 +5,9 @@ are in beneficiaries/gdpr.py; rectification is through the usual forms."""
 
 from __future__ import annotations
 
+import datetime
 import json
+import re
 import uuid
 
 from django.contrib import messages
@@ -13,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -33,7 +35,7 @@ def person_data(request, public_id):
         {
             "person": person,
             "household": household,
-            "data": data,
+            "data": _for_reading(data),
             "obstacles": gdpr.retention_obstacles(household),
             "anonymised": gdpr.is_anonymised(household),
             "retention_years": gdpr.retention_years(),
@@ -93,3 +95,20 @@ def _uuid_list(value: str) -> list:
         return [uuid.UUID(value)]
     except ValueError:
         return []
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _for_reading(value):
+    """The export's data with its ISO dates as people read them (the JSON keeps ISO)."""
+    if isinstance(value, dict):
+        return {key: _for_reading(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_for_reading(item) for item in value]
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return value
+    return value

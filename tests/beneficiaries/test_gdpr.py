@@ -124,6 +124,8 @@ def test_the_readable_page_shows_the_same_and_is_logged_as_an_export(client_for,
     page = response.content.decode()
     for text in ("LMRFTM85M41Z330H", "Via dei Mille 12, Desio", "Violenza domestica"):
         assert text in page
+    # Dates as people read them; the JSON keeps ISO.
+    assert person.birth_date.strftime("%d/%m/%Y") in page
     assert url("person_data_json", person) in page
     client_for(carla).get(url("person_data_json", person))
     exports = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT, user=carla)
@@ -325,3 +327,17 @@ def test_the_personal_data_page_keeps_the_accessible_markup(client_for, carla, p
 
     page = client_for(carla).get(url("person_data", person)).content.decode()
     assert accessibility_problems(page) == []
+
+
+def test_the_export_leaves_out_special_categories_for_a_role_that_may_not_read_them(
+    marco, carla, person
+):
+    """The export follows the household file's rule (beneficiaries.selectors): built for
+    someone who may not read health or violence data, it has none of it."""
+    for_marco = gdpr.person_export(user=marco, person=person)
+    kinds = {v["tipo"]["valore"] for v in for_marco["nucleo"]["vulnerabilita"]}
+    assert kinds == {"single_parent"}
+    assert for_marco["nucleo"]["dati_particolari_omessi"] is True
+    assert "domestic_violence" not in json.dumps(for_marco)
+    for_carla = gdpr.person_export(user=carla, person=person)
+    assert for_carla["nucleo"]["dati_particolari_omessi"] is False
