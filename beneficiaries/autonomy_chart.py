@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from . import autonomy
+from beneficiaries import autonomy
 
 # Okabe–Ito colours: told apart by people with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")

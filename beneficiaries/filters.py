@@ -7,12 +7,11 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from beneficiaries.forms.cases import CaseloadFilterForm
+from beneficiaries.models import Case, Person, name_key
+from beneficiaries.selectors import households as households_selectors
 from projects.models import Project
 from users.models import User
-
-from . import selectors
-from .forms import CaseloadFilterForm
-from .models import Case, Person, name_key
 
 # Enough for any real name or code; a longer text is a mistake, and the form says so.
 MAX_QUERY_LENGTH = 100
@@ -49,7 +48,7 @@ class CaseloadFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
-        cases = selectors.visible_cases(user=user)
+        cases = households_selectors.visible_cases(user=user)
         self.filters["project"].queryset = Project.objects.filter(
             pk__in=cases.values("project_id")
         ).order_by("name")

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from beneficiaries.models import Household, Person, Referral, Vulnerability
 from projects.models import PriorityRule
-
-from .models import Household, Person, Referral, Vulnerability
 
 Criterion = PriorityRule.Criterion
 

@@ -48,11 +48,17 @@ INSTALLED_APPS = [
     "projects",
     "housing",
     "beneficiaries",
+    # Above the domain: nothing below imports them (docs/architecture.md).
+    "dashboard",
+    "privacy",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
 ]
+# Demo data, the national-scale generator and the benchmarks: development only.
+if DEBUG:
+    INSTALLED_APPS += ["demo"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

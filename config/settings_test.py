@@ -10,6 +10,10 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 
 from config.settings import *  # noqa: E402,F403
 
+# The suite tests the demo and the benchmark generator too.
+if "demo" not in INSTALLED_APPS:  # noqa: F405
+    INSTALLED_APPS += ["demo"]  # noqa: F405
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

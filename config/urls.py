@@ -3,15 +3,20 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from dashboard.views.home import home
+
 admin.site.site_header = "Abitare"
 admin.site.site_title = "Abitare"
 
 urlpatterns = [
+    path("", home, name="home"),
     path("", include("core.urls")),
     path("", include("users.urls")),
     path("enti/", include("partners.urls")),
+    path("progetti/", include("dashboard.urls")),
     path("progetti/", include("projects.urls")),
     path("", include("beneficiaries.urls")),
+    path("", include("privacy.urls")),
     path("alloggi/", include("housing.urls")),
     # Choosing the language must work on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

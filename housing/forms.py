@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries import services as beneficiaries_services
+from beneficiaries.services import cases as cases_services
 from partners.models import StaffMembership
 from users.models import User
 
@@ -95,7 +95,7 @@ class PlacementForm(_PlannedEndMixin, forms.Form):
             unit, timezone.localdate()
         )
         if needs_case:
-            organisations = beneficiaries_services.case_holding_organisations(project=unit.project)
+            organisations = cases_services.case_holding_organisations(project=unit.project)
             self.fields["holding_organisation"].queryset = organisations.order_by("name")
             self.fields["holding_organisation"].empty_label = BLANK_LABEL
             casework = Q(

@@ -27,8 +27,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from beneficiaries import selectors as beneficiaries_selectors
 from beneficiaries.models import Household, Person, Vulnerability
+from beneficiaries.selectors import households as households_selectors
+from beneficiaries.selectors import intake as intake_selectors
 from core import scoping
 from partners.models import StaffMembership
 from projects.models import Participation, Project
@@ -134,7 +135,7 @@ def property_for_user(*, user, pk) -> Property:
 
 def visible_placements(*, user) -> QuerySet[Placement]:
     """Placements of the cases the user may see (beneficiaries' scoping layer)."""
-    return Placement.objects.filter(case__in=beneficiaries_selectors.visible_cases(user=user))
+    return Placement.objects.filter(case__in=households_selectors.visible_cases(user=user))
 
 
 def _household_members() -> Prefetch:
@@ -364,7 +365,7 @@ def matching(*, user, unit: HousingUnit, today=None) -> Matching:
     housed), in the list's priority order; and the others, each with why not.
     For the project's coordinators (403 otherwise, from the waiting list itself)."""
     today = today or timezone.localdate()
-    waiting = beneficiaries_selectors.waiting_list(user=user, project=unit.project, today=today)
+    waiting = intake_selectors.waiting_list(user=user, project=unit.project, today=today)
     free = free_places(unit=unit, first=today)
     household_ids = [entry.household_id for entry, _priority in waiting]
     housed = set(
@@ -399,7 +400,7 @@ def matching(*, user, unit: HousingUnit, today=None) -> Matching:
 def waiting_entry_for_unit(*, unit: HousingUnit, pk):
     """An entry still on the waiting list of the unit's project, or 404."""
     return _get_or_404(
-        beneficiaries_selectors.waiting_list_entries(project=unit.project).select_related(
+        intake_selectors.waiting_list_entries(project=unit.project).select_related(
             "referral__project"
         ),
         pk=pk,

@@ -19,8 +19,8 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from beneficiaries import services as beneficiaries_services
 from beneficiaries.models import Case, Household, Person, WaitingListEntry
+from beneficiaries.services import cases as cases_services
 from core import audit
 from partners.models import Organisation
 
@@ -308,7 +308,7 @@ def placement_from_waiting_list(
             raise ValidationError(
                 {"holding_organisation": _("Scegli l'ente che prende in carico il nucleo.")}
             )
-        beneficiaries_services.case_open(
+        cases_services.case_open(
             user=user,
             referral=entry.referral,
             holding_organisation=holding_organisation,

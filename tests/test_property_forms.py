@@ -477,18 +477,18 @@ FORMS = {
         "post",
     ),
     # Dashboard, caseloads, directory
-    "dashboard_filters": ("carla", lambda w: reverse("projects:dashboard"), None, "get"),
+    "dashboard_filters": ("carla", lambda w: reverse("dashboard:dashboard"), None, "get"),
     "project_dashboard_filters": (
         "carla",
-        lambda w: reverse("projects:project_dashboard", args=["casa-alfa"]),
+        lambda w: reverse("dashboard:project_dashboard", args=["casa-alfa"]),
         None,
         "get",
     ),
-    "caseloads_filters": ("carla", lambda w: reverse("projects:caseloads"), None, "get"),
+    "caseloads_filters": ("carla", lambda w: reverse("dashboard:caseloads"), None, "get"),
     "caseloads_assign": (
         "carla",
-        lambda w: reverse("projects:caseloads"),
-        lambda w: reverse("projects:caseloads_assign"),
+        lambda w: reverse("dashboard:caseloads"),
+        lambda w: reverse("dashboard:caseloads_assign"),
         "post",
     ),
     "directory_filters": ("alice", lambda w: reverse("partners:organisation_list"), None, "get"),
@@ -586,9 +586,9 @@ def test_the_bulk_assignment_goes_back_only_to_a_path(client, world):
     """Found by the test above: a `next` that is a bare word was taken for a view's name."""
     client.force_login(world["carla"])
     for bad in ("0", "home", "https://evil.example/"):
-        response = client.post(reverse("projects:caseloads_assign"), {"next": bad})
+        response = client.post(reverse("dashboard:caseloads_assign"), {"next": bad})
         assert response.status_code == 302
-        assert response.url == reverse("projects:caseloads")
+        assert response.url == reverse("dashboard:caseloads")
 
 
 @pytest.mark.parametrize("url_name", ["login", "admin:login"])

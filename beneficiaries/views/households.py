@@ -24,39 +24,42 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from beneficiaries import autonomy_chart
+from beneficiaries.forms.households import (
+    ConsentForm,
+    ConsentWithdrawForm,
+    HouseholdForm,
+    PersonForm,
+)
+from beneficiaries.models import Household, Person
+from beneficiaries.selectors import households as households_selectors
+from beneficiaries.selectors import pathway as pathway_selectors
+from beneficiaries.services import households as households_services
 from core import scoping
 from partners import selectors as partners_selectors
 from partners.models import Organisation
+from privacy import services as privacy_services
 from projects.models import Project
 from users.models import User
 
-from .. import autonomy_chart, gdpr, selectors, services
-from .. import support_selectors as pathway
-from ..filters import CaseloadFilter
-from ..forms import ConsentForm, ConsentWithdrawForm, HouseholdForm, PersonForm
-from ..models import Household, Person
-
-PAGE_SIZE = 25
 HISTORY_PAGE_SIZE = 50
-CASELOAD_FILTERS = "beneficiaries:caseload_filters"  # session key
+
+
 CONSENT_EXPIRING_DAYS = 30
 
 
-# Access --------------------------------------------------------------------------------
-
-
 def _require_casework(user) -> None:
-    if not scoping.has_role(user, *selectors.CASEWORK_ROLES):
+    if not scoping.has_role(user, *households_selectors.CASEWORK_ROLES):
         raise PermissionDenied
 
 
 def _require_frontline(user) -> None:
-    if not scoping.has_role(user, *selectors.FRONTLINE_ROLES):
+    if not scoping.has_role(user, *households_selectors.FRONTLINE_ROLES):
         raise PermissionDenied
 
 
 def _require_can_edit(user, household) -> None:
-    if not selectors.can_edit_household(user=user, household=household):
+    if not households_selectors.can_edit_household(user=user, household=household):
         raise PermissionDenied
 
 
@@ -72,46 +75,6 @@ def _errors_onto(exc: ValidationError, *forms) -> None:
             forms[0].add_error(None, errors)
         else:
             target.add_error(name, errors)
-
-
-# The caseload --------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def caseload(request):
-    """The cases the user works on. The search form is POSTed and kept in the session,
-    then the page is shown again with GET (post/redirect/get), so what was searched
-    for — a name, a codice fiscale — never appears in a URL."""
-    _require_casework(request.user)
-    cases = selectors.caseload(user=request.user)
-    if request.method == "POST":
-        if request.POST.get("reset"):
-            request.session.pop(CASELOAD_FILTERS, None)
-            return redirect("beneficiaries:caseload")
-        filterset = CaseloadFilter(request.POST, queryset=cases, user=request.user)
-        if filterset.is_valid():
-            request.session[CASELOAD_FILTERS] = {
-                name: request.POST.get(name, "") for name in filterset.filters
-            }
-            return redirect("beneficiaries:caseload")
-        # A wrong filter is shown with its error, and finds nothing.
-        return _render_caseload(request, filterset, filterset.queryset.none(), is_filtered=True)
-    data = request.session.get(CASELOAD_FILTERS) or {}
-    filterset = CaseloadFilter(data, queryset=cases, user=request.user)
-    found = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    return _render_caseload(request, filterset, found, is_filtered=any(data.values()))
-
-
-def _render_caseload(request, filterset, found, *, is_filtered):
-    page_obj = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "beneficiaries/caseload_list.html",
-        {"filter": filterset, "page_obj": page_obj, "is_filtered": is_filtered},
-    )
-
-
-# Duplicates ----------------------------------------------------------------------------
 
 
 @dataclass
@@ -134,7 +97,7 @@ def _duplicates(user, person_form: PersonForm) -> Duplicates:
     has_name = query["first_name"] and query["last_name"] and query["birth_date"]
     if not (has_code or has_name):
         return Duplicates()
-    visible, hidden_count = selectors.likely_duplicates(
+    visible, hidden_count = households_selectors.likely_duplicates(
         user=user,
         codice_fiscale=query["codice_fiscale"] if has_code else "",
         first_name=query["first_name"],
@@ -157,12 +120,9 @@ def duplicate_check(request):
     )
 
 
-# Households ----------------------------------------------------------------------------
-
-
 def _registering_organisations(user):
     return Organisation.objects.filter(
-        pk__in=scoping.organisation_ids(user, selectors.FRONTLINE_ROLES), is_active=True
+        pk__in=scoping.organisation_ids(user, households_selectors.FRONTLINE_ROLES), is_active=True
     ).order_by("name")
 
 
@@ -185,7 +145,7 @@ def household_create(request):
         confirmed = request.POST.get("confirm_duplicates") == "1"
         if valid and (confirmed or not duplicates.found):
             try:
-                household = services.household_create(
+                household = households_services.household_create(
                     user=request.user,
                     registered_by=household_form.cleaned_data["registered_by"],
                     reference_person=person_form.cleaned_data,
@@ -244,8 +204,8 @@ def _consent_alerts(rows):
 @require_http_methods(["GET"])
 def household_detail(request, public_id):
     """The household file (scheda del nucleo). Every opening is logged."""
-    household = selectors.household_file(user=request.user, public_id=public_id)
-    services.household_file_opened(user=request.user, household=household)
+    household = households_selectors.household_file(user=request.user, public_id=public_id)
+    households_services.household_file_opened(user=request.user, household=household)
     today = timezone.localdate()
     consent_rows = _consent_rows(household.consents.all(), today)
     members = list(household.members.all())
@@ -267,15 +227,19 @@ def household_detail(request, public_id):
             "isee_expired": household.isee_is_expired(today),
             "consent_rows": consent_rows,
             "consent_alerts": _consent_alerts(consent_rows),
-            "vulnerabilities": selectors.shown_vulnerabilities(
+            "vulnerabilities": households_selectors.shown_vulnerabilities(
                 user=request.user, household=household
             ),
-            "special_categories": selectors.can_see_special_categories(
+            "special_categories": households_selectors.can_see_special_categories(
                 user=request.user, household=household
             ),
-            "can_edit": selectors.can_edit_household(user=request.user, household=household),
-            "can_exercise_rights": gdpr.can_exercise_rights(user=request.user, household=household),
-            "can_view_history": selectors.can_view_history(user=request.user),
+            "can_edit": households_selectors.can_edit_household(
+                user=request.user, household=household
+            ),
+            "can_exercise_rights": privacy_services.can_exercise_rights(
+                user=request.user, household=household
+            ),
+            "can_view_history": households_selectors.can_view_history(user=request.user),
             "profiles": _autonomy_profiles(request.user, household),
             "today": today,
         },
@@ -285,7 +249,7 @@ def household_detail(request, public_id):
 def _autonomy_profiles(user, household) -> list[dict]:
     """The autonomy profile over time of each case whose pathway the user may read."""
     cases = household.visible_cases
-    by_case = pathway.assessments_by_case(user=user, cases=cases)
+    by_case = pathway_selectors.assessments_by_case(user=user, cases=cases)
     return [
         {"case": case, "chart": autonomy_chart.profile_chart(by_case[case.pk])}
         for case in cases
@@ -295,12 +259,12 @@ def _autonomy_profiles(user, household) -> list[dict]:
 
 @require_http_methods(["GET", "POST"])
 def household_update(request, public_id):
-    household = selectors.household_for_user(user=request.user, public_id=public_id)
+    household = households_selectors.household_for_user(user=request.user, public_id=public_id)
     _require_can_edit(request.user, household)
     form = HouseholdForm(
         request.POST if request.method == "POST" else None,
         instance=household,
-        special_categories=selectors.can_see_special_categories(
+        special_categories=households_selectors.can_see_special_categories(
             user=request.user, household=household
         ),
     )
@@ -309,7 +273,7 @@ def household_update(request, public_id):
         # the saved ones to record what changed.
         household.refresh_from_db()
         try:
-            services.household_update(
+            households_services.household_update(
                 user=request.user,
                 household=household,
                 vulnerabilities=form.cleaned_data["vulnerabilities"],
@@ -327,14 +291,11 @@ def household_update(request, public_id):
     )
 
 
-# People --------------------------------------------------------------------------------
-
-
 @require_http_methods(["GET", "POST"])
 def person_create(request, public_id):
     """Add a member to a household, warning of people already in the network. From the
     household file the form opens in place (htmx) instead of on a page of its own."""
-    household = selectors.household_for_user(user=request.user, public_id=public_id)
+    household = households_selectors.household_for_user(user=request.user, public_id=public_id)
     _require_can_edit(request.user, household)
     data = request.POST if request.method == "POST" else None
     form = PersonForm(data, prefix="person", household=household)
@@ -345,7 +306,9 @@ def person_create(request, public_id):
         confirmed = request.POST.get("confirm_duplicates") == "1"
         if valid and (confirmed or not duplicates.found):
             try:
-                services.person_create(user=request.user, household=household, **form.cleaned_data)
+                households_services.person_create(
+                    user=request.user, household=household, **form.cleaned_data
+                )
             except ValidationError as exc:
                 _errors_onto(exc, form)
                 valid = False
@@ -372,7 +335,7 @@ def person_create(request, public_id):
 
 @require_http_methods(["GET", "POST"])
 def person_update(request, public_id):
-    person = selectors.person_for_user(user=request.user, public_id=public_id)
+    person = households_selectors.person_for_user(user=request.user, public_id=public_id)
     household = person.household
     _require_can_edit(request.user, household)
     form = PersonForm(
@@ -384,7 +347,7 @@ def person_update(request, public_id):
     if form.is_bound and form.is_valid():
         person.refresh_from_db()  # see household_update
         try:
-            services.person_update(user=request.user, person=person, **form.cleaned_data)
+            households_services.person_update(user=request.user, person=person, **form.cleaned_data)
         except ValidationError as exc:
             _errors_onto(exc, form)
         else:
@@ -397,12 +360,9 @@ def person_update(request, public_id):
     )
 
 
-# Consent -------------------------------------------------------------------------------
-
-
 @require_http_methods(["GET", "POST"])
 def consent_create(request, public_id):
-    household = selectors.household_for_user(user=request.user, public_id=public_id)
+    household = households_selectors.household_for_user(user=request.user, public_id=public_id)
     _require_can_edit(request.user, household)
     form = ConsentForm(
         request.POST if request.method == "POST" else None,
@@ -413,7 +373,7 @@ def consent_create(request, public_id):
         fields = dict(form.cleaned_data)
         organisations = list(fields.pop("organisations"))
         try:
-            services.consent_record(
+            households_services.consent_record(
                 user=request.user, household=household, organisations=organisations, **fields
             )
         except ValidationError as exc:
@@ -428,13 +388,13 @@ def consent_create(request, public_id):
 
 @require_POST
 def consent_withdraw(request, pk):
-    consent = selectors.consent_for_user(user=request.user, pk=pk)
+    consent = households_selectors.consent_for_user(user=request.user, pk=pk)
     household = consent.household
     _require_can_edit(request.user, household)
     form = ConsentWithdrawForm(request.POST, consent=consent)
     if form.is_valid():
         try:
-            services.consent_withdraw(
+            households_services.consent_withdraw(
                 user=request.user, consent=consent, on=form.cleaned_data["withdrawn_on"]
             )
         except ValidationError as exc:
@@ -451,19 +411,16 @@ def consent_withdraw(request, pk):
     return redirect(household.get_absolute_url() + "#consensi")
 
 
-# History -------------------------------------------------------------------------------
-
-
 @require_http_methods(["GET"])
 def household_history(request, public_id):
     """Who did what to the household's data and when, field by field."""
-    household = selectors.household_for_user(user=request.user, public_id=public_id)
-    if not selectors.can_view_history(user=request.user):
+    household = households_selectors.household_for_user(user=request.user, public_id=public_id)
+    if not households_selectors.can_view_history(user=request.user):
         raise PermissionDenied
     events = household.audit_events.select_related("actor").order_by("-at", "-id")
-    if not selectors.can_see_special_categories(user=request.user, household=household):
+    if not households_selectors.can_see_special_categories(user=request.user, household=household):
         # The history must not tell what the household file hides (GDPR art. 9).
-        special = list(selectors.SPECIAL_CATEGORY_KINDS)
+        special = list(households_selectors.SPECIAL_CATEGORY_KINDS)
         events = events.exclude(
             Q(model_label="beneficiaries.Vulnerability")
             & (Q(changes__kind__0__in=special) | Q(changes__kind__1__in=special))
@@ -484,6 +441,8 @@ def household_history(request, public_id):
 # Related rows whose names the history shows instead of their ids. People only of this
 # household: the history never names anyone else.
 _NAMED_MODELS = (Organisation, Project, User, Person)
+
+
 # Internal values nobody types: derived from the names, or the record's own address; and
 # the household a row belongs to is the one whose history this is.
 _UNSHOWN_FIELDS = {"name_key", "public_id"}

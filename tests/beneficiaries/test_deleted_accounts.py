@@ -2,8 +2,9 @@
 
 import pytest
 
-from beneficiaries import services
 from beneficiaries.models import Consent, Referral
+from beneficiaries.services import households as households_services
+from beneficiaries.services import intake as intake_services
 from tests.factories import ReferralFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ def test_referral_of_a_deleted_account_can_still_be_decided(carla, project_alfa,
     author.delete()
     referral.refresh_from_db()
     assert referral.created_by is None
-    services.referral_transition(user=carla, referral=referral, to_status="accepted")
+    intake_services.referral_transition(user=carla, referral=referral, to_status="accepted")
     assert Referral.objects.get(pk=referral.pk).status == "accepted"
 
 
@@ -32,5 +33,5 @@ def test_consent_recorded_by_a_deleted_account_can_still_be_withdrawn(alice, hou
     )
     author.delete()
     consent.refresh_from_db()
-    services.consent_withdraw(user=alice, consent=consent)
+    households_services.consent_withdraw(user=alice, consent=consent)
     assert Consent.objects.get(pk=consent.pk).withdrawn_on is not None

@@ -4,15 +4,15 @@ import datetime
 
 import pytest
 
-from beneficiaries import support_services
 from beneficiaries.autonomy import DOMAINS
 from beneficiaries.models import AutonomyAssessment
+from beneficiaries.services import pathway as pathway_services
 
 pytestmark = pytest.mark.django_db
 
 
 def _assess(user, case, moment, level, day):
-    return support_services.assessment_record(
+    return pathway_services.assessment_record(
         user=user,
         case=case,
         moment=moment,

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from beneficiaries import selectors
 from beneficiaries.models import Household, Person, Referral, Vulnerability
 from beneficiaries.priority import meets, priority_of
+from beneficiaries.selectors import intake as intake_selectors
 from projects.models import PriorityRule
 from tests.factories import (
     HouseholdFactory,
@@ -210,7 +210,7 @@ def test_waiting_list_order_and_tie_break(carla, project_alfa):
     gone.removal_reason = "withdrawn"
     gone.save()
 
-    rows = selectors.waiting_list(user=carla, project=project_alfa, today=TODAY)
+    rows = intake_selectors.waiting_list(user=carla, project=project_alfa, today=TODAY)
 
     assert [entry for entry, _priority in rows] == [
         emergency,
@@ -229,6 +229,6 @@ def test_waiting_list_is_only_for_the_projects_coordinators(
 ):
     for user in (alice, marco, bruno):
         with pytest.raises(PermissionDenied):
-            selectors.waiting_list(user=user, project=project_alfa)
+            intake_selectors.waiting_list(user=user, project=project_alfa)
     with pytest.raises(PermissionDenied):
-        selectors.waiting_list(user=carla, project=project_beta)
+        intake_selectors.waiting_list(user=carla, project=project_beta)

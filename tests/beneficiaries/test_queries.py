@@ -5,8 +5,9 @@ import datetime
 
 import pytest
 
-from beneficiaries import selectors
 from beneficiaries.models import Consent, Person, Referral, ReferralEvent
+from beneficiaries.selectors import cases as cases_selectors
+from beneficiaries.selectors import households as households_selectors
 from partners.models import StaffMembership
 from tests.factories import (
     CaseAssignmentFactory,
@@ -62,7 +63,7 @@ def households_with_cases(n, *, project, holder, referrer_org, workers):
 def show_caseload(user):
     """What the caseload page shows of each row."""
     rows = []
-    for case in selectors.caseload(user=user):
+    for case in cases_selectors.caseload(user=user):
         rows.append(
             (
                 str(case.household),
@@ -106,7 +107,7 @@ def test_caseload_of_a_coordinator(
 
 def show_household_file(user, public_id):
     """Everything the household file shows."""
-    household = selectors.household_file(user=user, public_id=public_id)
+    household = households_selectors.household_file(user=user, public_id=public_id)
     return {
         "title": str(household),
         "registered_by": household.registered_by.display_name,

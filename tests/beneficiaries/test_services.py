@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.utils import timezone
 
-from beneficiaries import selectors, services
 from beneficiaries.models import (
     Case,
     CaseAssignment,
@@ -19,6 +18,11 @@ from beneficiaries.models import (
     Vulnerability,
     WaitingListEntry,
 )
+from beneficiaries.selectors import cases as cases_selectors
+from beneficiaries.selectors import households as households_selectors
+from beneficiaries.services import cases as cases_services
+from beneficiaries.services import households as households_services
+from beneficiaries.services import intake as intake_services
 from core.models import AuditEvent
 from core.validators import person_cf_check_char
 from partners.models import StaffMembership
@@ -76,7 +80,7 @@ def reference(**overrides):
 
 
 def create_household(user, organisation, *, person=None, vulnerabilities=(), **fields):
-    return services.household_create(
+    return households_services.household_create(
         user=user,
         registered_by=organisation,
         reference_person=person or reference(),
@@ -123,7 +127,7 @@ def nobody(db):
 @pytest.fixture
 def sent_referral(marco, comune_uno, project_alfa):
     household = create_household(marco, comune_uno)
-    return services.referral_create(
+    return intake_services.referral_create(
         user=marco,
         household=household,
         project=project_alfa,
@@ -136,7 +140,7 @@ def sent_referral(marco, comune_uno, project_alfa):
 
 @pytest.fixture
 def accepted_referral(sent_referral, carla):
-    return services.referral_transition(
+    return intake_services.referral_transition(
         user=carla, referral=sent_referral, to_status=Status.ACCEPTED
     )
 
@@ -286,7 +290,7 @@ def test_household_update_records_old_and_new_values(alice, household_alfa):
     household_alfa.isee_value = Decimal("7000.00")
     household_alfa.save()
 
-    services.household_update(
+    households_services.household_update(
         user=alice,
         household=household_alfa,
         isee_value=Decimal("8500.00"),
@@ -308,7 +312,7 @@ def test_household_update_records_old_and_new_values(alice, household_alfa):
 
 
 def test_household_update_without_changes_records_nothing(alice, household_alfa):
-    services.household_update(
+    households_services.household_update(
         user=alice, household=household_alfa, living_situation=household_alfa.living_situation
     )
     assert not AuditEvent.objects.exists()
@@ -316,7 +320,7 @@ def test_household_update_without_changes_records_nothing(alice, household_alfa)
 
 def test_household_update_with_bad_input_changes_nothing(alice, household_alfa):
     rejects(
-        lambda: services.household_update(
+        lambda: households_services.household_update(
             user=alice, household=household_alfa, isee_value=Decimal("-5")
         ),
         "isee_value",
@@ -329,10 +333,10 @@ def test_household_update_sets_vulnerabilities_also_on_a_prefetched_household(
     carla, household_alfa
 ):
     Vulnerability.objects.create(household=household_alfa, kind=Vulnerability.Kind.EVICTION)
-    household = selectors.household_file(user=carla, public_id=household_alfa.public_id)
+    household = households_selectors.household_file(user=carla, public_id=household_alfa.public_id)
     assert [v.kind for v in household.vulnerabilities.all()] == ["eviction"]  # prefetched
 
-    services.household_update(
+    households_services.household_update(
         user=carla,
         household=household,
         vulnerabilities=[Vulnerability.Kind.DISABILITY, Vulnerability.Kind.SINGLE_PARENT],
@@ -358,7 +362,7 @@ def test_household_update_is_refused_to_outsiders_and_wrong_roles(
 ):
     for user in (bruno, org_admin, nobody):
         forbidden(
-            lambda user=user: services.household_update(
+            lambda user=user: households_services.household_update(
                 user=user, household=household_alfa, notes="x"
             )
         )
@@ -370,7 +374,7 @@ def test_household_update_is_refused_to_outsiders_and_wrong_roles(
 
 
 def test_person_create_adds_a_member_with_audit(alice, household_alfa):
-    child = services.person_create(
+    child = households_services.person_create(
         user=alice,
         household=household_alfa,
         relationship=Person.Relationship.CHILD,
@@ -386,7 +390,7 @@ def test_person_create_adds_a_member_with_audit(alice, household_alfa):
 
 def test_second_reference_person_is_refused(alice, household_alfa):
     messages = rejects(
-        lambda: services.person_create(
+        lambda: households_services.person_create(
             user=alice,
             household=household_alfa,
             relationship=Person.Relationship.REFERENCE,
@@ -401,7 +405,7 @@ def test_second_reference_person_is_refused(alice, household_alfa):
 
 def test_person_update_records_old_and_new_values(alice, household_alfa):
     person = household_alfa.members.get()
-    services.person_update(
+    households_services.person_update(
         user=alice,
         person=person,
         phone="333 1234567",
@@ -424,7 +428,7 @@ def test_person_update_records_old_and_new_values(alice, household_alfa):
 def test_person_update_with_bad_input_changes_nothing(alice, household_alfa):
     person = household_alfa.members.get()
     rejects(
-        lambda: services.person_update(
+        lambda: households_services.person_update(
             user=alice, person=person, birth_date=today() + datetime.timedelta(days=3)
         ),
         "birth_date",
@@ -439,7 +443,7 @@ def test_person_services_are_refused_to_outsiders_and_wrong_roles(
     person = household_alfa.members.get()
     for user in (bruno, org_admin, nobody):
         forbidden(
-            lambda user=user: services.person_create(
+            lambda user=user: households_services.person_create(
                 user=user,
                 household=household_alfa,
                 relationship=Person.Relationship.CHILD,
@@ -449,14 +453,16 @@ def test_person_services_are_refused_to_outsiders_and_wrong_roles(
                 sex=Person.Sex.FEMALE,
             )
         )
-        forbidden(lambda user=user: services.person_update(user=user, person=person, phone="1"))
+        forbidden(
+            lambda user=user: households_services.person_update(user=user, person=person, phone="1")
+        )
 
 
 # Consent ----------------------------------------------------------------------------
 
 
 def test_consent_record_and_withdraw_are_audited(alice, household_alfa, coop_alfa, comune_uno):
-    consent = services.consent_record(
+    consent = households_services.consent_record(
         user=alice,
         household=household_alfa,
         organisations=[coop_alfa, comune_uno],
@@ -469,7 +475,7 @@ def test_consent_record_and_withdraw_are_audited(alice, household_alfa, coop_alf
     assert consent.recorded_by == alice
     assert set(consent.organisations.all()) == {coop_alfa, comune_uno}
 
-    services.consent_withdraw(user=alice, consent=consent, on=datetime.date(2026, 2, 1))
+    households_services.consent_withdraw(user=alice, consent=consent, on=datetime.date(2026, 2, 1))
     consent.refresh_from_db()
     assert consent.is_lapsed(today=datetime.date(2026, 2, 1))
     actions = list(
@@ -490,13 +496,13 @@ def test_consent_without_organisations_or_with_a_stranger_is_refused(
         "given_on": datetime.date(2026, 1, 10),
     }
     assert rejects(
-        lambda: services.consent_record(
+        lambda: households_services.consent_record(
             user=alice, household=household_alfa, organisations=[], **fields
         ),
         "organisations",
     ) == ["Indica almeno un ente."]
     assert rejects(
-        lambda: services.consent_record(
+        lambda: households_services.consent_record(
             user=alice,
             household=household_alfa,
             organisations=[household_alfa.registered_by],
@@ -510,7 +516,7 @@ def test_consent_without_organisations_or_with_a_stranger_is_refused(
 def test_consent_services_are_refused_to_outsiders_and_wrong_roles(
     alice, bruno, org_admin, nobody, household_alfa, coop_alfa
 ):
-    consent = services.consent_record(
+    consent = households_services.consent_record(
         user=alice,
         household=household_alfa,
         organisations=[coop_alfa],
@@ -520,7 +526,7 @@ def test_consent_services_are_refused_to_outsiders_and_wrong_roles(
     )
     for user in (bruno, org_admin, nobody):
         forbidden(
-            lambda user=user: services.consent_record(
+            lambda user=user: households_services.consent_record(
                 user=user,
                 household=household_alfa,
                 organisations=[coop_alfa],
@@ -529,7 +535,9 @@ def test_consent_services_are_refused_to_outsiders_and_wrong_roles(
                 given_on=datetime.date(2026, 1, 10),
             )
         )
-        forbidden(lambda user=user: services.consent_withdraw(user=user, consent=consent))
+        forbidden(
+            lambda user=user: households_services.consent_withdraw(user=user, consent=consent)
+        )
     consent.refresh_from_db()
     assert consent.withdrawn_on is None
 
@@ -540,7 +548,7 @@ def test_consent_services_are_refused_to_outsiders_and_wrong_roles(
 def test_referral_create_and_send_records_who_and_when(marco, comune_uno, project_alfa):
     household = create_household(marco, comune_uno)
     before = timezone.now()
-    referral = services.referral_create(
+    referral = intake_services.referral_create(
         user=marco,
         household=household,
         project=project_alfa,
@@ -566,7 +574,7 @@ def test_referral_to_a_project_the_referrer_does_not_take_part_in_is_refused(
 ):
     household = create_household(marco, comune_uno)
     messages = rejects(
-        lambda: services.referral_create(
+        lambda: intake_services.referral_create(
             user=marco,
             household=household,
             project=project_beta,
@@ -584,7 +592,7 @@ def test_referral_to_a_project_the_referrer_does_not_take_part_in_is_refused(
 
 def test_second_open_referral_for_the_same_project_is_refused(sent_referral, marco):
     messages = rejects(
-        lambda: services.referral_create(
+        lambda: intake_services.referral_create(
             user=marco,
             household=sent_referral.household,
             project=sent_referral.project,
@@ -598,10 +606,10 @@ def test_second_open_referral_for_the_same_project_is_refused(sent_referral, mar
 
 
 def test_a_household_may_be_referred_again_once_the_referral_is_closed(sent_referral, marco, carla):
-    services.referral_transition(
+    intake_services.referral_transition(
         user=carla, referral=sent_referral, to_status=Status.DECLINED, notes="Fuori ambito."
     )
-    again = services.referral_create(
+    again = intake_services.referral_create(
         user=marco,
         household=sent_referral.household,
         project=sent_referral.project,
@@ -619,7 +627,7 @@ def test_referral_create_is_refused_to_outsiders_and_wrong_roles(
     # alice is a social worker, but not of Comune Uno: she cannot refer in its name.
     for user in (alice, bruno, org_admin, nobody):
         forbidden(
-            lambda user=user: services.referral_create(
+            lambda user=user: intake_services.referral_create(
                 user=user,
                 household=household,
                 project=project_alfa,
@@ -634,7 +642,7 @@ def test_a_household_the_referrer_cannot_see_cannot_be_referred(
     marco, comune_uno, project_alfa, household_beta
 ):
     forbidden(
-        lambda: services.referral_create(
+        lambda: intake_services.referral_create(
             user=marco,
             household=household_beta,
             project=project_alfa,
@@ -648,10 +656,10 @@ def test_a_household_the_referrer_cannot_see_cannot_be_referred(
 def test_coordinator_assesses_and_accepts_and_the_household_enters_the_waiting_list(
     sent_referral, carla
 ):
-    services.referral_transition(
+    intake_services.referral_transition(
         user=carla, referral=sent_referral, to_status=Status.UNDER_ASSESSMENT
     )
-    accepted = services.referral_transition(
+    accepted = intake_services.referral_transition(
         user=carla, referral=sent_referral, to_status=Status.ACCEPTED, notes="Idonei."
     )
     assert accepted.status == Status.ACCEPTED
@@ -678,7 +686,7 @@ def test_coordinator_assesses_and_accepts_and_the_household_enters_the_waiting_l
 
 def test_decline_needs_a_reason(sent_referral, carla):
     messages = rejects(
-        lambda: services.referral_transition(
+        lambda: intake_services.referral_transition(
             user=carla, referral=sent_referral, to_status=Status.DECLINED, notes="   "
         ),
         "notes",
@@ -689,7 +697,7 @@ def test_decline_needs_a_reason(sent_referral, carla):
 
 
 def test_decline_with_a_reason_keeps_it_and_makes_no_waiting_list_entry(sent_referral, carla):
-    declined = services.referral_transition(
+    declined = intake_services.referral_transition(
         user=carla,
         referral=sent_referral,
         to_status=Status.DECLINED,
@@ -722,7 +730,7 @@ def test_invalid_transitions_are_refused(
     )
     user = request.getfixturevalue(who)
     messages = rejects(
-        lambda: services.referral_transition(
+        lambda: intake_services.referral_transition(
             user=user, referral=referral, to_status=to_status, notes="Motivo."
         )
     )
@@ -742,30 +750,32 @@ def test_referral_transitions_are_refused_to_the_wrong_side(
     )
     # Only the referrer sends or withdraws; only the project's coordinators decide.
     forbidden(
-        lambda: services.referral_transition(user=carla, referral=draft, to_status=Status.SENT)
+        lambda: intake_services.referral_transition(
+            user=carla, referral=draft, to_status=Status.SENT
+        )
     )
     for user in (marco, alice, bruno, nobody):
         for to_status in (Status.UNDER_ASSESSMENT, Status.ACCEPTED):
             forbidden(
-                lambda user=user, to_status=to_status: services.referral_transition(
+                lambda user=user, to_status=to_status: intake_services.referral_transition(
                     user=user, referral=sent_referral, to_status=to_status
                 )
             )
         forbidden(
-            lambda user=user: services.referral_transition(
+            lambda user=user: intake_services.referral_transition(
                 user=user, referral=sent_referral, to_status=Status.DECLINED, notes="No."
             )
         )
     for user in (carla, alice, bruno, nobody):
         forbidden(
-            lambda user=user: services.referral_transition(
+            lambda user=user: intake_services.referral_transition(
                 user=user, referral=sent_referral, to_status=Status.WITHDRAWN
             )
         )
 
 
 def test_referrer_withdraws_her_referral(sent_referral, marco):
-    withdrawn = services.referral_transition(
+    withdrawn = intake_services.referral_transition(
         user=marco, referral=sent_referral, to_status=Status.WITHDRAWN
     )
     assert withdrawn.status == Status.WITHDRAWN
@@ -776,7 +786,7 @@ def test_referrer_withdraws_her_referral(sent_referral, marco):
 
 
 def test_case_open_takes_charge_with_assigned_workers_and_audit(accepted_referral, carla, alice):
-    case = services.case_open(
+    case = cases_services.case_open(
         user=carla,
         referral=accepted_referral,
         holding_organisation=carla.staff_memberships.get().organisation,
@@ -785,7 +795,7 @@ def test_case_open_takes_charge_with_assigned_workers_and_audit(accepted_referra
     )
     assert case.is_open
     assert list(case.workers.all()) == [alice]
-    assert case in selectors.caseload(user=alice)
+    assert case in cases_selectors.caseload(user=alice)
     labels = set(
         AuditEvent.objects.filter(household=case.household, action=Action.CREATE).values_list(
             "model_label", flat=True
@@ -797,11 +807,11 @@ def test_case_open_takes_charge_with_assigned_workers_and_audit(accepted_referra
 def test_second_open_case_for_the_same_household_and_project_is_refused(
     accepted_referral, carla, alice, coop_alfa
 ):
-    services.case_open(
+    cases_services.case_open(
         user=carla, referral=accepted_referral, holding_organisation=coop_alfa, workers=[alice]
     )
     messages = rejects(
-        lambda: services.case_open(
+        lambda: cases_services.case_open(
             user=carla,
             referral=accepted_referral,
             holding_organisation=coop_alfa,
@@ -816,28 +826,28 @@ def test_case_open_refuses_bad_input_and_saves_nothing(
     sent_referral, carla, alice, bruno, coop_alfa, coop_beta
 ):
     assert rejects(
-        lambda: services.case_open(
+        lambda: cases_services.case_open(
             user=carla, referral=sent_referral, holding_organisation=coop_alfa, workers=[alice]
         )
     ) == ["Si può aprire una presa in carico solo da una segnalazione accolta."]
 
-    accepted = services.referral_transition(
+    accepted = intake_services.referral_transition(
         user=carla, referral=sent_referral, to_status=Status.ACCEPTED
     )
     assert rejects(
-        lambda: services.case_open(
+        lambda: cases_services.case_open(
             user=carla, referral=accepted, holding_organisation=coop_beta, workers=[bruno]
         ),
         "holding_organisation",
     ) == ["Questo ente non lavora nel progetto."]
     assert rejects(
-        lambda: services.case_open(
+        lambda: cases_services.case_open(
             user=carla, referral=accepted, holding_organisation=coop_alfa, workers=[bruno]
         ),
         "workers",
     ) == ["Bruno Neri non lavora per l'ente titolare."]
     assert rejects(
-        lambda: services.case_open(
+        lambda: cases_services.case_open(
             user=carla,
             referral=accepted,
             holding_organisation=coop_alfa,
@@ -853,7 +863,7 @@ def test_case_open_is_refused_to_everyone_but_the_projects_coordinators(
 ):
     for user in (marco, alice, bruno, nobody):
         forbidden(
-            lambda user=user: services.case_open(
+            lambda user=user: cases_services.case_open(
                 user=user,
                 referral=accepted_referral,
                 holding_organisation=coop_alfa,
@@ -865,13 +875,13 @@ def test_case_open_is_refused_to_everyone_but_the_projects_coordinators(
 def test_case_assign_workers_replaces_the_team_with_audit(
     accepted_referral, carla, alice, coop_alfa
 ):
-    case = services.case_open(
+    case = cases_services.case_open(
         user=carla, referral=accepted_referral, holding_organisation=coop_alfa, workers=[alice]
     )
     diana = UserFactory(username="diana", first_name="Diana", last_name="Galli")
     StaffMembershipFactory(user=diana, organisation=coop_alfa, role=Role.SOCIAL_WORKER)
 
-    services.case_assign_workers(user=carla, case=case, workers=[diana])
+    cases_services.case_assign_workers(user=carla, case=case, workers=[diana])
 
     assert list(case.workers.all()) == [diana]
     removed = AuditEvent.objects.get(
@@ -881,25 +891,27 @@ def test_case_assign_workers_replaces_the_team_with_audit(
     assert removed.actor == carla
 
     assert rejects(
-        lambda: services.case_assign_workers(user=carla, case=case, workers=[]), "workers"
+        lambda: cases_services.case_assign_workers(user=carla, case=case, workers=[]), "workers"
     ) == ["Assegna almeno un operatore."]
 
     case.closed_on = today()
     case.save()
     assert rejects(
-        lambda: services.case_assign_workers(user=carla, case=case, workers=[alice])
+        lambda: cases_services.case_assign_workers(user=carla, case=case, workers=[alice])
     ) == ["La presa in carico è chiusa."]
 
 
 def test_case_assign_workers_is_refused_to_workers_and_outsiders(
     accepted_referral, carla, alice, marco, bruno, nobody, coop_alfa
 ):
-    case = services.case_open(
+    case = cases_services.case_open(
         user=carla, referral=accepted_referral, holding_organisation=coop_alfa, workers=[alice]
     )
     for user in (alice, marco, bruno, nobody):
         forbidden(
-            lambda user=user: services.case_assign_workers(user=user, case=case, workers=[alice])
+            lambda user=user: cases_services.case_assign_workers(
+                user=user, case=case, workers=[alice]
+            )
         )
 
 
@@ -907,7 +919,7 @@ def test_case_assign_workers_is_refused_to_workers_and_outsiders(
 
 
 def test_opening_a_household_file_is_logged(alice, household_alfa):
-    services.household_file_opened(user=alice, household=household_alfa)
+    households_services.household_file_opened(user=alice, household=household_alfa)
     event = AuditEvent.objects.get()
     assert (event.action, event.actor, event.household) == (Action.VIEW, alice, household_alfa)
     assert event.object_id == str(household_alfa.pk)

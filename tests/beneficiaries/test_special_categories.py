@@ -7,8 +7,9 @@ file, in its forms, in its history (and in the GDPR export: test_gdpr.py)."""
 import pytest
 from django.urls import reverse
 
-from beneficiaries import selectors, services
 from beneficiaries.models import Referral, Vulnerability
+from beneficiaries.selectors import households as households_selectors
+from beneficiaries.services import households as households_services
 from core.models import AuditEvent
 from partners.models import StaffMembership
 from tests.factories import (
@@ -28,7 +29,7 @@ Role = StaffMembership.Role
 def vulnerable(household_alfa, carla):
     """household_alfa (case in Casa Alfa held by Alfa, referred by Comune Uno) with a
     single parent, a disability and domestic violence, recorded by the coordinator."""
-    services.household_update(
+    households_services.household_update(
         user=carla,
         household=household_alfa,
         vulnerabilities=[Kind.SINGLE_PARENT, Kind.DISABILITY, Kind.DOMESTIC_VIOLENCE],
@@ -64,9 +65,11 @@ def test_who_may_see_special_categories(
         "bruno (outsider)": bruno,
     }
     for who, user in allowed.items():
-        assert selectors.can_see_special_categories(user=user, household=vulnerable), who
+        assert households_selectors.can_see_special_categories(user=user, household=vulnerable), who
     for who, user in refused.items():
-        assert not selectors.can_see_special_categories(user=user, household=vulnerable), who
+        assert not households_selectors.can_see_special_categories(
+            user=user, household=vulnerable
+        ), who
 
 
 def test_a_project_coordinator_sees_them_from_the_referral_before_any_case(
@@ -76,10 +79,10 @@ def test_a_project_coordinator_sees_them_from_the_referral_before_any_case(
     Vulnerability.objects.create(household=household, kind=Kind.HEALTH)
     referral = ReferralFactory(household=household, project=project_alfa, status="draft")
     # A draft is still the municipality's: the project has not received it.
-    assert not selectors.can_see_special_categories(user=carla, household=household)
+    assert not households_selectors.can_see_special_categories(user=carla, household=household)
     Referral.objects.filter(pk=referral.pk).update(status="sent")
-    assert selectors.can_see_special_categories(user=carla, household=household)
-    assert not selectors.can_see_special_categories(user=marco, household=household)
+    assert households_selectors.can_see_special_categories(user=carla, household=household)
+    assert not households_selectors.can_see_special_categories(user=marco, household=household)
 
 
 def test_the_household_file_hides_them_from_the_referrer(client_for, vulnerable, marco, alice):
@@ -141,7 +144,9 @@ def test_the_referrer_cannot_record_them_even_by_forging_the_form(
     assert AuditEvent.objects.count() == before
     # And the service refuses on its own.
     with pytest.raises(Exception) as refused:
-        services.household_update(user=marco, household=household_alfa, vulnerabilities=["health"])
+        households_services.household_update(
+            user=marco, household=household_alfa, vulnerabilities=["health"]
+        )
     assert "dati particolari" in str(refused.value)
     assert not household_alfa.vulnerabilities.exists()
 
@@ -180,7 +185,7 @@ def test_the_history_hides_them_too(client_for, vulnerable, municipal_coordinato
 def test_removing_one_is_hidden_from_the_history_as_well(
     client_for, vulnerable, carla, municipal_coordinator
 ):
-    services.household_update(user=carla, household=vulnerable, vulnerabilities=[])
+    households_services.household_update(user=carla, household=vulnerable, vulnerabilities=[])
     url = reverse("beneficiaries:household_history", args=[vulnerable.public_id])
     page = client_for(municipal_coordinator).get(url).content.decode()
     assert "Violenza domestica" not in page and "Disabilità" not in page
@@ -192,14 +197,17 @@ def test_the_household_file_costs_no_extra_query_for_the_rule(
 ):
     client = client_for(carla)
     file_of(client, vulnerable)
-    household = selectors.household_file(user=carla, public_id=vulnerable.public_id)
+    household = households_selectors.household_file(user=carla, public_id=vulnerable.public_id)
     with django_assert_max_num_queries(0):
-        assert selectors.can_see_special_categories(user=carla, household=household)
-        kinds = {v.kind for v in selectors.shown_vulnerabilities(user=carla, household=household)}
+        assert households_selectors.can_see_special_categories(user=carla, household=household)
+        kinds = {
+            v.kind
+            for v in households_selectors.shown_vulnerabilities(user=carla, household=household)
+        }
     assert Kind.DOMESTIC_VIOLENCE in kinds
 
 
 def test_a_household_with_no_project_yet_has_nobody_to_see_them(comune_uno, marco, alice):
     household = HouseholdFactory(registered_by=comune_uno)
     for user in (marco, alice):
-        assert not selectors.can_see_special_categories(user=user, household=household)
+        assert not households_selectors.can_see_special_categories(user=user, household=household)

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.projects import dashboard_world
+from tests.dashboard import dashboard_world
 
 TABLET = {"width": 1024, "height": 768}
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from beneficiaries.models import Consent, Document, FollowUp
-from tests.beneficiaries.support_helpers import PDF_BYTES
+from tests.beneficiaries.pathway_helpers import PDF_BYTES
 
 TABLET = {"width": 1024, "height": 768}
 SCREENSHOTS = os.environ.get("SUPPORT_JOURNEY_SCREENSHOTS")  # a folder, to look at the pages

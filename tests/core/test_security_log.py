@@ -12,7 +12,8 @@ from django.http import HttpResponse
 from django.urls import include, path, reverse
 from django.utils import timezone
 
-from beneficiaries import selectors, services
+from beneficiaries.selectors import households as households_selectors
+from beneficiaries.services import households as households_services
 from core import security_log
 from core.models import SecurityEvent
 from tests.factories import UserFactory
@@ -25,12 +26,12 @@ URLCONF = "tests.core.test_security_log"
 # A URLconf of two views that go through the real scoping layer and services, so the
 # test does not depend on how the household pages are built.
 def _household(request, public_id):
-    household = selectors.household_for_user(user=request.user, public_id=public_id)
+    household = households_selectors.household_for_user(user=request.user, public_id=public_id)
     return HttpResponse(str(household.public_id))
 
 
 def _household_create(request):
-    services.household_create(user=request.user, registered_by=None, reference_person={})
+    households_services.household_create(user=request.user, registered_by=None, reference_person={})
     return HttpResponse("created")
 
 

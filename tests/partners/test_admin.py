@@ -4,7 +4,7 @@ users of the real network."""
 import pytest
 from django.urls import reverse
 
-from partners.demo import create_demo_staff
+from demo.staff import create_demo_staff
 from partners.models import Organisation, StaffMembership
 from partners.services import network_load
 from projects.models import Project

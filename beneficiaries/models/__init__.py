@@ -1,0 +1,41 @@
+"""The models of households and their pathway, one module per part of the pathway:
+
+- households: the household, its members, vulnerabilities and consents;
+- intake: referrals, their events and the waiting list;
+- cases: the case (presa in carico) and its assigned workers;
+- pathway: the individual plan, assessments, diary, documents, exit and follow-up.
+"""
+
+from beneficiaries.models.cases import (  # noqa: F401
+    Case,
+    CaseAssignment,
+)
+from beneficiaries.models.households import (  # noqa: F401
+    Consent,
+    Household,
+    Person,
+    Vulnerability,
+    name_key,
+    years_before,
+)
+from beneficiaries.models.intake import (  # noqa: F401
+    Referral,
+    ReferralEvent,
+    WaitingListEntry,
+)
+from beneficiaries.models.pathway import (  # noqa: F401
+    Action,
+    AutonomyAssessment,
+    AutonomyReached,
+    AutonomyScore,
+    CaseExit,
+    CaseNote,
+    Destination,
+    Document,
+    FollowUp,
+    Goal,
+    LifeDomain,
+    Review,
+    SupportPlan,
+    add_months,
+)

@@ -1,0 +1,125 @@
+"""Reads of personal data: households, people, referrals, cases.
+
+This module is the scoping layer for personal data. Every view reads households and
+what hangs from them through these functions, which return only what the user may
+see:
+
+- a social worker sees the households whose case their organisation holds or to which
+  they are assigned;
+- a coordinator sees every case and every referral received (not drafts) of the
+  projects their organisation leads or operationally coordinates, and the cases their
+  organisation holds;
+- a municipal referrer sees the referrals their organisation sent and the households
+  in them, never the cases of other organisations;
+- staff of the organisation that registered a household see it (it may still have
+  only a draft referral).
+
+Organisation admins and Django admins get nothing more here: personal data is not in
+the Django admin.
+"""
+
+from __future__ import annotations
+
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+)
+
+from beneficiaries.models import (
+    Case,
+    CaseAssignment,
+)
+from beneficiaries.selectors import households as households_selectors
+from beneficiaries.selectors.households import (
+    CASEWORK_ROLES,
+    _members_prefetch,
+    get_or_404,
+    visible_cases,
+)
+from core import scoping
+from partners.models import StaffMembership
+
+Role = StaffMembership.Role
+
+
+def caseload(*, user) -> QuerySet[Case]:
+    """The cases a user works on, with what the caseload list shows."""
+    return (
+        visible_cases(user=user)
+        .select_related("household", "project", "holding_organisation")
+        .prefetch_related(_members_prefetch(), "workers")
+        .order_by("closed_on", "-opened_on", "-pk")
+    )
+
+
+def case_for_user(*, user, public_id) -> Case:
+    return get_or_404(
+        visible_cases(user=user).select_related("household", "project", "holding_organisation"),
+        public_id=public_id,
+    )
+
+
+def can_assign_workers(*, user, case) -> bool:
+    """The project's coordinators, or the holding organisation's coordinators."""
+    return case.project_id in scoping.coordinated_project_ids(
+        user
+    ) or case.holding_organisation_id in scoping.organisation_ids(user, [Role.COORDINATOR])
+
+
+Role = StaffMembership.Role
+
+
+def _casework_q(user) -> Q:
+    return (
+        Q(holding_organisation_id__in=scoping.organisation_ids(user, CASEWORK_ROLES))
+        | Q(project_id__in=scoping.coordinated_project_ids(user))
+        | Q(Exists(CaseAssignment.objects.filter(case_id=OuterRef("pk"), worker_id=user.pk)))
+    )
+
+
+def casework_cases(*, user) -> QuerySet[Case]:
+    """The cases whose pathway the user may read: visible to them in the scoping layer,
+    and theirs as casework (held by their organisation as social worker or coordinator,
+    coordinated by them, or assigned to them)."""
+    if not scoping.has_role(user, *CASEWORK_ROLES):
+        return Case.objects.none()
+    return households_selectors.visible_cases(user=user).filter(_casework_q(user))
+
+
+def case_for_casework(*, user, public_id) -> Case:
+    """A case and what its pathway pages show at the top, or 404."""
+    return households_selectors.get_or_404(
+        casework_cases(user=user).select_related(
+            "household", "project", "holding_organisation", "exit"
+        ),
+        public_id=public_id,
+    )
+
+
+def my_cases(*, user) -> QuerySet[Case]:
+    """The caseload of "La mia giornata": the cases a social worker is assigned to; for a
+    coordinator, every case they may follow."""
+    cases = casework_cases(user=user)
+    if scoping.has_role(user, Role.COORDINATOR):
+        return cases
+    return cases.filter(
+        Exists(CaseAssignment.objects.filter(case_id=OuterRef("pk"), worker_id=user.pk))
+    )
+
+
+def can_write(*, user, case: Case) -> bool:
+    """Plans, assessments, diary and documents are written by the social workers and
+    coordinators who follow the case."""
+    return scoping.has_role(user, *CASEWORK_ROLES)
+
+
+def can_close(*, user, case: Case) -> bool:
+    """Closing a case and its follow-up belong to the workers assigned to it and to the
+    coordinators of its project or of its holding organisation."""
+    return (
+        case.assignments.filter(worker_id=user.pk).exists()
+        or case.project_id in scoping.coordinated_project_ids(user)
+        or case.holding_organisation_id in scoping.organisation_ids(user, [Role.COORDINATOR])
+    )

@@ -1,0 +1,240 @@
+"""Reads of the support pathway: plans, assessments, diary, documents, exits, follow-up.
+
+Built on the scoping layer (beneficiaries.selectors): every query starts from the cases
+the user may see there, and narrows them to casework. The pathway is casework: a
+municipal referrer follows the households it referred through their status, never
+through their plan, diary or documents, so these functions give referrers nothing
+even if the case itself becomes visible to them one day.
+
+Confidential diary entries are read only by the staff of the author's organisation.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+
+from beneficiaries.models import (
+    Action,
+    AutonomyAssessment,
+    Case,
+    CaseNote,
+    Document,
+    FollowUp,
+    Goal,
+    Household,
+    Person,
+    Review,
+    SupportPlan,
+)
+from beneficiaries.selectors import households as households_selectors
+from beneficiaries.selectors.cases import casework_cases
+from beneficiaries.selectors.households import CASEWORK_ROLES, reference_name
+from core import scoping
+from partners.models import StaffMembership
+
+Role = StaffMembership.Role
+
+# Documents expiring within this many days are announced (document list, La mia giornata).
+DOCUMENTS_AHEAD_DAYS = 30
+
+
+def plan_of(*, user, case: Case) -> SupportPlan | None:
+    """The case's plan with its goals, actions and reviews, or None when there is none
+    yet. `case` must come from case_for_casework."""
+    actions = Action.objects.select_related(
+        "responsible_worker", "responsible_person", "responsible_organisation"
+    ).order_by("due_on", "id")
+    return (
+        SupportPlan.objects.filter(case=case)
+        .select_related("created_by")
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=Goal.objects.order_by("created_at", "id").prefetch_related(
+                    Prefetch("actions", queryset=actions)
+                ),
+            ),
+            Prefetch("reviews", queryset=Review.objects.select_related("recorded_by")),
+        )
+        .first()
+    )
+
+
+def _in_casework(model, user, case_path: str) -> QuerySet:
+    return model.objects.filter(**{f"{case_path}__in": casework_cases(user=user)})
+
+
+def goal_for_user(*, user, pk) -> Goal:
+    return households_selectors.get_or_404(
+        _in_casework(Goal, user, "plan__case").select_related(
+            "plan__case__household", "plan__case__project"
+        ),
+        pk=pk,
+    )
+
+
+def action_for_user(*, user, pk) -> Action:
+    return households_selectors.get_or_404(
+        _in_casework(Action, user, "goal__plan__case").select_related(
+            "goal__plan__case__household"
+        ),
+        pk=pk,
+    )
+
+
+def review_for_user(*, user, pk) -> Review:
+    return households_selectors.get_or_404(
+        _in_casework(Review, user, "plan__case").select_related(
+            "plan__case__household", "plan__case__project", "plan__case__holding_organisation"
+        ),
+        pk=pk,
+    )
+
+
+def follow_up_for_user(*, user, pk) -> FollowUp:
+    return households_selectors.get_or_404(
+        _in_casework(FollowUp, user, "case").select_related(
+            "case__household", "case__project", "case__holding_organisation", "case__exit"
+        ),
+        pk=pk,
+    )
+
+
+def household_members(*, case: Case) -> QuerySet[Person]:
+    return Person.objects.filter(household_id=case.household_id).order_by("birth_date")
+
+
+def assessments_of(*, case: Case) -> list[AutonomyAssessment]:
+    """The case's autonomy assessments, oldest first, each with its scores."""
+    return list(
+        AutonomyAssessment.objects.filter(case=case)
+        .select_related("assessed_by", "review")
+        .prefetch_related("scores")
+        .order_by("taken_on", "id")
+    )
+
+
+def assessments_by_case(*, user, cases) -> dict[int, list[AutonomyAssessment]]:
+    """The autonomy assessments of those of `cases` whose pathway the user may read,
+    oldest first, keyed by case id: a fixed number of queries however many cases."""
+    readable = casework_cases(user=user).filter(pk__in=[case.pk for case in cases])
+    grouped: dict[int, list[AutonomyAssessment]] = {}
+    for assessment in (
+        AutonomyAssessment.objects.filter(case__in=readable)
+        .prefetch_related("scores")
+        .order_by("taken_on", "id")
+    ):
+        grouped.setdefault(assessment.case_id, []).append(assessment)
+    return grouped
+
+
+def pending_reviews(*, case: Case) -> QuerySet[Review]:
+    return Review.objects.filter(plan__case=case).order_by("scheduled_on")
+
+
+def readable_notes_q(user) -> Q:
+    """Open entries, and confidential ones written by the user's own organisation."""
+    return Q(is_confidential=False) | Q(
+        author_organisation_id__in=scoping.organisation_ids(user, CASEWORK_ROLES)
+    )
+
+
+def diary_of(*, user, case: Case) -> QuerySet[CaseNote]:
+    """The diary of a case: its own entries, and the group or community activities of
+    other cases in which its household took part, without the confidential entries of
+    other organisations. `case` must come from case_for_casework."""
+    took_part = CaseNote.households.through.objects.filter(
+        casenote_id=OuterRef("pk"), household_id=case.household_id
+    )
+    # A group activity names the households that took part; the reader learns the names
+    # of those they may see, and only that there were others.
+    visible = households_selectors.visible_households(user=user).values("pk")
+    return (
+        CaseNote.objects.filter(Q(case=case) | Q(Exists(took_part)))
+        .filter(readable_notes_q(user))
+        .select_related("author", "author_organisation")
+        .annotate(
+            origin_name=Subquery(
+                Household.objects.filter(pk__in=visible, cases=OuterRef("case_id"))
+                .annotate(name=reference_name(OuterRef("pk")))
+                .values("name")[:1]
+            ),
+            participants=Count(
+                "households", filter=~Q(households=case.household_id), distinct=True
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "households",
+                queryset=Household.objects.filter(pk__in=visible)
+                .exclude(pk=case.household_id)
+                .annotate(reference_name=reference_name(OuterRef("pk")))
+                .order_by("pk"),
+                to_attr="visible_participants",
+            )
+        )
+        .order_by("-happened_on", "-id")
+    )
+
+
+def linkable_households(*, user, case: Case) -> QuerySet[Household]:
+    """Households that may take part in a group or community activity written in this
+    case's diary: those of the other open cases the user follows."""
+    return (
+        Household.objects.filter(
+            Exists(
+                casework_cases(user=user).filter(
+                    household_id=OuterRef("pk"), closed_on__isnull=True
+                )
+            )
+        )
+        .exclude(pk=case.household_id)
+        .annotate(reference_name=reference_name(OuterRef("pk")))
+        .order_by("reference_name", "pk")
+    )
+
+
+def documents_of(*, case: Case) -> QuerySet[Document]:
+    return (
+        Document.objects.filter(case=case)
+        .select_related("person", "uploaded_by")
+        .order_by("kind", "-created_at")
+    )
+
+
+def document_for_user(*, user, public_id) -> Document:
+    return households_selectors.get_or_404(
+        _in_casework(Document, user, "case").select_related("case__household"),
+        public_id=public_id,
+    )
+
+
+def follow_ups_of(*, case: Case) -> QuerySet[FollowUp]:
+    return FollowUp.objects.filter(case=case).select_related("recorded_by").order_by("due_on")
+
+
+def has_follow_up_basis(*, case: Case, on: datetime.date) -> bool:
+    """Whether the household gave consent (or another legal basis covers) being
+    contacted after its exit."""
+    from beneficiaries.models import Consent
+
+    return (
+        Consent.objects.filter(
+            household_id=case.household_id,
+            purpose=Consent.Purpose.FOLLOW_UP,
+            given_on__lte=on,
+        )
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
+        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on))
+        .exists()
+    )

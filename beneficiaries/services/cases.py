@@ -1,0 +1,131 @@
+"""Writes of personal data. Each service checks that the acting user may do it, keeps
+the rules of the domain, saves everything or nothing, and writes the audit trail."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from beneficiaries.models import (
+    Case,
+    CaseAssignment,
+    Referral,
+)
+from beneficiaries.selectors import cases as cases_selectors
+from beneficiaries.selectors import households as households_selectors
+from beneficiaries.selectors import intake as intake_selectors
+from core import audit
+from partners.models import Organisation, StaffMembership
+from projects.models import Participation, Project
+
+Role = StaffMembership.Role
+
+
+Status = Referral.Status
+
+
+def case_holding_organisations(*, project: Project):
+    """Organisations that may hold a case of the project: those that take part in it
+    in a role that does casework."""
+    return Organisation.objects.filter(
+        participations__project=project,
+        participations__role__in=[
+            Participation.Role.LEAD,
+            Participation.Role.OPERATIONAL_COORDINATOR,
+            Participation.Role.PARTNER,
+        ],
+    ).distinct()
+
+
+def assignable_workers(*, organisation: Organisation):
+    from users.models import User
+
+    return User.objects.filter(
+        is_active=True,
+        staff_memberships__organisation=organisation,
+        staff_memberships__role__in=households_selectors.CASEWORK_ROLES,
+        staff_memberships__is_active=True,
+    ).distinct()
+
+
+@transaction.atomic
+def case_open(
+    *,
+    user,
+    referral: Referral,
+    holding_organisation: Organisation,
+    workers: list,
+    opened_on: datetime.date | None = None,
+) -> Case:
+    """Take charge (presa in carico) of the household of an accepted referral."""
+    intake_selectors.require_coordinator_of_project(user=user, project=referral.project)
+    if referral.status != Status.ACCEPTED:
+        raise ValidationError(
+            _("Si può aprire una presa in carico solo da una segnalazione accolta.")
+        )
+    if (
+        not case_holding_organisations(project=referral.project)
+        .filter(pk=holding_organisation.pk)
+        .exists()
+    ):
+        raise ValidationError({"holding_organisation": _("Questo ente non lavora nel progetto.")})
+    case = Case(
+        household=referral.household,
+        project=referral.project,
+        referral=referral,
+        holding_organisation=holding_organisation,
+        opened_on=opened_on or timezone.localdate(),
+    )
+    if case.opened_on > timezone.localdate():
+        raise ValidationError({"opened_on": _("La data di apertura non può essere nel futuro.")})
+    case.full_clean()
+    case.save()
+    audit.record_create(actor=user, instance=case, household=case.household)
+    _assign(user=user, case=case, workers=workers)
+    return case
+
+
+def _assign(*, user, case: Case, workers) -> None:
+    allowed = set(
+        assignable_workers(organisation=case.holding_organisation).values_list("pk", flat=True)
+    )
+    for worker in workers:
+        if worker.pk not in allowed:
+            raise ValidationError(
+                {"workers": _("%(worker)s non lavora per l'ente titolare.") % {"worker": worker}}
+            )
+    current = set(case.assignments.values_list("worker_id", flat=True))
+    wanted = {w.pk for w in workers}
+    for worker in workers:
+        if worker.pk not in current:
+            assignment = CaseAssignment.objects.create(case=case, worker=worker)
+            audit.record_create(actor=user, instance=assignment, household=case.household)
+    for assignment in case.assignments.filter(worker_id__in=current - wanted).select_related(
+        "worker"
+    ):
+        audit.record(
+            actor=user,
+            action=audit.Action.DELETE,
+            instance=assignment,
+            household=case.household,
+            changes={"worker": [str(assignment.worker), None]},
+        )
+        assignment.delete()
+
+
+@transaction.atomic
+def case_assign_workers(*, user, case: Case, workers: list) -> Case:
+    """Set the social workers of a case (the project's coordinators, or the holding
+    organisation's coordinator)."""
+    if not cases_selectors.can_assign_workers(user=user, case=case):
+        raise PermissionDenied
+    if not case.is_open:
+        raise ValidationError(_("La presa in carico è chiusa."))
+    if not workers:
+        raise ValidationError({"workers": _("Assegna almeno un operatore.")})
+    _assign(user=user, case=case, workers=workers)
+    return case

@@ -1,0 +1,137 @@
+"""Writes of personal data. Each service checks that the acting user may do it, keeps
+the rules of the domain, saves everything or nothing, and writes the audit trail."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from beneficiaries.models import (
+    Household,
+    Referral,
+    ReferralEvent,
+    WaitingListEntry,
+)
+from beneficiaries.selectors import households as households_selectors
+from beneficiaries.selectors import intake as intake_selectors
+from beneficiaries.services.households import _require_frontline, _require_visible
+from core import audit, scoping
+from partners.models import Organisation, StaffMembership
+from projects.models import Participation, Project
+
+Role = StaffMembership.Role
+
+
+Status = Referral.Status
+
+
+def referrable_projects(*, organisation: Organisation):
+    """Projects an organisation may refer households to: those it takes part in."""
+    return Project.objects.filter(participations__organisation=organisation).distinct()
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    user,
+    household: Household,
+    project: Project,
+    referring_organisation: Organisation,
+    reason: str,
+    urgency: str,
+    send: bool = False,
+) -> Referral:
+    """Draft a referral (and send it at once when `send`)."""
+    _require_frontline(user)
+    if referring_organisation.pk not in scoping.organisation_ids(
+        user, households_selectors.FRONTLINE_ROLES
+    ):
+        raise PermissionDenied
+    _require_visible(user, household)
+    if not Participation.objects.filter(
+        project=project, organisation=referring_organisation
+    ).exists():
+        raise ValidationError(
+            {
+                "project": _(
+                    "%(organisation)s non partecipa al progetto %(project)s: "
+                    "non può inviargli segnalazioni."
+                )
+                % {"organisation": referring_organisation, "project": project}
+            }
+        )
+    if Referral.objects.filter(
+        household=household, project=project, status__in=Referral.OPEN_STATUSES
+    ).exists():
+        raise ValidationError(
+            {"project": _("Il nucleo ha già una segnalazione in corso per questo progetto.")}
+        )
+    referral = Referral(
+        household=household,
+        project=project,
+        referring_organisation=referring_organisation,
+        created_by=user,
+        reason=reason,
+        urgency=urgency,
+    )
+    referral.full_clean()
+    referral.save()
+    ReferralEvent.objects.create(referral=referral, to_status=Status.DRAFT, by=user)
+    audit.record_create(actor=user, instance=referral, household=household)
+    if send:
+        referral_transition(user=user, referral=referral, to_status=Status.SENT)
+    return referral
+
+
+@transaction.atomic
+def referral_transition(*, user, referral: Referral, to_status: str, notes: str = "") -> Referral:
+    """Move a referral to its next state, recording who and when."""
+    # Lock the row so two coordinators deciding at once cannot both succeed.
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if not intake_selectors.can_move_referral(user=user, referral=referral, to_status=to_status):
+        raise PermissionDenied
+    if not referral.can_move_to(to_status):
+        raise ValidationError(
+            _("Una segnalazione nello stato «%(current)s» non può passare a «%(next)s».")
+            % {
+                "current": referral.get_status_display(),
+                "next": Status(to_status).label,
+            }
+        )
+    if to_status == Status.DECLINED and not notes.strip():
+        raise ValidationError(
+            {"notes": _("Indica il motivo per cui la segnalazione non è accolta.")}
+        )
+    before = audit.snapshot(referral)
+    from_status = referral.status
+    now = timezone.now()
+    referral.status = to_status
+    if to_status == Status.SENT:
+        referral.sent_at = now
+    if to_status in (Status.ACCEPTED, Status.DECLINED):
+        referral.decided_at = now
+        referral.decision_notes = notes
+    referral.full_clean()
+    referral.save()
+    ReferralEvent.objects.create(
+        referral=referral, from_status=from_status, to_status=to_status, by=user, notes=notes
+    )
+    audit.record(
+        actor=user,
+        action=audit.Action.TRANSITION,
+        instance=referral,
+        household=referral.household,
+        changes=audit.diff(before, audit.snapshot(referral)),
+    )
+    if to_status == Status.ACCEPTED:
+        entry = WaitingListEntry(
+            referral=referral,
+            project=referral.project,
+            household=referral.household,
+            added_on=timezone.localdate(),
+        )
+        entry.full_clean()
+        entry.save()
+    return referral

@@ -1,0 +1,663 @@
+"""Writes of the support pathway: the plan and its goals, actions and reviews, the
+autonomy assessments, the diary, the documents, the closing of a case and its
+follow-up.
+
+Each service is called with a case (or a row of it) that the view found through
+beneficiaries.support_selectors, so an object out of the user's scope is already a 404;
+here the role is checked (PermissionDenied), the rules kept (ValidationError, nothing
+saved), and the audit trail written in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from beneficiaries import autonomy, documents
+from beneficiaries.models import (
+    Action,
+    AutonomyAssessment,
+    AutonomyScore,
+    Case,
+    CaseExit,
+    CaseNote,
+    Document,
+    FollowUp,
+    Goal,
+    Household,
+    Person,
+    Review,
+    SupportPlan,
+    add_months,
+)
+from beneficiaries.selectors import cases as cases_selectors
+from beneficiaries.selectors import pathway as pathway_selectors
+from core import audit, scoping
+from partners.models import Organisation
+
+FOLLOW_UP_MONTHS = (3, 6, 12)
+
+
+def _require_writer(user, case: Case) -> None:
+    if not cases_selectors.can_write(user=user, case=case):
+        raise PermissionDenied
+
+
+def _require_closer(user, case: Case) -> None:
+    if not cases_selectors.can_close(user=user, case=case):
+        raise PermissionDenied
+
+
+def _require_open(case: Case) -> None:
+    if not case.is_open:
+        raise ValidationError(_("La presa in carico è chiusa: non si può più modificare."))
+
+
+def _not_in_future(field: str, day: datetime.date | None) -> None:
+    if day and day > timezone.localdate():
+        raise ValidationError({field: _("La data non può essere nel futuro.")})
+
+
+def _not_before_opening(field: str, day: datetime.date | None, case: Case) -> None:
+    if day and day < case.opened_on:
+        raise ValidationError(
+            {
+                field: _("La data non può precedere l'apertura della presa in carico (%(date)s).")
+                % {"date": date_format(case.opened_on, "SHORT_DATE_FORMAT")}
+            }
+        )
+
+
+def acting_organisation(*, user, case: Case) -> Organisation:
+    """The organisation on whose behalf the user writes in a case: the holding
+    organisation when they work there, else their own (a coordinating one first)."""
+    casework_orgs = scoping.organisation_ids(user, pathway_selectors.CASEWORK_ROLES)
+    if case.holding_organisation_id in casework_orgs:
+        return case.holding_organisation
+    for membership in scoping.active_memberships(user):
+        if membership.role == pathway_selectors.Role.COORDINATOR:
+            return membership.organisation
+    for membership in scoping.active_memberships(user):
+        if membership.organisation_id in casework_orgs:
+            return membership.organisation
+    raise PermissionDenied
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    user,
+    case: Case,
+    agreed_on: datetime.date,
+    review_interval_months: int = SupportPlan.ReviewInterval.QUARTERLY,
+    summary: str = "",
+) -> SupportPlan:
+    """Write the case's support plan, agreed with the household on `agreed_on`, and
+    schedule its first review."""
+    _require_writer(user, case)
+    _require_open(case)
+    if SupportPlan.objects.filter(case=case).exists():
+        raise ValidationError(_("Questa presa in carico ha già un progetto individualizzato."))
+    _not_in_future("agreed_on", agreed_on)
+    _not_before_opening("agreed_on", agreed_on, case)
+    plan = SupportPlan(
+        case=case,
+        agreed_on=agreed_on,
+        review_interval_months=review_interval_months,
+        summary=summary,
+        created_by=user,
+    )
+    plan.full_clean()
+    plan.save()
+    audit.record_create(actor=user, instance=plan, household=case.household)
+    _schedule_review(user=user, plan=plan, on=plan.next_review_after(agreed_on))
+    return plan
+
+
+@transaction.atomic
+def plan_update(
+    *, user, plan: SupportPlan, review_interval_months: int, summary: str
+) -> SupportPlan:
+    """Change the plan's general aim and the interval of its reviews (the next review
+    already scheduled keeps its date)."""
+    case = plan.case
+    _require_writer(user, case)
+    _require_open(case)
+    before = audit.snapshot(plan)
+    plan.review_interval_months = review_interval_months
+    plan.summary = summary
+    plan.full_clean()
+    plan.save()
+    audit.record_update(actor=user, instance=plan, before=before, household=case.household)
+    return plan
+
+
+def _schedule_review(*, user, plan: SupportPlan, on: datetime.date) -> Review:
+    review = Review(plan=plan, scheduled_on=on)
+    review.full_clean()
+    review.save()
+    audit.record_create(actor=user, instance=review, household=plan.case.household)
+    return review
+
+
+@transaction.atomic
+def goal_add(*, user, plan: SupportPlan, domain: str, description: str) -> Goal:
+    case = plan.case
+    _require_writer(user, case)
+    _require_open(case)
+    goal = Goal(plan=plan, domain=domain, description=description.strip())
+    goal.full_clean()
+    goal.save()
+    audit.record_create(actor=user, instance=goal, household=case.household)
+    return goal
+
+
+@transaction.atomic
+def goal_close(
+    *,
+    user,
+    goal: Goal,
+    status: str,
+    closed_on: datetime.date | None = None,
+    outcome_notes: str = "",
+) -> Goal:
+    """End a goal as achieved, partly achieved or abandoned."""
+    case = goal.plan.case
+    _require_writer(user, case)
+    _require_open(case)
+    if not goal.is_open:
+        raise ValidationError(_("L'obiettivo è già concluso."))
+    if status == Goal.Status.OPEN or status not in Goal.Status.values:
+        raise ValidationError(
+            {"status": _("Scegli se l'obiettivo è raggiunto, raggiunto in parte o abbandonato.")}
+        )
+    closed_on = closed_on or timezone.localdate()
+    _not_in_future("closed_on", closed_on)
+    before = audit.snapshot(goal)
+    goal.status = status
+    goal.closed_on = closed_on
+    goal.outcome_notes = outcome_notes
+    goal.full_clean()
+    goal.save()
+    audit.record_update(actor=user, instance=goal, before=before, household=case.household)
+    return goal
+
+
+def responsible_workers(*, case: Case):
+    """Who may be the worker responsible for an action: the social workers and
+    coordinators of the holding organisation, and the workers assigned to the case."""
+    from django.db.models import Q
+
+    from users.models import User
+
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(
+                staff_memberships__organisation_id=case.holding_organisation_id,
+                staff_memberships__role__in=pathway_selectors.CASEWORK_ROLES,
+                staff_memberships__is_active=True,
+            )
+            | Q(case_assignments__case_id=case.pk)
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def responsible_organisations():
+    """Any active organisation of the network may take on an action (the directory of
+    organisations is not personal data)."""
+    return Organisation.objects.filter(is_active=True).order_by("name")
+
+
+@transaction.atomic
+def action_add(
+    *,
+    user,
+    goal: Goal,
+    description: str,
+    due_on: datetime.date,
+    responsible_kind: str,
+    responsible_worker=None,
+    responsible_person: Person | None = None,
+    responsible_organisation: Organisation | None = None,
+) -> Action:
+    """Add an action to a goal, with who is responsible for it and by when."""
+    plan = goal.plan
+    case = plan.case
+    _require_writer(user, case)
+    _require_open(case)
+    if not goal.is_open:
+        raise ValidationError(_("L'obiettivo è concluso: non si aggiungono altre azioni."))
+    if due_on and due_on < plan.agreed_on:
+        raise ValidationError(
+            {
+                "due_on": _("La scadenza non può precedere l'inizio del progetto (%(date)s).")
+                % {"date": date_format(plan.agreed_on, "SHORT_DATE_FORMAT")}
+            }
+        )
+    # Only the responsible of the chosen kind is kept.
+    worker = responsible_worker if responsible_kind == Action.Responsible.WORKER else None
+    person = responsible_person if responsible_kind == Action.Responsible.HOUSEHOLD_MEMBER else None
+    organisation = (
+        responsible_organisation if responsible_kind == Action.Responsible.ORGANISATION else None
+    )
+    if responsible_kind == Action.Responsible.WORKER:
+        if worker is None:
+            raise ValidationError({"responsible_worker": _("Scegli l'operatore responsabile.")})
+        if not responsible_workers(case=case).filter(pk=worker.pk).exists():
+            raise ValidationError(
+                {"responsible_worker": _("Questo operatore non lavora su questa presa in carico.")}
+            )
+    elif responsible_kind == Action.Responsible.HOUSEHOLD_MEMBER:
+        if person is None:
+            raise ValidationError({"responsible_person": _("Scegli il componente responsabile.")})
+        if person.household_id != case.household_id:
+            raise ValidationError(
+                {"responsible_person": _("La persona non fa parte di questo nucleo.")}
+            )
+    elif responsible_kind == Action.Responsible.ORGANISATION and organisation is None:
+        raise ValidationError({"responsible_organisation": _("Scegli l'ente responsabile.")})
+    action = Action(
+        goal=goal,
+        description=description.strip(),
+        due_on=due_on,
+        responsible_kind=responsible_kind,
+        responsible_worker=worker,
+        responsible_person=person,
+        responsible_organisation=organisation,
+    )
+    action.full_clean()
+    action.save()
+    audit.record_create(actor=user, instance=action, household=case.household)
+    return action
+
+
+@transaction.atomic
+def action_set_status(
+    *, user, action: Action, status: str, done_on: datetime.date | None = None
+) -> Action:
+    case = action.goal.plan.case
+    _require_writer(user, case)
+    _require_open(case)
+    if status not in Action.Status.values:
+        raise ValidationError({"status": _("Stato non valido.")})
+    before = audit.snapshot(action)
+    action.status = status
+    if status == Action.Status.DONE:
+        action.done_on = done_on or timezone.localdate()
+        _not_in_future("done_on", action.done_on)
+    else:
+        action.done_on = None
+    action.full_clean()
+    action.save()
+    audit.record_update(actor=user, instance=action, before=before, household=case.household)
+    return action
+
+
+@transaction.atomic
+def review_record(*, user, review: Review, held_on: datetime.date, outcome: str) -> Review:
+    """Record a review as held, with its outcome, and schedule the next one at the
+    plan's interval."""
+    plan = review.plan
+    case = plan.case
+    _require_writer(user, case)
+    _require_open(case)
+    if review.is_held:
+        raise ValidationError(_("Questa verifica è già stata registrata."))
+    if not outcome.strip():
+        raise ValidationError({"outcome": _("Scrivi l'esito della verifica.")})
+    _not_in_future("held_on", held_on)
+    if held_on < plan.agreed_on:
+        raise ValidationError(
+            {"held_on": _("La verifica non può precedere l'inizio del progetto.")}
+        )
+    before = audit.snapshot(review)
+    review.held_on = held_on
+    review.outcome = outcome.strip()
+    review.recorded_by = user
+    review.full_clean()
+    review.save()
+    audit.record_update(actor=user, instance=review, before=before, household=case.household)
+    if not plan.reviews.filter(held_on__isnull=True).exists():
+        _schedule_review(user=user, plan=plan, on=plan.next_review_after(held_on))
+    return review
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    user,
+    case: Case,
+    moment: str,
+    taken_on: datetime.date,
+    levels: dict[str, int | None],
+    notes: str = "",
+    review: Review | None = None,
+) -> AutonomyAssessment:
+    """Record an autonomy assessment: a level for every one of the ten domains."""
+    _require_writer(user, case)
+    if not case.is_open and moment != AutonomyAssessment.Moment.EXIT:
+        raise ValidationError(
+            _("La presa in carico è chiusa: si può registrare solo la valutazione d'uscita.")
+        )
+    missing = [d.label for d in autonomy.DOMAINS if not levels.get(d.value)]
+    if missing:
+        raise ValidationError(
+            _("Manca il livello di questi ambiti: %(domains)s. Valuta tutti e dieci gli ambiti.")
+            % {"domains": ", ".join(str(m) for m in missing)}
+        )
+    unknown = set(levels) - set(autonomy.Domain.values)
+    if unknown:
+        raise ValidationError(
+            _("Ambito sconosciuto: %(domains)s.") % {"domains": ", ".join(unknown)}
+        )
+    for domain, level in levels.items():
+        if level not in autonomy.LEVELS:
+            raise ValidationError(
+                _("Il livello di «%(domain)s» va da 1 a 5.")
+                % {"domain": autonomy.domain_label(domain)}
+            )
+    _not_in_future("taken_on", taken_on)
+    _not_before_opening("taken_on", taken_on, case)
+    if review is not None and review.plan.case_id != case.pk:
+        raise ValidationError({"review": _("La verifica è di un'altra presa in carico.")})
+    assessment = AutonomyAssessment(
+        case=case, moment=moment, taken_on=taken_on, review=review, notes=notes, assessed_by=user
+    )
+    assessment.full_clean()
+    assessment.save()
+    scores = [
+        AutonomyScore(assessment=assessment, domain=d.value, level=levels[d.value])
+        for d in autonomy.DOMAINS
+    ]
+    AutonomyScore.objects.bulk_create(scores)
+    audit.record(
+        actor=user,
+        action=audit.Action.CREATE,
+        instance=assessment,
+        household=case.household,
+        changes={
+            **{k: [None, v] for k, v in audit.snapshot(assessment).items() if v not in (None, "")},
+            "levels": [None, {d.value: levels[d.value] for d in autonomy.DOMAINS}],
+        },
+    )
+    return assessment
+
+
+@transaction.atomic
+def case_note_create(
+    *,
+    user,
+    case: Case,
+    happened_on: datetime.date,
+    kind: str,
+    duration_minutes: int,
+    text: str,
+    is_confidential: bool = False,
+    households: list[Household] | tuple = (),
+) -> CaseNote:
+    """Write a diary entry. A group or community activity may name other households that
+    took part: those of the open cases the author follows."""
+    _require_writer(user, case)
+    _require_open(case)
+    _not_in_future("happened_on", happened_on)
+    _not_before_opening("happened_on", happened_on, case)
+    households = [h for h in households if h.pk != case.household_id]
+    if households and kind not in CaseNote.GROUP_KINDS:
+        raise ValidationError(
+            {
+                "households": _(
+                    "Altri nuclei si indicano solo per le attività di gruppo o di comunità."
+                )
+            }
+        )
+    if households:
+        allowed = set(
+            pathway_selectors.linkable_households(user=user, case=case).values_list("pk", flat=True)
+        )
+        if any(h.pk not in allowed for h in households):
+            raise ValidationError(
+                {
+                    "households": _(
+                        "Puoi indicare solo nuclei che segui in una presa in carico aperta."
+                    )
+                }
+            )
+    note = CaseNote(
+        case=case,
+        happened_on=happened_on,
+        kind=kind,
+        duration_minutes=duration_minutes,
+        text=text.strip(),
+        is_confidential=is_confidential,
+        author=user,
+        author_organisation=acting_organisation(user=user, case=case),
+    )
+    note.full_clean()
+    note.save()
+    if households:
+        note.households.set(households)
+    audit.record_create(actor=user, instance=note, household=case.household)
+    for household in households:
+        # The other households' histories show that they appear in this entry.
+        audit.record(
+            actor=user,
+            action=audit.Action.CREATE,
+            instance=note,
+            household=household,
+            changes={"households": [None, str(household.pk)]},
+        )
+    return note
+
+
+def diary_opened(*, user, case: Case) -> None:
+    """Log that a user read a case's diary (GDPR accountability)."""
+    audit.record(actor=user, action=audit.Action.VIEW, instance=case, household=case.household)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f}"
+
+
+@transaction.atomic
+def document_upload(
+    *,
+    user,
+    case: Case,
+    kind: str,
+    file,
+    person: Person | None = None,
+    title: str = "",
+    expires_on: datetime.date | None = None,
+) -> Document:
+    """Keep a household's document in the private storage. Only PDF, JPEG and PNG files
+    are accepted, recognised by their content, up to DOCUMENT_MAX_UPLOAD_BYTES."""
+    _require_writer(user, case)
+    _require_open(case)
+    if file is None:
+        raise ValidationError({"file": _("Scegli il file da caricare.")})
+    limit = documents.max_upload_bytes()
+    if file.size > limit:
+        raise ValidationError(
+            {
+                "file": _("Il file è troppo grande: il massimo è %(size)s MB.")
+                % {"size": _megabytes(limit)}
+            }
+        )
+    if file.size == 0:
+        raise ValidationError({"file": _("Il file è vuoto.")})
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    sniffed = documents.sniff(head)
+    extension = os.path.splitext(file.name or "")[1].lower()
+    if sniffed is None or extension not in documents.ALLOWED_EXTENSIONS:
+        raise ValidationError(
+            {"file": _("Tipo di file non ammesso: carica un PDF o un'immagine JPEG o PNG.")}
+        )
+    content_type, stored_extension = sniffed
+    if documents.sniff_extension(extension) != content_type:
+        raise ValidationError(
+            {
+                "file": _(
+                    "Il contenuto del file non corrisponde alla sua estensione: "
+                    "carica un PDF o un'immagine JPEG o PNG."
+                )
+            }
+        )
+    if kind in Document.KINDS_WITH_EXPIRY and not expires_on:
+        raise ValidationError({"expires_on": _("Indica la data di scadenza del documento.")})
+    if person is not None and person.household_id != case.household_id:
+        raise ValidationError({"person": _("La persona non fa parte di questo nucleo.")})
+    original_name = os.path.basename(file.name)[:255]
+    file.name = f"document{stored_extension}"
+    document = Document(
+        case=case,
+        person=person,
+        kind=kind,
+        title=title.strip(),
+        file=file,
+        original_name=original_name,
+        content_type=content_type,
+        size=file.size,
+        expires_on=expires_on,
+        uploaded_by=user,
+    )
+    document.full_clean()
+    document.save()
+    try:
+        audit.record_create(actor=user, instance=document, household=case.household)
+    except Exception:
+        # The row goes with the transaction; the file on disk must go too.
+        document.file.storage.delete(document.file.name)
+        raise
+    return document
+
+
+def document_downloaded(*, user, document: Document) -> None:
+    """Log that a user downloaded a document (GDPR accountability)."""
+    audit.record(
+        actor=user,
+        action=audit.Action.VIEW,
+        instance=document,
+        household=document.case.household,
+    )
+
+
+@transaction.atomic
+def case_close(
+    *,
+    user,
+    case: Case,
+    closed_on: datetime.date,
+    reason: str,
+    destination: str,
+    autonomy_reached: str,
+    notes: str = "",
+    schedule_follow_ups: bool = True,
+) -> CaseExit:
+    """Close a case (dimissione) with its outcome — why, where the household goes,
+    whether it reached autonomy — and schedule the follow-up contacts at 3, 6 and 12
+    months, when the household agreed to be contacted."""
+    _require_closer(user, case)
+    case = Case.objects.select_for_update().select_related("household").get(pk=case.pk)
+    _require_open(case)
+    errors = {}
+    if not reason:
+        errors["reason"] = _("Indica il motivo dell'uscita.")
+    if not destination:
+        errors["destination"] = _("Indica dove va a vivere il nucleo.")
+    if not autonomy_reached:
+        errors["autonomy_reached"] = _("Indica se il nucleo ha raggiunto l'autonomia.")
+    if not closed_on:
+        errors["closed_on"] = _("Indica la data di uscita.")
+    if errors:
+        raise ValidationError(errors)
+    _not_in_future("closed_on", closed_on)
+    _not_before_opening("closed_on", closed_on, case)
+    if schedule_follow_ups and not pathway_selectors.has_follow_up_basis(case=case, on=closed_on):
+        raise ValidationError(
+            {
+                "schedule_follow_ups": _(
+                    "Il nucleo non ha un consenso (o un'altra base giuridica) per essere "
+                    "ricontattato dopo l'uscita: registralo nella scheda del nucleo, oppure "
+                    "chiudi senza programmare i follow-up."
+                )
+            }
+        )
+    before = audit.snapshot(case)
+    case.closed_on = closed_on
+    case.full_clean()
+    case.save()
+    audit.record(
+        actor=user,
+        action=audit.Action.TRANSITION,
+        instance=case,
+        household=case.household,
+        changes=audit.diff(before, audit.snapshot(case)),
+    )
+    case_exit = CaseExit(
+        case=case,
+        closed_on=closed_on,
+        reason=reason,
+        destination=destination,
+        autonomy_reached=autonomy_reached,
+        notes=notes,
+        recorded_by=user,
+    )
+    case_exit.full_clean()
+    case_exit.save()
+    audit.record_create(actor=user, instance=case_exit, household=case.household)
+    if schedule_follow_ups:
+        for months in FOLLOW_UP_MONTHS:
+            follow_up = FollowUp(
+                case=case, months_after_exit=months, due_on=add_months(closed_on, months)
+            )
+            follow_up.full_clean()
+            follow_up.save()
+            audit.record_create(actor=user, instance=follow_up, household=case.household)
+    return case_exit
+
+
+@transaction.atomic
+def follow_up_record(
+    *,
+    user,
+    follow_up: FollowUp,
+    done_on: datetime.date,
+    still_housed: str,
+    housing_situation: str = "",
+    where: str = "",
+    notes: str = "",
+) -> FollowUp:
+    """Record the result of a follow-up contact: is the household still housed, where."""
+    case = follow_up.case
+    _require_closer(user, case)
+    if follow_up.is_done:
+        raise ValidationError(_("Questo follow-up è già stato registrato."))
+    if not still_housed:
+        raise ValidationError({"still_housed": _("Indica se il nucleo ha ancora una casa.")})
+    if still_housed == FollowUp.StillHoused.YES and not housing_situation:
+        raise ValidationError({"housing_situation": _("Indica dove vive ora il nucleo.")})
+    _not_in_future("done_on", done_on)
+    if case.closed_on and done_on < case.closed_on:
+        raise ValidationError({"done_on": _("Il follow-up non può precedere l'uscita.")})
+    before = audit.snapshot(follow_up)
+    follow_up.done_on = done_on
+    follow_up.still_housed = still_housed
+    follow_up.housing_situation = housing_situation
+    follow_up.where = where.strip()
+    follow_up.notes = notes
+    follow_up.recorded_by = user
+    follow_up.full_clean()
+    follow_up.save()
+    audit.record_update(actor=user, instance=follow_up, before=before, household=case.household)
+    return follow_up

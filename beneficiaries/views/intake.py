@@ -1,0 +1,222 @@
+"""Pages of the intake: referrals and their decisions, the waiting list, opening a case
+and assigning its workers. Access is decided by the selectors (404 for what the user may
+not see) and by the services (403 for what the user may not do)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from beneficiaries.forms.intake import (
+    ReferralFilter,
+    ReferralForm,
+    ReferralTransitionForm,
+    put_errors_on_form,
+)
+from beneficiaries.models import Person, Referral
+from beneficiaries.selectors import households as households_selectors
+from beneficiaries.selectors import intake as intake_selectors
+from beneficiaries.services import intake as intake_services
+from core import scoping
+from projects import selectors as project_selectors
+from projects.models import Project
+
+PAGE_SIZE = 25
+
+
+Status = Referral.Status
+
+
+# The actions of a referral's page, in the order they are offered.
+ACTIONS = [
+    (Status.SENT, gettext_lazy("Invia")),
+    (Status.UNDER_ASSESSMENT, gettext_lazy("Avvia la valutazione")),
+    (Status.ACCEPTED, gettext_lazy("Accogli")),
+    (Status.DECLINED, gettext_lazy("Non accogliere")),
+    (Status.WITHDRAWN, gettext_lazy("Ritira")),
+]
+
+
+def _require_frontline(user) -> None:
+    # Referrals are the work of referrers, social workers and coordinators; someone who
+    # holds none of those roles may not even ask.
+    if not scoping.has_role(user, *households_selectors.FRONTLINE_ROLES):
+        raise PermissionDenied
+
+
+def referral_list(request):
+    """Incoming referrals of the projects the user coordinates (not drafts) and the
+    referrals the user's organisation sent (drafts included)."""
+    _require_frontline(request.user)
+    referrals = intake_selectors.referral_list(user=request.user)
+    filterset = ReferralFilter(request.GET, queryset=referrals, request=request)
+    rows = filterset.qs if filterset.is_valid() else referrals.none()
+    page_obj = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    counted = dict(
+        referrals.prefetch_related(None)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    status_counts = [
+        {"status": value, "label": label, "count": counted.get(value, 0)}
+        for value, label in Status.choices
+    ]
+    return render(
+        request,
+        "beneficiaries/referral_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page_obj,
+            "status_counts": status_counts,
+            "total": sum(counted.values()),
+            "is_filtered": any(filterset.form.cleaned_data.values())
+            if filterset.is_valid()
+            else True,
+            "waiting_list_projects": project_selectors.projects_coordinated_by(
+                user=request.user
+            ).prefetch_related(None),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def referral_create(request, public_id):
+    """Refer a household the user can see to a project: save a draft or send it."""
+    _require_frontline(request.user)
+    household = households_selectors.household_for_user(user=request.user, public_id=public_id)
+    organisation_url = reverse("beneficiaries:referral_create", args=[household.public_id])
+    if request.method == "GET" and request.htmx and "referring_organisation" in request.GET:
+        # The organisation changed: only the projects it may refer to are re-drawn.
+        form = ReferralForm(
+            user=request.user,
+            organisation_url=organisation_url,
+            initial={"referring_organisation": request.GET["referring_organisation"]},
+        )
+        return render(request, "beneficiaries/referral_form.html#project_field", {"form": form})
+    form = ReferralForm(request.POST or None, user=request.user, organisation_url=organisation_url)
+    if request.method == "POST" and form.is_valid():
+        send = request.POST.get("action") == "send"
+        try:
+            referral = intake_services.referral_create(
+                user=request.user, household=household, send=send, **form.cleaned_data
+            )
+        except ValidationError as error:
+            put_errors_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("Segnalazione inviata al progetto.")
+                if send
+                else _("Bozza della segnalazione salvata: inviala quando è pronta."),
+            )
+            return redirect(referral)
+    return render(
+        request, "beneficiaries/referral_form.html", {"form": form, "household": household}
+    )
+
+
+def referral_detail(request, public_id):
+    referral = intake_selectors.referral_for_user(user=request.user, public_id=public_id)
+    household = referral.household
+    members = list(household.members.order_by("birth_date"))
+    actions = [
+        {"status": status, "label": label}
+        for status, label in ACTIONS
+        if referral.can_move_to(status)
+        and intake_selectors.can_move_referral(
+            user=request.user, referral=referral, to_status=status
+        )
+    ]
+    is_project_coordinator = referral.project_id in scoping.coordinated_project_ids(request.user)
+    # Only those who may see a case learn of it: never the referrer.
+    cases = list(
+        households_selectors.visible_cases(user=request.user)
+        .filter(referral=referral)
+        .select_related("holding_organisation")
+    )
+    return render(
+        request,
+        "beneficiaries/referral_detail.html",
+        {
+            "referral": referral,
+            "household": household,
+            "reference_person": next(
+                (m for m in members if m.relationship == Person.Relationship.REFERENCE), None
+            ),
+            "members": members,
+            "minors": sum(1 for m in members if m.is_minor()),
+            "events": referral.events.select_related("by"),
+            "actions": actions,
+            "cases": cases,
+            "can_open_case": is_project_coordinator
+            and referral.status == Status.ACCEPTED
+            and not any(case.is_open for case in cases),
+            "waiting_list_entry": getattr(referral, "waiting_list_entry", None)
+            if is_project_coordinator
+            else None,
+        },
+    )
+
+
+@require_POST
+def referral_transition(request, public_id):
+    referral = intake_selectors.referral_for_user(user=request.user, public_id=public_id)
+    form = ReferralTransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Questa azione non esiste."))
+        return redirect(referral)
+    to_status = form.cleaned_data["to_status"]
+    try:
+        intake_services.referral_transition(
+            user=request.user,
+            referral=referral,
+            to_status=to_status,
+            notes=form.cleaned_data["notes"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("La segnalazione ora è «%(status)s».") % {"status": Status(to_status).label},
+        )
+    return redirect(referral)
+
+
+def waiting_list(request, slug):
+    """A project's waiting list in priority order, each place explained. Projects are
+    public in the network; their waiting lists are for their coordinators (403)."""
+    project = get_object_or_404(Project.objects.prefetch_related("priority_rules"), slug=slug)
+    today = timezone.localdate()
+    ranked = intake_selectors.waiting_list(user=request.user, project=project, today=today)
+    open_cases = {
+        case.household_id: case
+        for case in households_selectors.visible_cases(user=request.user).filter(
+            project=project,
+            closed_on__isnull=True,
+            household_id__in=[entry.household_id for entry, _priority in ranked],
+        )
+    }
+    rows = [
+        {
+            "position": position,
+            "entry": entry,
+            "priority": priority,
+            "days_waiting": (today - entry.added_on).days,
+            "case": open_cases.get(entry.household_id),
+        }
+        for position, (entry, priority) in enumerate(ranked, start=1)
+    ]
+    return render(
+        request,
+        "beneficiaries/waiting_list.html",
+        {"project": project, "rows": rows, "rules": project.priority_rules.all()},
+    )

@@ -1,0 +1,240 @@
+"""Reads of the coordinators' caseloads page: who works on which open cases, per worker
+and per project, and which of them need attention.
+
+Built on the scoping layer: the cases come from beneficiaries.selectors.visible_cases,
+narrowed to those whose workers the coordinator may assign (the cases of the projects
+they coordinate and those held by the organisation they coordinate: the same rule as
+beneficiaries.selectors.can_assign_workers). Every count is an aggregate of the
+database; the page makes a fixed number of queries whatever the size of the caseload.
+
+Two flags, with the same meaning as in "La mia giornata" (support_selectors.my_day):
+- an overdue review: a review of the plan scheduled before today and not yet held;
+- a household not contacted for 30 days: no diary entry of its case, nor a group or
+  community activity it took part in, for more than 30 days (counted from the opening
+  of the case when there is none).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from beneficiaries.models import Case, CaseAssignment, CaseNote, Review
+from beneficiaries.selectors import households as households_selectors
+from beneficiaries.selectors.households import reference_name
+from core import scoping
+from dashboard.selectors.my_day import NO_CONTACT_DAYS
+from partners.models import StaffMembership
+from projects.models import Project
+from users.models import User
+
+Role = StaffMembership.Role
+
+
+def can_see_caseloads(user) -> bool:
+    return scoping.has_role(user, Role.COORDINATOR)
+
+
+def caseload_cases(*, user) -> QuerySet[Case]:
+    """The open cases whose workers the user may assign."""
+    if not can_see_caseloads(user):
+        return Case.objects.none()
+    return households_selectors.visible_cases(user=user).filter(
+        Q(project_id__in=scoping.coordinated_project_ids(user))
+        | Q(holding_organisation_id__in=scoping.organisation_ids(user, [Role.COORDINATOR])),
+        closed_on__isnull=True,
+    )
+
+
+def _case_ref(path: str):
+    return OuterRef(f"{path}pk") if not path else OuterRef(f"{path}id")
+
+
+def _overdue_reviews(path: str, today: datetime.date) -> Subquery:
+    return Coalesce(
+        Subquery(
+            Review.objects.filter(
+                plan__case_id=_case_ref(path), held_on__isnull=True, scheduled_on__lt=today
+            )
+            .values("plan__case_id")
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def _last_contact(path: str):
+    own = Subquery(
+        CaseNote.objects.filter(case_id=_case_ref(path))
+        .values("case_id")
+        .annotate(last=Max("happened_on"))
+        .values("last")[:1]
+    )
+    group = Subquery(
+        CaseNote.households.through.objects.filter(household_id=OuterRef(f"{path}household_id"))
+        .values("household_id")
+        .annotate(last=Max("casenote__happened_on"))
+        .values("last")[:1]
+    )
+    opened = F(f"{path}opened_on")
+    return own, group, Greatest(Coalesce(own, opened), Coalesce(group, opened))
+
+
+def no_contact_cutoff(today: datetime.date) -> datetime.date:
+    return today - datetime.timedelta(days=NO_CONTACT_DAYS)
+
+
+def with_flags(cases: QuerySet[Case], *, today: datetime.date) -> QuerySet[Case]:
+    """The cases with what the caseload table shows: the reference person's name, the
+    number of overdue reviews, the last contact and the day since which it is quiet."""
+    own, group, quiet_since = _last_contact("")
+    return (
+        cases.select_related("project", "holding_organisation")
+        .prefetch_related(Prefetch("workers", queryset=User.objects.order_by("last_name")))
+        .annotate(
+            household_name=reference_name(OuterRef("household_id")),
+            overdue_reviews=_overdue_reviews("", today),
+            own_last=own,
+            group_last=group,
+            quiet_since=quiet_since,
+        )
+    )
+
+
+def flagged_q(today: datetime.date) -> Q:
+    """Cases that need attention: an overdue review or a quiet household."""
+    return Q(overdue_reviews__gt=0) | Q(quiet_since__lt=no_contact_cutoff(today))
+
+
+def per_worker(*, user, today: datetime.date | None = None) -> list[dict]:
+    """One row per worker: open cases, cases with overdue reviews, quiet households.
+    Workers of the user's organisations without cases are listed too, with zeros, so a
+    coordinator sees who has room. Two queries."""
+    today = today or timezone.localdate()
+    cases = caseload_cases(user=user)
+    _own, _group, quiet_since = _last_contact("case__")
+    rows = (
+        CaseAssignment.objects.filter(case__in=cases)
+        .annotate(overdue=_overdue_reviews("case__", today), quiet_since=quiet_since)
+        .values("worker_id")
+        .annotate(
+            open_cases=Count("case_id", distinct=True),
+            overdue_cases=Count("case_id", distinct=True, filter=Q(overdue__gt=0)),
+            quiet_cases=Count(
+                "case_id", distinct=True, filter=Q(quiet_since__lt=no_contact_cutoff(today))
+            ),
+        )
+        .order_by()
+    )
+    counts = {row.pop("worker_id"): row for row in rows}
+    workers = User.objects.filter(
+        Q(pk__in=list(counts)) | Q(pk__in=assignable_workers(user=user).values("pk"))
+    ).order_by("last_name", "first_name", "username")
+    zero = {"open_cases": 0, "overdue_cases": 0, "quiet_cases": 0}
+    result = []
+    for worker in workers:
+        figures = counts.get(worker.pk, zero)
+        result.append(
+            {
+                "worker": worker,
+                **figures,
+                "needs_attention": bool(figures["overdue_cases"] or figures["quiet_cases"]),
+            }
+        )
+    return result
+
+
+def per_project(*, user, today: datetime.date | None = None) -> list[dict]:
+    """One row per project: open cases, cases without a worker, cases with overdue
+    reviews, quiet households, and how many workers share them. One query."""
+    today = today or timezone.localdate()
+    _own, _group, quiet_since = _last_contact("")
+    assigned = CaseAssignment.objects.filter(case_id=OuterRef("pk"))
+    rows = (
+        caseload_cases(user=user)
+        .annotate(overdue=_overdue_reviews("", today), quiet_since=quiet_since)
+        .values("project_id", "project__name", "project__short_name", "project__slug")
+        .annotate(
+            open_cases=Count("pk", distinct=True),
+            unassigned=Count("pk", distinct=True, filter=~Q(Exists(assigned))),
+            overdue_cases=Count("pk", distinct=True, filter=Q(overdue__gt=0)),
+            quiet_cases=Count(
+                "pk", distinct=True, filter=Q(quiet_since__lt=no_contact_cutoff(today))
+            ),
+            workers=Count("assignments__worker", distinct=True),
+        )
+        .order_by("project__name")
+    )
+    return [
+        {
+            "project_id": row["project_id"],
+            "name": row["project__short_name"] or row["project__name"],
+            "slug": row["project__slug"],
+            "open_cases": row["open_cases"],
+            "unassigned": row["unassigned"],
+            "overdue_cases": row["overdue_cases"],
+            "quiet_cases": row["quiet_cases"],
+            "workers": row["workers"],
+        }
+        for row in rows
+    ]
+
+
+def assignable_workers(*, user) -> QuerySet[User]:
+    """Social workers and coordinators, active, of the organisations that hold the
+    user's caseload cases or that the user coordinates: whom the user may assign. The
+    service checks again, case by case, that the worker works for its holding
+    organisation."""
+    organisations = set(scoping.organisation_ids(user, [Role.COORDINATOR]))
+    return (
+        User.objects.filter(
+            is_active=True,
+            staff_memberships__is_active=True,
+            staff_memberships__role__in=households_selectors.CASEWORK_ROLES,
+        )
+        .filter(
+            Q(staff_memberships__organisation_id__in=organisations)
+            | Q(
+                staff_memberships__organisation_id__in=caseload_cases(user=user).values(
+                    "holding_organisation_id"
+                )
+            )
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def filterable_workers(*, user) -> QuerySet[User]:
+    """Workers the caseloads table may be filtered by: those assigned to its cases and
+    those the user may assign."""
+    return (
+        User.objects.filter(
+            Q(case_assignments__case__in=caseload_cases(user=user))
+            | Q(pk__in=assignable_workers(user=user).values("pk"))
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def caseload_projects(*, user) -> QuerySet[Project]:
+    return Project.objects.filter(pk__in=caseload_cases(user=user).values("project_id")).order_by(
+        "name"
+    )

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from dashboard.views import caseloads as caseloads_views
+from dashboard.views import indicators as indicators_views
+
+# Mounted under "progetti/" before projects.urls, whose "<slug>/" would take "cruscotto/".
+app_name = "dashboard"
+urlpatterns = [
+    path("cruscotto/", indicators_views.dashboard, name="dashboard"),
+    path("cruscotto/stampa/", indicators_views.dashboard_print, name="dashboard_print"),
+    path(
+        "cruscotto/esporta/<str:table>/<str:fmt>/",
+        indicators_views.dashboard_export,
+        name="dashboard_export",
+    ),
+    path("carichi/", caseloads_views.caseloads, name="caseloads"),
+    path("carichi/assegna/", caseloads_views.caseloads_assign, name="caseloads_assign"),
+    path(
+        "carichi/esporta/<str:table>/<str:fmt>/",
+        caseloads_views.caseloads_export,
+        name="caseloads_export",
+    ),
+    path("<slug:slug>/cruscotto/", indicators_views.project_dashboard, name="project_dashboard"),
+    path(
+        "<slug:slug>/cruscotto/stampa/",
+        indicators_views.project_dashboard_print,
+        name="project_dashboard_print",
+    ),
+    path(
+        "<slug:slug>/cruscotto/esporta/<str:table>/<str:fmt>/",
+        indicators_views.project_dashboard_export,
+        name="project_dashboard_export",
+    ),
+]

@@ -1,0 +1,27 @@
+from django.shortcuts import render
+
+from core import scoping
+from dashboard.selectors import my_day as my_day_selectors
+from partners.models import StaffMembership
+from projects import selectors as project_selectors
+
+Role = StaffMembership.Role
+
+
+def home(request):
+    """The home page shows one section per role the user holds."""
+    user = request.user
+    user_roles = scoping.roles(user)
+    context = {
+        "memberships": scoping.active_memberships(user),
+        "is_social_worker": Role.SOCIAL_WORKER in user_roles,
+        "is_coordinator": Role.COORDINATOR in user_roles,
+        "is_referrer": Role.MUNICIPAL_REFERRER in user_roles,
+        "is_org_admin": Role.ORGANISATION_ADMIN in user_roles,
+    }
+    if context["is_coordinator"]:
+        context["coordinated_projects"] = project_selectors.projects_coordinated_by(user=user)
+    context["my_projects"] = project_selectors.projects_of_user_organisations(user=user)
+    if context["is_social_worker"] or context["is_coordinator"]:
+        context["my_day"] = my_day_selectors.my_day(user=user)
+    return render(request, "dashboard/home.html", context)

@@ -1,0 +1,287 @@
+"""The caseloads page: counts per worker and per project, the workers who need attention,
+assigning and reassigning several cases at once, and its exports (logged)."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from beneficiaries.models import CaseAssignment, CaseNote
+from core.models import SecurityEvent
+from partners.models import StaffMembership
+from projects.models import Participation
+from tests.a11y import accessibility_problems
+from tests.factories import (
+    CaseFactory,
+    CaseNoteFactory,
+    OrganisationFactory,
+    ParticipationFactory,
+    PersonFactory,
+    ReviewFactory,
+    StaffMembershipFactory,
+    SupportPlanFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = "/progetti/carichi/"
+ASSIGN = "/progetti/carichi/assegna/"
+
+
+def today():
+    return timezone.localdate()
+
+
+def days_ago(n):
+    return today() - datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def cases(project_alfa, coop_alfa, comune_uno, alice, dave):
+    """Three open cases of Casa Alfa, held by Alfa:
+    - Rossi: alice, an overdue review, a diary entry 5 days ago;
+    - Bianchi: alice, no review due, last diary entry 40 days ago (quiet);
+    - Verdi: nobody assigned, opened yesterday (too new to be quiet)."""
+
+    def case(last_name, opened, worker=None):
+        person = PersonFactory(household__registered_by=comune_uno, last_name=last_name)
+        created = CaseFactory(
+            household=person.household,
+            project=project_alfa,
+            holding_organisation=coop_alfa,
+            opened_on=opened,
+        )
+        if worker:
+            CaseAssignment.objects.create(case=created, worker=worker)
+        return created
+
+    rossi = case("Rossi", days_ago(200), alice)
+    ReviewFactory(plan=SupportPlanFactory(case=rossi), scheduled_on=days_ago(3))
+    CaseNoteFactory(case=rossi, happened_on=days_ago(5))
+    bianchi = case("Bianchi", days_ago(200), alice)
+    CaseNoteFactory(case=bianchi, happened_on=days_ago(40))
+    verdi = case("Verdi", days_ago(1))
+    return {"rossi": rossi, "bianchi": bianchi, "verdi": verdi}
+
+
+def worker_rows(response):
+    return {row["worker"].username: row for row in response.context["per_worker"]}
+
+
+def test_counts_per_worker_with_the_flags(client_for, carla, cases):
+    response = client_for(carla).get(URL)
+    assert response.status_code == 200
+    rows = worker_rows(response)
+    assert rows["alice"]["open_cases"] == 2
+    assert rows["alice"]["overdue_cases"] == 1  # Rossi
+    assert rows["alice"]["quiet_cases"] == 1  # Bianchi
+    assert rows["alice"]["needs_attention"] is True
+    # Dave works for Alfa and has no case yet: listed, with room.
+    assert rows["dave"]["open_cases"] == 0
+    assert rows["dave"]["needs_attention"] is False
+    html = response.content.decode()
+    assert 'data-testid="needs-attention"' in html
+    assert accessibility_problems(html) == []
+
+
+def test_a_group_activity_counts_as_contact(client_for, carla, cases, coop_alfa):
+    # Bianchi took part in a group activity written in Rossi's diary 2 days ago.
+    note = CaseNoteFactory(
+        case=cases["rossi"], happened_on=days_ago(2), kind=CaseNote.Kind.GROUP_ACTIVITY
+    )
+    note.households.add(cases["bianchi"].household)
+    rows = worker_rows(client_for(carla).get(URL))
+    assert rows["alice"]["quiet_cases"] == 0
+
+
+def test_counts_per_project(client_for, carla, cases):
+    (row,) = client_for(carla).get(URL).context["per_project"]
+    assert row["name"] == "Casa Alfa"
+    assert (row["open_cases"], row["unassigned"], row["overdue_cases"], row["quiet_cases"]) == (
+        3,
+        1,
+        1,
+        1,
+    )
+    assert row["workers"] == 1
+
+
+def test_the_table_can_show_only_the_cases_that_need_attention(client_for, carla, cases):
+    response = client_for(carla).get(URL, {"show": "attention"})
+    names = {case.household_name.split()[-1] for case in response.context["page_obj"]}
+    assert names == {"Rossi", "Bianchi"}
+    response = client_for(carla).get(URL, {"show": "unassigned"})
+    assert [c.pk for c in response.context["page_obj"]] == [cases["verdi"].pk]
+
+
+def test_a_filter_on_a_project_not_offered_is_explained(client_for, carla, cases, project_beta):
+    response = client_for(carla).get(URL, {"project": project_beta.pk})
+    assert response.status_code == 400
+    assert 'data-testid="filter-errors"' in response.content.decode()
+
+
+def test_a_social_worker_may_not_see_caseloads(client_for, alice, cases):
+    assert client_for(alice).get(URL).status_code == 403
+    response = client_for(alice).post(
+        ASSIGN, {"cases": [cases["verdi"].public_id], "worker": alice.pk, "mode": "add"}
+    )
+    assert response.status_code == 403
+    assert not cases["verdi"].assignments.exists()
+
+
+def test_assigning_is_a_post(client_for, carla):
+    assert client_for(carla).get(ASSIGN).status_code == 405
+
+
+# Assigning several cases at once -----------------------------------------------------------
+
+
+def workers_of(case):
+    return set(case.workers.values_list("username", flat=True))
+
+
+def test_add_a_worker_to_several_cases(client_for, carla, dave, cases):
+    chosen = [cases["rossi"], cases["verdi"]]
+    response = client_for(carla).post(
+        ASSIGN,
+        {"cases": [c.public_id for c in chosen], "worker": dave.pk, "mode": "add", "next": URL},
+        follow=True,
+    )
+    assert workers_of(cases["rossi"]) == {"alice", "dave"}
+    assert workers_of(cases["verdi"]) == {"dave"}
+    assert workers_of(cases["bianchi"]) == {"alice"}
+    assert "Davide Galli assegnato/a a 2 prese in carico." in response.content.decode()
+
+
+def test_reassign_several_cases_to_another_worker(client_for, carla, dave, cases):
+    chosen = [cases["rossi"], cases["bianchi"]]
+    client_for(carla).post(
+        ASSIGN, {"cases": [c.public_id for c in chosen], "worker": dave.pk, "mode": "replace"}
+    )
+    assert workers_of(cases["rossi"]) == {"dave"}
+    assert workers_of(cases["bianchi"]) == {"dave"}
+
+
+def test_nothing_changes_if_one_case_cannot_take_the_worker(
+    client_for, carla, alice, cases, project_alfa, comune_uno
+):
+    # A partner cooperative holds a case of Casa Alfa; alice does not work for it.
+    gamma = OrganisationFactory(name="Cooperativa Gamma", slug="gamma")
+    ParticipationFactory(project=project_alfa, organisation=gamma, role=Participation.Role.PARTNER)
+    StaffMembershipFactory(
+        user=UserFactory(username="gino"),
+        organisation=gamma,
+        role=StaffMembership.Role.SOCIAL_WORKER,
+    )
+    person = PersonFactory(household__registered_by=comune_uno, last_name="Gialli")
+    gialli = CaseFactory(
+        household=person.household, project=project_alfa, holding_organisation=gamma
+    )
+    response = client_for(carla).post(
+        ASSIGN,
+        {
+            "cases": [cases["verdi"].public_id, gialli.public_id],
+            "worker": alice.pk,
+            "mode": "add",
+        },
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Nucleo" in html and "Gialli" in html and "non lavora per l&#x27;ente titolare" in html
+    assert workers_of(cases["verdi"]) == set()  # all or nothing
+    assert workers_of(gialli) == set()
+
+
+def test_cases_the_coordinator_does_not_follow_cannot_be_assigned(
+    client_for, carla, dave, cases, household_beta
+):
+    beta_case = household_beta.cases.get()
+    response = client_for(carla).post(
+        ASSIGN, {"cases": [beta_case.public_id], "worker": dave.pk, "mode": "add"}, follow=True
+    )
+    assert "Una delle prese in carico scelte non è più tra le tue." in response.content.decode()
+    assert workers_of(beta_case) == {"bruno"}
+
+
+def test_a_worker_of_another_organisation_is_not_offered(client_for, carla, bruno, cases):
+    response = client_for(carla).get(URL)
+    offered = set(response.context["form"].fields["worker"].queryset)
+    assert bruno not in offered
+    response = client_for(carla).post(
+        ASSIGN,
+        {"cases": [cases["verdi"].public_id], "worker": bruno.pk, "mode": "add"},
+        follow=True,
+    )
+    assert workers_of(cases["verdi"]) == set()
+    assert "alert-danger" in response.content.decode()
+
+
+def test_nothing_ticked_is_explained(client_for, carla, dave, cases):
+    response = client_for(carla).post(ASSIGN, {"worker": dave.pk, "mode": "add"}, follow=True)
+    assert "Spunta almeno una presa in carico nella tabella." in response.content.decode()
+
+
+def test_the_redirect_stays_on_this_site(client_for, carla, dave, cases):
+    response = client_for(carla).post(
+        ASSIGN,
+        {
+            "cases": [cases["verdi"].public_id],
+            "worker": dave.pk,
+            "mode": "add",
+            "next": "https://example.com/",
+        },
+    )
+    assert response["Location"] == URL
+
+
+# Exports -------------------------------------------------------------------------------------
+
+
+def test_exporting_the_cases_with_names_is_logged(client_for, carla, cases):
+    url = reverse("dashboard:caseloads_export", kwargs={"table": "prese-in-carico", "fmt": "csv"})
+    response = client_for(carla).get(url, {"show": "attention"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Persona di riferimento"
+    assert sorted(row[0].split()[-1] for row in rows[1:]) == ["Bianchi", "Rossi"]
+    event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.EXPORT)
+    assert event.user == carla
+    assert event.details == {"table": "carichi/prese-in-carico", "format": "csv", "rows": 2}
+
+
+def test_the_workers_table_in_xlsx(client_for, carla, cases):
+    from openpyxl import load_workbook
+
+    url = reverse("dashboard:caseloads_export", kwargs={"table": "operatori", "fmt": "xlsx"})
+    response = client_for(carla).get(url)
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    by_name = {row[0]: row for row in rows[1:]}
+    assert by_name["Alice Rossi"][1:] == (2, 1, 1, "Sì")
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT).count() == 1
+
+
+def test_a_name_that_looks_like_a_formula_stays_text(client_for, carla, cases, comune_uno):
+    from openpyxl import load_workbook
+
+    reference = cases["verdi"].household.members.get()
+    reference.first_name = '=HYPERLINK("http://x.example","clic")'
+    reference.save()
+    url = reverse("dashboard:caseloads_export", kwargs={"table": "prese-in-carico", "fmt": "xlsx"})
+    sheet = load_workbook(io.BytesIO(client_for(carla).get(url).content)).active
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    formula = next(c for c in cells if str(c.value).startswith("=HYPERLINK"))
+    assert formula.data_type == "s"
+    url = reverse("dashboard:caseloads_export", kwargs={"table": "prese-in-carico", "fmt": "csv"})
+    text = client_for(carla).get(url).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+
+
+def test_an_unknown_caseload_table_is_explained(client_for, carla):
+    url = reverse("dashboard:caseloads_export", kwargs={"table": "stipendi", "fmt": "csv"})
+    response = client_for(carla).get(url)
+    assert response.status_code == 400
+    assert "Tabella sconosciuta: «stipendi»" in response.content.decode()
+    assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT).exists()
