@@ -1,0 +1,334 @@
+"""The one place that decides what a user may see and do.
+
+`access_for(user)` gives the user's `Access`: computed lazily, once per request (it hangs
+on the request's user object, as healthchecks hangs the profile on the request), from the
+user's active staff memberships (partners.StaffMembership) and their organisations'
+participations in projects (projects.Participation); then frozen. Every rule is a named
+method. Selectors build their querysets from its `*_q()` filters, services and views ask
+its `may_*()` methods, and surfaces that gather several records (history, exports,
+search, notifications, printouts) ask the same methods record by record. No other module
+reads memberships to decide access, and none keeps its own copy of them.
+
+An object outside the user's scope is a 404 (the selectors filter it out); a forbidden
+action on an object in scope is a 403 (`Access.require`).
+
+This module reads the models it guards (it sits beside the audit and the security log in
+core, but it knows the domain's models); it imports no selector, service or view.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
+
+from beneficiaries.models import Case, CaseAssignment, Referral
+from partners.models import StaffMembership
+from projects.models import Participation
+
+Role = StaffMembership.Role
+
+# Social workers and coordinators do casework: plans, diaries, documents, exits.
+CASEWORK_ROLES = frozenset({Role.SOCIAL_WORKER, Role.COORDINATOR})
+# Those who register households and send referrals, and follow what they sent.
+FRONTLINE_ROLES = frozenset({Role.SOCIAL_WORKER, Role.COORDINATOR, Role.MUNICIPAL_REFERRER})
+# Organisations in these roles do the casework of a project, so their staff see its housing.
+CASEWORK_PARTICIPATIONS = frozenset(
+    {
+        Participation.Role.LEAD,
+        Participation.Role.OPERATIONAL_COORDINATOR,
+        Participation.Role.PARTNER,
+    }
+)
+
+_ATTRIBUTE = "_abitare_access"
+
+
+def access_for(user) -> Access:
+    """The user's access, computed once for this user object (one per request)."""
+    cached = getattr(user, _ATTRIBUTE, None)
+    if cached is None:
+        cached = Access(user)
+        if getattr(user, "is_authenticated", False):
+            setattr(user, _ATTRIBUTE, cached)
+    return cached
+
+
+def forget(user) -> None:
+    """Drop the user's access (after their memberships or participations change)."""
+    if hasattr(user, _ATTRIBUTE):
+        delattr(user, _ATTRIBUTE)
+
+
+class Access:
+    """What one user may see and do. Each part is read from the database the first time
+    a rule needs it and then kept for the rest of the request; nothing can be set."""
+
+    __slots__ = ("__dict__", "user")
+
+    def __init__(self, user):
+        object.__setattr__(self, "user", user)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("Access is frozen")
+
+    # What it is computed from --------------------------------------------------------
+
+    @cached_property
+    def memberships(self) -> tuple[StaffMembership, ...]:
+        user = self.user
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return ()
+        return tuple(
+            StaffMembership.objects.filter(user=user, is_active=True, organisation__is_active=True)
+            .select_related("organisation")
+            .order_by("organisation__name", "role")
+        )
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        return frozenset(m.role for m in self.memberships)
+
+    def has_role(self, *wanted: str) -> bool:
+        return bool(self.roles & set(wanted))
+
+    def organisation_ids(self, roles=None) -> frozenset[int]:
+        """The organisations in which the user holds one of `roles` (any role if None)."""
+        return frozenset(
+            m.organisation_id for m in self.memberships if roles is None or m.role in roles
+        )
+
+    @cached_property
+    def casework_organisations(self) -> frozenset[int]:
+        return self.organisation_ids(CASEWORK_ROLES)
+
+    @cached_property
+    def frontline_organisations(self) -> frozenset[int]:
+        return self.organisation_ids(FRONTLINE_ROLES)
+
+    @cached_property
+    def coordinating_organisations(self) -> frozenset[int]:
+        return self.organisation_ids({Role.COORDINATOR})
+
+    @cached_property
+    def coordinated_projects(self) -> frozenset[int]:
+        """Projects whose casework the user coordinates: they are a coordinator of an
+        organisation that leads (capofila) or operationally coordinates the project."""
+        if not self.coordinating_organisations:
+            return frozenset()
+        return frozenset(
+            Participation.objects.filter(
+                organisation_id__in=self.coordinating_organisations,
+                role__in=Participation.COORDINATING_ROLES,
+            ).values_list("project_id", flat=True)
+        )
+
+    @cached_property
+    def _housing_projects(self) -> tuple[frozenset[int], frozenset[int]]:
+        organisations = self.organisation_ids()
+        if not organisations:
+            return frozenset(), frozenset()
+        known, viewable = set(), set()
+        for project_id, organisation_id, role in Participation.objects.filter(
+            organisation_id__in=organisations
+        ).values_list("project_id", "organisation_id", "role"):
+            known.add(project_id)
+            if organisation_id in self.casework_organisations and role in CASEWORK_PARTICIPATIONS:
+                viewable.add(project_id)
+        return frozenset(known), frozenset(viewable | self.coordinated_projects)
+
+    @property
+    def known_projects(self) -> frozenset[int]:
+        """Projects the user's organisations take part in: their housing is known to the
+        user (outside them a unit or a property is a 404)."""
+        return self._housing_projects[0]
+
+    @property
+    def housing_projects(self) -> frozenset[int]:
+        """Projects whose housing (units, boards, placements) the user may see."""
+        return self._housing_projects[1]
+
+    # Who the user is in the network ---------------------------------------------------
+
+    @property
+    def in_network(self) -> bool:
+        return bool(self.memberships)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return Role.COORDINATOR in self.roles
+
+    @property
+    def does_casework(self) -> bool:
+        return bool(self.roles & CASEWORK_ROLES)
+
+    @property
+    def is_frontline(self) -> bool:
+        return bool(self.roles & FRONTLINE_ROLES)
+
+    # Which records: filters for the selectors ------------------------------------------
+
+    def cases_q(self) -> Q:
+        """Cases the user may see: held by their organisation (social worker or
+        coordinator), of a project they coordinate, or assigned to them."""
+        return (
+            Q(holding_organisation_id__in=self.casework_organisations)
+            | Q(project_id__in=self.coordinated_projects)
+            | Q(
+                Exists(
+                    CaseAssignment.objects.filter(case_id=OuterRef("pk"), worker_id=self.user.pk)
+                )
+            )
+        )
+
+    def referrals_q(self) -> Q:
+        """Referrals the user's organisation sent, and those (not drafts) received by a
+        project they coordinate."""
+        return Q(referring_organisation_id__in=self.frontline_organisations) | (
+            Q(project_id__in=self.coordinated_projects) & ~Q(status=Referral.Status.DRAFT)
+        )
+
+    def households_q(self) -> Q:
+        """Households registered by the user's organisation, or with a case or a
+        referral the user may see."""
+        return (
+            Q(registered_by_id__in=self.frontline_organisations)
+            | Q(Exists(Case.objects.filter(self.cases_q(), household_id=OuterRef("pk"))))
+            | Q(Exists(Referral.objects.filter(self.referrals_q(), household_id=OuterRef("pk"))))
+        )
+
+    def notes_q(self) -> Q:
+        """Diary entries the user may read: open ones, and confidential ones written by
+        the user's own organisation."""
+        return Q(is_confidential=False) | Q(author_organisation_id__in=self.casework_organisations)
+
+    # The rules ------------------------------------------------------------------------
+
+    @staticmethod
+    def require(allowed: bool) -> None:
+        """A forbidden action on a record the user may see: 403."""
+        if not allowed:
+            raise PermissionDenied
+
+    def may_register_households(self) -> bool:
+        """Referrers, workers and coordinators register households and refer them."""
+        return self.is_frontline
+
+    def may_edit_household(self, household) -> bool:
+        """Referrers, workers and coordinators who see a household may correct its data."""
+        return self.is_frontline
+
+    def may_do_casework(self) -> bool:
+        """The pathway (plan, diary, documents, exit) is casework: never a referrer's."""
+        return self.does_casework
+
+    def may_write_pathway(self, case) -> bool:
+        """Plans, assessments, diary and documents are written by the social workers and
+        coordinators who follow the case (the case comes from a casework selector)."""
+        return self.does_casework
+
+    def may_close(self, case) -> bool:
+        """Closing a case and its follow-up belong to the workers assigned to it and to
+        the coordinators of its project or of its holding organisation."""
+        return (
+            case.project_id in self.coordinated_projects
+            or case.holding_organisation_id in self.coordinating_organisations
+            or case.assignments.filter(worker_id=self.user.pk).exists()
+        )
+
+    def may_assign_workers(self, case) -> bool:
+        """The project's coordinators, or the holding organisation's coordinators."""
+        return (
+            case.project_id in self.coordinated_projects
+            or case.holding_organisation_id in self.coordinating_organisations
+        )
+
+    def may_move_referral(self, referral, to_status: str) -> bool:
+        """Sending and withdrawing belong to the referring organisation; assessing and
+        deciding to the coordinators of the project."""
+        if to_status in (Referral.Status.SENT, Referral.Status.WITHDRAWN):
+            return referral.referring_organisation_id in self.frontline_organisations
+        return referral.project_id in self.coordinated_projects
+
+    def may_coordinate(self, project) -> bool:
+        """Evaluating referrals, the waiting list, the project's dashboard."""
+        return getattr(project, "pk", project) in self.coordinated_projects
+
+    def may_place(self, project) -> bool:
+        """Placing, moving and ending belong to the project's coordinators."""
+        return self.may_coordinate(project)
+
+    def may_see_housing(self, project) -> bool:
+        return getattr(project, "pk", project) in self.housing_projects
+
+    def may_see_dashboards(self) -> bool:
+        """The dashboards and the caseloads are for coordinators."""
+        return self.is_coordinator
+
+    def may_view_history(self, household) -> bool:
+        """The audit history of a household is for coordinators who may see it."""
+        return self.is_coordinator
+
+    def may_read_special(self, household) -> bool:
+        """Whether the user may read the household's special categories of data (health,
+        disability, domestic violence: GDPR art. 9), on the household file, in its forms,
+        its history and any export.
+
+        Those who need them to do the work: the social workers and coordinators of an
+        organisation that holds (or held) a case of the household, the workers assigned
+        to one, and the coordinators of a project that has a case of it or received a
+        referral of it (they weigh them on the waiting list). Not municipal referrers, nor
+        the staff of the organisation that registered the household, nor anyone else who
+        happens to see the household. Uses the cases and referrals that the household
+        file prefetched (`visible_cases`, `visible_referrals`), so it costs no query there.
+        """
+        if not self.in_network or household.pk is None:
+            return False
+        cases = getattr(household, "visible_cases", None)
+        if cases is not None:
+            has_case = bool(cases)
+        else:
+            has_case = Case.objects.filter(self.cases_q(), household_id=household.pk).exists()
+        if has_case:
+            return True
+        if not self.coordinated_projects:
+            return False
+        referrals = getattr(household, "visible_referrals", None)
+        if referrals is not None:
+            return any(
+                r.project_id in self.coordinated_projects and r.status != Referral.Status.DRAFT
+                for r in referrals
+            )
+        return (
+            Referral.objects.filter(
+                household_id=household.pk, project_id__in=self.coordinated_projects
+            )
+            .exclude(status=Referral.Status.DRAFT)
+            .exists()
+        )
+
+    def may_read_note(self, note) -> bool:
+        """An open diary entry, or a confidential one of the user's own organisation."""
+        return (
+            not note.is_confidential or note.author_organisation_id in self.casework_organisations
+        )
+
+    def may_exercise_rights(self, household) -> bool:
+        """Coordinators of a project that holds a case of the household or received (not
+        a draft) a referral of it: they answer the person's requests for the network."""
+        coordinated = self.coordinated_projects
+        if not coordinated:
+            return False
+        cases = getattr(household, "visible_cases", None)
+        referrals = getattr(household, "visible_referrals", None)
+        if cases is not None and referrals is not None:  # the household file's prefetch
+            return any(c.project_id in coordinated for c in cases) or any(
+                r.project_id in coordinated and r.status != Referral.Status.DRAFT for r in referrals
+            )
+        return (
+            Case.objects.filter(household=household, project_id__in=coordinated).exists()
+            or Referral.objects.filter(household=household, project_id__in=coordinated)
+            .exclude(status=Referral.Status.DRAFT)
+            .exists()
+        )
