@@ -23,7 +23,7 @@ from functools import cached_property
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 
-from beneficiaries.models import Case, CaseAssignment, Referral
+from beneficiaries.models import Case, CaseAssignment, Household, Referral
 from partners.models import StaffMembership
 from projects.models import Participation
 
@@ -219,6 +219,15 @@ class Access:
         """Referrers, workers and coordinators who see a household may correct its data."""
         return self.is_frontline
 
+    def may_write_household(self, household) -> bool:
+        """What services check before they write: the household was found through the
+        scoping layer (404 first), and is checked again here with a query, so that no
+        caller can write to a household its user cannot see."""
+        return (
+            self.may_edit_household(household)
+            and Household.objects.filter(self.households_q(), pk=household.pk).exists()
+        )
+
     def may_do_casework(self) -> bool:
         """The pathway (plan, diary, documents, exit) is casework: never a referrer's."""
         return self.does_casework
@@ -242,6 +251,12 @@ class Access:
         return (
             case.project_id in self.coordinated_projects
             or case.holding_organisation_id in self.coordinating_organisations
+        )
+
+    def assignable_cases_q(self) -> Q:
+        """The cases of `may_assign_workers`, as a filter (the coordinators' caseloads)."""
+        return Q(project_id__in=self.coordinated_projects) | Q(
+            holding_organisation_id__in=self.coordinating_organisations
         )
 
     def may_move_referral(self, referral, to_status: str) -> bool:

@@ -1,4 +1,4 @@
-from core import scoping
+from core.access import access_for
 from partners.models import StaffMembership
 
 Role = StaffMembership.Role
@@ -10,7 +10,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    user_roles = scoping.roles(user)
+    user_roles = access_for(user).roles
     return {
         "nav": {
             "casework": bool(user_roles & {Role.SOCIAL_WORKER, Role.COORDINATOR}),

@@ -31,7 +31,9 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import scoping, security_log
+from core.access import access_for
+
+from . import security_log
 from .models import SecurityEvent
 
 Kind = SecurityEvent.Kind
@@ -49,15 +51,10 @@ STATIC_DEVICE_NAME = "recovery"
 
 def is_required(user) -> bool:
     """Coordinators and admins must use two factors."""
-    from partners.models import StaffMembership
 
     if not getattr(user, "is_authenticated", False):
         return False
-    return (
-        user.is_staff
-        or user.is_superuser
-        or scoping.has_role(user, StaffMembership.Role.COORDINATOR)
-    )
+    return user.is_staff or user.is_superuser or access_for(user).is_coordinator
 
 
 def is_verified(request) -> bool:

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import Case, WaitingListEntry
-from core import scoping
+from core.access import access_for
 from housing import occupancy, selectors, services
 from housing.models import HousingUnit, Placement, PlaceOccupancy, Property
 from partners import network
@@ -165,7 +165,7 @@ def _coordinator(project: Project):
         staff_memberships__role=StaffMembership.Role.COORDINATOR,
         staff_memberships__is_active=True,
     ).order_by("pk"):
-        if project.pk in scoping.coordinated_project_ids(user):
+        if project.pk in access_for(user).coordinated_projects:
             return user
     return None
 

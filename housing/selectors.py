@@ -2,7 +2,7 @@
 the matching of free places with the waiting list.
 
 Access, in the words of the users:
-- the coordinators of a project (core.scoping.coordinated_project_ids) see its units
+- the coordinators of a project (core.access.Access.coordinated_projects) see its units
   and all its placements, and place, move and end;
 - social workers and coordinators of an organisation that works in the project (lead,
   operational coordinator, partner) see its units and the placements of the households
@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -30,67 +29,17 @@ from django.utils.translation import ngettext
 from beneficiaries.models import Household, Person, Vulnerability
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import intake as intake_selectors
-from core import scoping
+from core.access import access_for
 from partners.models import StaffMembership
-from projects.models import Participation, Project
+from projects.models import Project
 
 from . import occupancy
 from .models import HousingUnit, Placement, PlaceOccupancy, Property
 
 Role = StaffMembership.Role
-# Organisations in these roles do the casework of a project, so their staff see its housing.
-CASEWORK_PARTICIPATIONS = (
-    Participation.Role.LEAD,
-    Participation.Role.OPERATIONAL_COORDINATOR,
-    Participation.Role.PARTNER,
-)
 BOARD_WEEKS = 13
 HORIZON_DAYS = 90
 ENDING_SOON_DAYS = 30
-
-
-# Access ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Access:
-    known: frozenset[int]  # projects the user's organisations take part in (else 404)
-    viewable: frozenset[int]  # projects whose housing the user may see (else 403)
-    coordinated: frozenset[int]  # projects where the user places, moves and ends
-
-
-def access_for(user) -> Access:
-    """What the user may do with the housing of each project; read once per request."""
-    cached = getattr(user, "_housing_access", None)
-    if cached is not None:
-        return cached
-    organisations = scoping.organisation_ids(user)
-    if not organisations:
-        access = Access(frozenset(), frozenset(), frozenset())
-    else:
-        casework_orgs = scoping.organisation_ids(user, [Role.SOCIAL_WORKER, Role.COORDINATOR])
-        known, viewable = set(), set()
-        for project_id, organisation_id, role in Participation.objects.filter(
-            organisation_id__in=organisations
-        ).values_list("project_id", "organisation_id", "role"):
-            known.add(project_id)
-            if organisation_id in casework_orgs and role in CASEWORK_PARTICIPATIONS:
-                viewable.add(project_id)
-        coordinated = scoping.coordinated_project_ids(user)
-        access = Access(frozenset(known), frozenset(viewable | coordinated), frozenset(coordinated))
-    if getattr(user, "is_authenticated", False):
-        user._housing_access = access
-    return access
-
-
-def can_place(*, user, project) -> bool:
-    """Placing, moving and ending belong to the project's coordinators."""
-    return project.pk in scoping.coordinated_project_ids(user)
-
-
-def require_can_place(*, user, project) -> None:
-    if not can_place(user=user, project=project):
-        raise PermissionDenied
 
 
 def _get_or_404(queryset: QuerySet, **lookup):
@@ -106,17 +55,15 @@ def units_queryset() -> QuerySet[HousingUnit]:
 
 def unit_for_user(*, user, pk) -> HousingUnit:
     access = access_for(user)
-    unit = _get_or_404(units_queryset().filter(project_id__in=access.known), pk=pk)
-    if unit.project_id not in access.viewable:
-        raise PermissionDenied
+    unit = _get_or_404(units_queryset().filter(project_id__in=access.known_projects), pk=pk)
+    access.require(access.may_see_housing(unit.project_id))
     return unit
 
 
 def project_for_user(*, user, slug) -> Project:
     access = access_for(user)
-    project = _get_or_404(Project.objects.filter(pk__in=access.known), slug=slug)
-    if project.pk not in access.viewable:
-        raise PermissionDenied
+    project = _get_or_404(Project.objects.filter(pk__in=access.known_projects), slug=slug)
+    access.require(access.may_see_housing(project))
     return project
 
 
@@ -124,12 +71,11 @@ def property_for_user(*, user, pk) -> Property:
     access = access_for(user)
     prop = _get_or_404(
         Property.objects.select_related("municipality", "managing_organisation")
-        .filter(units__project_id__in=access.known)
+        .filter(units__project_id__in=access.known_projects)
         .distinct(),
         pk=pk,
     )
-    if not prop.units.filter(project_id__in=access.viewable).exists():
-        raise PermissionDenied
+    access.require(prop.units.filter(project_id__in=access.housing_projects).exists())
     return prop
 
 
@@ -187,7 +133,7 @@ def free_places(*, unit: HousingUnit, first: datetime.date, last=None) -> int:
 
 def boards_for_user(*, user):
     """The projects and properties whose occupancy board the user may open."""
-    viewable = access_for(user).viewable
+    viewable = access_for(user).housing_projects
     projects = (
         Project.objects.filter(pk__in=viewable, housing_units__isnull=False)
         .annotate(unit_count=Count("housing_units"), places=Sum("housing_units__capacity"))
@@ -412,7 +358,7 @@ def move_targets(*, user, placement: Placement) -> QuerySet[HousingUnit]:
     return (
         units_queryset()
         .filter(
-            project_id__in=scoping.coordinated_project_ids(user),
+            project_id__in=access_for(user).coordinated_projects,
             state=HousingUnit.State.AVAILABLE,
         )
         .exclude(pk=placement.unit_id)

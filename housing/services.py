@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 from beneficiaries.models import Case, Household, Person, WaitingListEntry
 from beneficiaries.services import cases as cases_services
 from core import audit
+from core.access import access_for
 from partners.models import Organisation
 
-from . import occupancy, selectors
+from . import occupancy
 from .models import HousingUnit, Placement, PlaceOccupancy
 
 
@@ -44,11 +45,6 @@ def _lock_units(*units: HousingUnit) -> list[HousingUnit]:
         .order_by("pk")
     }
     return [locked[unit.pk] for unit in units]
-
-
-def _require_coordinator(user, unit: HousingUnit) -> None:
-    if not selectors.can_place(user=user, project=unit.project):
-        raise PermissionDenied
 
 
 def default_planned_end(*, unit: HousingUnit, start_date: datetime.date) -> datetime.date | None:
@@ -257,7 +253,7 @@ def placement_start(
     The household must have an open case in the unit's project. The planned end is the
     project's maximum stay unless given, with a reason, otherwise."""
     (unit,) = _lock_units(unit)
-    _require_coordinator(user, unit)
+    access_for(user).require(access_for(user).may_place(unit.project))
     return _start(
         user=user,
         unit=unit,
@@ -289,7 +285,7 @@ def placement_from_waiting_list(
     """Place a household from the project's waiting list: open its case (presa in carico)
     if none is open, place it, and take it off the list — all or nothing."""
     (unit,) = _lock_units(unit)
-    _require_coordinator(user, unit)
+    access_for(user).require(access_for(user).may_place(unit.project))
     entry = (
         WaitingListEntry.objects.select_for_update()
         .select_related("referral__project", "household")
@@ -347,7 +343,7 @@ def placement_end(
 ) -> Placement:
     """Record the exit (dimissione) from a unit: the last night there, why, and where to."""
     (unit,) = _lock_units(placement.unit)
-    _require_coordinator(user, unit)
+    access_for(user).require(access_for(user).may_place(unit.project))
     placement = Placement.objects.select_related("household").get(pk=placement.pk)
     if placement.end_date is not None:
         raise ValidationError(_("Questo inserimento è già concluso."))
@@ -394,8 +390,8 @@ def placement_move(
     In the same project the stay goes on, so the planned end stays; in another project
     it starts again from that project's maximum stay."""
     old_unit, to_unit = _lock_units(placement.unit, to_unit)
-    _require_coordinator(user, old_unit)
-    _require_coordinator(user, to_unit)
+    access_for(user).require(access_for(user).may_place(old_unit.project))
+    access_for(user).require(access_for(user).may_place(to_unit.project))
     placement = Placement.objects.select_related("household").get(pk=placement.pk)
     if placement.end_date is not None:
         raise ValidationError(_("Questo inserimento è già concluso: non si può trasferire."))
@@ -486,8 +482,7 @@ def unit_update(*, user, unit: HousingUnit, **fields) -> HousingUnit:
     and for admins who manage the housing stock."""
     (locked,) = _lock_units(unit)
     if not (
-        selectors.can_place(user=user, project=locked.project)
-        or user.has_perm("housing.change_housingunit")
+        access_for(user).may_place(locked.project) or user.has_perm("housing.change_housingunit")
     ):
         raise PermissionDenied
     unknown = set(fields) - UNIT_EDITABLE_FIELDS

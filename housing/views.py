@@ -9,6 +9,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.access import access_for
+
 from . import selectors, services
 from .forms import PlacementEndForm, PlacementForm, PlacementMoveForm, UnitForm
 from .models import HousingUnit
@@ -49,7 +51,7 @@ def project_board(request, slug):
             "board": board,
             "project": project,
             "title": project.display_name,
-            "coordinated": selectors.access_for(request.user).coordinated,
+            "coordinated": access_for(request.user).coordinated_projects,
         },
     )
 
@@ -57,10 +59,12 @@ def project_board(request, slug):
 @require_GET
 def property_board(request, pk):
     prop = selectors.property_for_user(user=request.user, pk=pk)
-    access = selectors.access_for(request.user)
+    access = access_for(request.user)
     board = selectors.occupancy_board(
         user=request.user,
-        units=selectors.units_queryset().filter(property=prop, project_id__in=access.viewable),
+        units=selectors.units_queryset().filter(
+            property=prop, project_id__in=access.housing_projects
+        ),
     )
     return render(
         request,
@@ -69,7 +73,7 @@ def property_board(request, pk):
             "board": board,
             "property": prop,
             "title": prop.name,
-            "coordinated": access.coordinated,
+            "coordinated": access.coordinated_projects,
         },
     )
 
@@ -91,7 +95,7 @@ def unit_detail(request, pk):
             "row": board.rows[0],
             "board": board,
             "placements": selectors.unit_placements(user=request.user, unit=unit),
-            "can_place": selectors.can_place(user=request.user, project=unit.project),
+            "can_place": access_for(request.user).may_place(unit.project),
         },
     )
 
@@ -99,7 +103,8 @@ def unit_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def unit_update(request, pk):
     unit = selectors.unit_for_user(user=request.user, pk=pk)
-    selectors.require_can_place(user=request.user, project=unit.project)
+    access = access_for(request.user)
+    access.require(access.may_place(unit.project))
     form = UnitForm(request.POST or None, instance=HousingUnit.objects.get(pk=unit.pk))
     if request.method == "POST" and form.is_valid():
         try:
@@ -122,7 +127,8 @@ def unit_update(request, pk):
 @require_GET
 def unit_match(request, pk):
     unit = selectors.unit_for_user(user=request.user, pk=pk)
-    selectors.require_can_place(user=request.user, project=unit.project)
+    access = access_for(request.user)
+    access.require(access.may_place(unit.project))
     match = selectors.matching(user=request.user, unit=unit)
     return render(request, "housing/unit_match.html", {"unit": unit, "match": match})
 
@@ -130,7 +136,8 @@ def unit_match(request, pk):
 @require_http_methods(["GET", "POST"])
 def placement_create(request, pk, entry_pk):
     unit = selectors.unit_for_user(user=request.user, pk=pk)
-    selectors.require_can_place(user=request.user, project=unit.project)
+    access = access_for(request.user)
+    access.require(access.may_place(unit.project))
     entry = selectors.waiting_entry_for_unit(unit=unit, pk=entry_pk)
     household = entry.household
     case = services.open_case(household=household, project=unit.project)
@@ -184,7 +191,7 @@ def placement_detail(request, public_id):
         "housing/placement_detail.html",
         {
             "placement": placement,
-            "can_place": selectors.can_place(user=request.user, project=placement.unit.project),
+            "can_place": access_for(request.user).may_place(placement.unit.project),
         },
     )
 
@@ -192,7 +199,8 @@ def placement_detail(request, public_id):
 @require_http_methods(["GET", "POST"])
 def placement_end(request, public_id):
     placement = selectors.placement_for_user(user=request.user, public_id=public_id)
-    selectors.require_can_place(user=request.user, project=placement.unit.project)
+    access = access_for(request.user)
+    access.require(access.may_place(placement.unit.project))
     form = PlacementEndForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -208,7 +216,8 @@ def placement_end(request, public_id):
 @require_http_methods(["GET", "POST"])
 def placement_move(request, public_id):
     placement = selectors.placement_for_user(user=request.user, public_id=public_id)
-    selectors.require_can_place(user=request.user, project=placement.unit.project)
+    access = access_for(request.user)
+    access.require(access.may_place(placement.unit.project))
     form = PlacementMoveForm(
         request.POST or None,
         targets=selectors.move_targets(user=request.user, placement=placement),

@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import (
+    SPECIAL_CATEGORY_KINDS,
     Action,
     AutonomyAssessment,
     Case,
@@ -58,7 +59,8 @@ from beneficiaries.models import (
     years_before,
 )
 from beneficiaries.selectors import households as households_selectors
-from core import audit, scoping
+from core import audit
+from core.access import access_for
 from core.models import AuditEvent
 
 ANONYMOUS = "Anonimo"
@@ -71,31 +73,11 @@ def retention_years() -> int:
     return getattr(settings, "RETENTION_YEARS", 10)
 
 
-def can_exercise_rights(*, user, household: Household) -> bool:
-    """Coordinators of a project that holds a case of the household or received (not
-    a draft) a referral of it: they answer the person's requests for the network."""
-    coordinated = scoping.coordinated_project_ids(user)
-    if not coordinated:
-        return False
-    cases = getattr(household, "visible_cases", None)
-    referrals = getattr(household, "visible_referrals", None)
-    if cases is not None and referrals is not None:  # the household file's prefetch
-        return any(c.project_id in coordinated for c in cases) or any(
-            r.project_id in coordinated and r.status != Referral.Status.DRAFT for r in referrals
-        )
-    return (
-        Case.objects.filter(household=household, project_id__in=coordinated).exists()
-        or Referral.objects.filter(household=household, project_id__in=coordinated)
-        .exclude(status=Referral.Status.DRAFT)
-        .exists()
-    )
-
-
 def person_for_rights(*, user, public_id) -> Person:
     """The person, or 404 if the user may not see them, or 403 if they may see them but
     not answer their requests."""
     person = households_selectors.person_for_user(user=user, public_id=public_id)
-    if not can_exercise_rights(user=user, household=person.household):
+    if not access_for(user).may_exercise_rights(person.household):
         raise PermissionDenied
     return person
 
@@ -209,8 +191,8 @@ def person_export(*, user, person: Person) -> dict:
     from housing.models import Placement
 
     household = person.household
-    special = households_selectors.can_see_special_categories(user=user, household=household)
-    own_orgs = scoping.organisation_ids(user)
+    special = access_for(user).may_read_special(household)
+    own_orgs = access_for(user).organisation_ids()
     cases = list(
         Case.objects.filter(household=household)
         .select_related("project", "holding_organisation")
@@ -220,7 +202,7 @@ def person_export(*, user, person: Person) -> dict:
     vulnerabilities = [
         v
         for v in Vulnerability.objects.filter(household=household).order_by("kind")
-        if special or v.kind not in households_selectors.SPECIAL_CATEGORY_KINDS
+        if special or v.kind not in SPECIAL_CATEGORY_KINDS
     ]
     data = {
         "formato": "abitare.dati-personali/1",
@@ -465,7 +447,7 @@ def household_anonymise(
     command runs it."""
     from housing.models import Placement
 
-    if user is not None and not can_exercise_rights(user=user, household=household):
+    if user is not None and not access_for(user).may_exercise_rights(household):
         raise PermissionDenied
     household = Household.objects.select_for_update().get(pk=household.pk)
     if is_anonymised(household):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from beneficiaries.selectors import households as households_selectors
+from core.access import access_for
 from privacy import services as privacy_services
 
 
@@ -63,7 +64,7 @@ def person_data_json(request, public_id):
 @require_POST
 def household_anonymise(request, public_id):
     household = households_selectors.household_for_user(user=request.user, public_id=public_id)
-    if not privacy_services.can_exercise_rights(user=request.user, household=household):
+    if not access_for(request.user).may_exercise_rights(household):
         raise PermissionDenied
     person_id = request.POST.get("person", "")
     back = household.get_absolute_url()

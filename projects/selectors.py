@@ -3,7 +3,7 @@ network, so every logged-in user may read them; households never pass through he
 
 from django.db.models import Prefetch, QuerySet
 
-from core import scoping
+from core.access import access_for
 from partners.models import Organisation
 
 from .models import Participation, Project
@@ -32,13 +32,13 @@ def projects_of_user_organisations(*, user) -> QuerySet[Project]:
     """Projects in which any of the user's organisations takes part, in any role."""
     return (
         project_list()
-        .filter(participations__organisation_id__in=scoping.organisation_ids(user))
+        .filter(participations__organisation_id__in=access_for(user).organisation_ids())
         .distinct()
     )
 
 
 def projects_coordinated_by(*, user) -> QuerySet[Project]:
-    return project_list().filter(pk__in=scoping.coordinated_project_ids(user))
+    return project_list().filter(pk__in=access_for(user).coordinated_projects)
 
 
 def project_directory() -> QuerySet[Project]:

@@ -12,8 +12,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.forms.intake import offer_only
-from beneficiaries.selectors import households as households_selectors
 from beneficiaries.services import cases as cases_services
+from core.access import CASEWORK_ROLES
 from partners.models import Organisation
 from users.models import User
 
@@ -60,7 +60,7 @@ class _WorkersMixin:
                 staff_memberships__organisation__in=cases_services.case_holding_organisations(
                     project=project
                 ),
-                staff_memberships__role__in=households_selectors.CASEWORK_ROLES,
+                staff_memberships__role__in=CASEWORK_ROLES,
                 staff_memberships__is_active=True,
             ).values("pk")
         ).order_by("last_name", "first_name", "username")

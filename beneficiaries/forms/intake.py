@@ -12,9 +12,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Referral
-from beneficiaries.selectors import households as households_selectors
 from beneficiaries.services import intake as intake_services
-from core import scoping
+from core.access import access_for
 from partners.models import Organisation
 from projects.models import Project
 
@@ -62,7 +61,7 @@ class ReferralForm(forms.Form):
     def __init__(self, *args, user, organisation_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["referring_organisation"].queryset = Organisation.objects.filter(
-            pk__in=scoping.organisation_ids(user, households_selectors.FRONTLINE_ROLES),
+            pk__in=access_for(user).frontline_organisations,
             is_active=True,
         ).order_by("name")
         if organisation_url:
@@ -139,7 +138,7 @@ def _filter_projects(request):
     if request is None:
         return Project.objects.none()
     return Project.objects.filter(
-        participations__organisation_id__in=scoping.organisation_ids(request.user)
+        participations__organisation_id__in=access_for(request.user).organisation_ids()
     ).distinct()
 
 

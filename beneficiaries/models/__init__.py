@@ -11,6 +11,7 @@ from beneficiaries.models.cases import (  # noqa: F401
     CaseAssignment,
 )
 from beneficiaries.models.households import (  # noqa: F401
+    SPECIAL_CATEGORY_KINDS,
     Consent,
     Household,
     Person,

@@ -169,6 +169,17 @@ class Vulnerability(models.Model):
         return self.get_kind_display()
 
 
+# Vulnerabilities that are health data or reveal violence suffered: read only by those
+# who work on the case (core.access.Access.may_read_special).
+SPECIAL_CATEGORY_KINDS = frozenset(
+    {
+        Vulnerability.Kind.HEALTH,
+        Vulnerability.Kind.DISABILITY,
+        Vulnerability.Kind.DOMESTIC_VIOLENCE,
+    }
+)
+
+
 class Person(TimeStampedModel):
     """A member (componente) of a household. Only one record per real person in the
     whole network: creation warns of likely duplicates."""

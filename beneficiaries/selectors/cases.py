@@ -23,7 +23,6 @@ from __future__ import annotations
 from django.db.models import (
     Exists,
     OuterRef,
-    Q,
     QuerySet,
 )
 
@@ -33,12 +32,11 @@ from beneficiaries.models import (
 )
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors.households import (
-    CASEWORK_ROLES,
     _members_prefetch,
     get_or_404,
     visible_cases,
 )
-from core import scoping
+from core.access import access_for
 from partners.models import StaffMembership
 
 Role = StaffMembership.Role
@@ -61,31 +59,13 @@ def case_for_user(*, user, public_id) -> Case:
     )
 
 
-def can_assign_workers(*, user, case) -> bool:
-    """The project's coordinators, or the holding organisation's coordinators."""
-    return case.project_id in scoping.coordinated_project_ids(
-        user
-    ) or case.holding_organisation_id in scoping.organisation_ids(user, [Role.COORDINATOR])
-
-
-Role = StaffMembership.Role
-
-
-def _casework_q(user) -> Q:
-    return (
-        Q(holding_organisation_id__in=scoping.organisation_ids(user, CASEWORK_ROLES))
-        | Q(project_id__in=scoping.coordinated_project_ids(user))
-        | Q(Exists(CaseAssignment.objects.filter(case_id=OuterRef("pk"), worker_id=user.pk)))
-    )
-
-
 def casework_cases(*, user) -> QuerySet[Case]:
     """The cases whose pathway the user may read: visible to them in the scoping layer,
     and theirs as casework (held by their organisation as social worker or coordinator,
     coordinated by them, or assigned to them)."""
-    if not scoping.has_role(user, *CASEWORK_ROLES):
+    if not access_for(user).may_do_casework():
         return Case.objects.none()
-    return households_selectors.visible_cases(user=user).filter(_casework_q(user))
+    return households_selectors.visible_cases(user=user)
 
 
 def case_for_casework(*, user, public_id) -> Case:
@@ -102,24 +82,8 @@ def my_cases(*, user) -> QuerySet[Case]:
     """The caseload of "La mia giornata": the cases a social worker is assigned to; for a
     coordinator, every case they may follow."""
     cases = casework_cases(user=user)
-    if scoping.has_role(user, Role.COORDINATOR):
+    if access_for(user).is_coordinator:
         return cases
     return cases.filter(
         Exists(CaseAssignment.objects.filter(case_id=OuterRef("pk"), worker_id=user.pk))
-    )
-
-
-def can_write(*, user, case: Case) -> bool:
-    """Plans, assessments, diary and documents are written by the social workers and
-    coordinators who follow the case."""
-    return scoping.has_role(user, *CASEWORK_ROLES)
-
-
-def can_close(*, user, case: Case) -> bool:
-    """Closing a case and its follow-up belong to the workers assigned to it and to the
-    coordinators of its project or of its holding organisation."""
-    return (
-        case.assignments.filter(worker_id=user.pk).exists()
-        or case.project_id in scoping.coordinated_project_ids(user)
-        or case.holding_organisation_id in scoping.organisation_ids(user, [Role.COORDINATOR])
     )

@@ -1,8 +1,7 @@
 """Reads of personal data: households, people, referrals, cases.
 
-This module is the scoping layer for personal data. Every view reads households and
-what hangs from them through these functions, which return only what the user may
-see:
+Every view reads households and what hangs from them through these functions, which
+return only what the user may see, as the access object (core/access.py) decides:
 
 - a social worker sees the households whose case their organisation holds or to which
   they are assigned;
@@ -20,74 +19,42 @@ the Django admin.
 
 from __future__ import annotations
 
-from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
 from django.http import Http404
 
 from beneficiaries.models import (
+    SPECIAL_CATEGORY_KINDS,
     Case,
-    CaseAssignment,
+    Consent,
     Household,
     Person,
     Referral,
     Vulnerability,
+    name_key,
 )
-from core import scoping
-from partners.models import StaffMembership
-
-Role = StaffMembership.Role
-
-
-CASEWORK_ROLES = (Role.SOCIAL_WORKER, Role.COORDINATOR)
-
-
-FRONTLINE_ROLES = (Role.SOCIAL_WORKER, Role.COORDINATOR, Role.MUNICIPAL_REFERRER)
-
-
-def _case_q(user) -> Q:
-    return (
-        Q(holding_organisation_id__in=scoping.organisation_ids(user, CASEWORK_ROLES))
-        | Q(project_id__in=scoping.coordinated_project_ids(user))
-        | Q(Exists(CaseAssignment.objects.filter(case_id=OuterRef("pk"), worker_id=user.pk)))
-    )
-
-
-def _referral_q(user) -> Q:
-    sending = scoping.organisation_ids(user, FRONTLINE_ROLES)
-    projects = scoping.coordinated_project_ids(user)
-    return Q(referring_organisation_id__in=sending) | (
-        Q(project_id__in=projects) & ~Q(status=Referral.Status.DRAFT)
-    )
-
-
-def _household_q(user) -> Q:
-    return (
-        Q(registered_by_id__in=scoping.organisation_ids(user, FRONTLINE_ROLES))
-        | Q(Exists(Case.objects.filter(_case_q(user), household_id=OuterRef("pk"))))
-        | Q(Exists(Referral.objects.filter(_referral_q(user), household_id=OuterRef("pk"))))
-    )
-
-
-def _nothing_for(user) -> bool:
-    return not scoping.active_memberships(user)
+from core.access import access_for
 
 
 def visible_cases(*, user) -> QuerySet[Case]:
-    if _nothing_for(user):
+    access = access_for(user)
+    if not access.in_network:
         return Case.objects.none()
-    return Case.objects.filter(_case_q(user))
+    return Case.objects.filter(access.cases_q())
 
 
 def visible_referrals(*, user) -> QuerySet[Referral]:
-    if _nothing_for(user):
+    access = access_for(user)
+    if not access.in_network:
         return Referral.objects.none()
-    return Referral.objects.filter(_referral_q(user))
+    return Referral.objects.filter(access.referrals_q())
 
 
 def visible_households(*, user) -> QuerySet[Household]:
-    if _nothing_for(user):
+    access = access_for(user)
+    if not access.in_network:
         return Household.objects.none()
-    return Household.objects.filter(_household_q(user))
+    return Household.objects.filter(access.households_q())
 
 
 def visible_people(*, user) -> QuerySet[Person]:
@@ -134,8 +101,6 @@ def household_file(*, user, public_id) -> Household:
 
 
 def household_consents_queryset():
-    from beneficiaries.models import Consent
-
     return Consent.objects.select_related("given_by", "recorded_by").prefetch_related(
         "organisations"
     )
@@ -166,73 +131,12 @@ def consent_for_user(*, user, pk):
     )
 
 
-def can_view_history(*, user) -> bool:
-    """The audit history of a record is for coordinators."""
-    return scoping.has_role(user, Role.COORDINATOR)
-
-
-# Vulnerabilities that are health data or reveal violence suffered: read only by those
-# who work on the case (see can_see_special_categories).
-SPECIAL_CATEGORY_KINDS = frozenset(
-    {
-        Vulnerability.Kind.HEALTH,
-        Vulnerability.Kind.DISABILITY,
-        Vulnerability.Kind.DOMESTIC_VIOLENCE,
-    }
-)
-
-
-def can_see_special_categories(*, user, household) -> bool:
-    """Whether the user may read the household's special categories of data (health,
-    disability, domestic violence: GDPR art. 9) — on the household file, in its forms,
-    its history and any export.
-
-    Those who need them to do the work: the social workers and coordinators of an
-    organisation that holds (or held) a case of the household, the workers assigned to
-    one, and the coordinators of a project that has a case of it or received a referral
-    of it (they weigh them on the waiting list). Not municipal referrers, nor the staff
-    of the organisation that registered the household (they follow the referral, not
-    the care), not organisation admins, not anyone else who happens to see the
-    household. So these data are recorded once a project has the household: not on the
-    registration form.
-
-    Uses the cases and referrals household_file() prefetched, so the household file
-    costs no extra query."""
-    if _nothing_for(user) or household.pk is None:
-        return False
-    coordinated = scoping.coordinated_project_ids(user)
-    cases = getattr(household, "visible_cases", None)
-    if cases is not None:
-        has_case = bool(cases)
-    else:
-        has_case = visible_cases(user=user).filter(household_id=household.pk).exists()
-    if has_case:
-        return True
-    if not coordinated:
-        return False
-    referrals = getattr(household, "visible_referrals", None)
-    if referrals is not None:
-        return any(
-            r.project_id in coordinated and r.status != Referral.Status.DRAFT for r in referrals
-        )
-    return (
-        Referral.objects.filter(household_id=household.pk, project_id__in=coordinated)
-        .exclude(status=Referral.Status.DRAFT)
-        .exists()
-    )
-
-
 def shown_vulnerabilities(*, user, household) -> list[Vulnerability]:
     """The household's vulnerabilities the user may read."""
     vulnerabilities = list(household.vulnerabilities.all())
-    if can_see_special_categories(user=user, household=household):
+    if access_for(user).may_read_special(household):
         return vulnerabilities
     return [v for v in vulnerabilities if v.kind not in SPECIAL_CATEGORY_KINDS]
-
-
-def can_edit_household(*, user, household) -> bool:
-    """Referrers, workers and coordinators who see a household may correct its data."""
-    return scoping.has_role(user, *FRONTLINE_ROLES)
 
 
 def likely_duplicates(*, user, codice_fiscale="", first_name="", last_name="", birth_date=None):
@@ -241,8 +145,6 @@ def likely_duplicates(*, user, codice_fiscale="", first_name="", last_name="", b
     Returns (visible, hidden_count): the matches the user may see, and how many more
     exist that they may not — of those nothing is told but that they exist, so the user
     can ask a coordinator instead of registering the person twice."""
-    from beneficiaries.models import name_key
-
     conditions = Q()
     if codice_fiscale:
         conditions |= Q(codice_fiscale="".join(codice_fiscale.split()).upper())

@@ -20,7 +20,6 @@ the Django admin.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 
 from beneficiaries.models import (
@@ -29,12 +28,11 @@ from beneficiaries.models import (
     WaitingListEntry,
 )
 from beneficiaries.selectors.households import (
-    FRONTLINE_ROLES,
     _members_prefetch,
     get_or_404,
     visible_referrals,
 )
-from core import scoping
+from core.access import access_for
 from partners.models import StaffMembership
 
 Role = StaffMembership.Role
@@ -58,19 +56,6 @@ def referral_for_user(*, user, public_id) -> Referral:
     )
 
 
-def require_coordinator_of_project(*, user, project) -> None:
-    if project.pk not in scoping.coordinated_project_ids(user):
-        raise PermissionDenied
-
-
-def can_move_referral(*, user, referral, to_status: str) -> bool:
-    """Sending and withdrawing belong to the referring organisation; assessing and
-    deciding to the coordinators of the project."""
-    if to_status in (Referral.Status.SENT, Referral.Status.WITHDRAWN):
-        return referral.referring_organisation_id in scoping.organisation_ids(user, FRONTLINE_ROLES)
-    return referral.project_id in scoping.coordinated_project_ids(user)
-
-
 def waiting_list_entries(*, project) -> QuerySet[WaitingListEntry]:
     return (
         WaitingListEntry.objects.filter(project=project, removed_on__isnull=True)
@@ -87,7 +72,8 @@ def waiting_list(*, user, project, today=None):
     place. For the project's coordinators only (403 otherwise)."""
     from beneficiaries.priority import priority_of
 
-    require_coordinator_of_project(user=user, project=project)
+    access = access_for(user)
+    access.require(access.may_coordinate(project))
     rules = list(project.priority_rules.all())
     rows = []
     for entry in waiting_list_entries(project=project):

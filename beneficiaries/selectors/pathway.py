@@ -38,8 +38,8 @@ from beneficiaries.models import (
 )
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors.cases import casework_cases
-from beneficiaries.selectors.households import CASEWORK_ROLES, reference_name
-from core import scoping
+from beneficiaries.selectors.households import reference_name
+from core.access import access_for
 from partners.models import StaffMembership
 
 Role = StaffMembership.Role
@@ -142,13 +142,6 @@ def pending_reviews(*, case: Case) -> QuerySet[Review]:
     return Review.objects.filter(plan__case=case).order_by("scheduled_on")
 
 
-def readable_notes_q(user) -> Q:
-    """Open entries, and confidential ones written by the user's own organisation."""
-    return Q(is_confidential=False) | Q(
-        author_organisation_id__in=scoping.organisation_ids(user, CASEWORK_ROLES)
-    )
-
-
 def diary_of(*, user, case: Case) -> QuerySet[CaseNote]:
     """The diary of a case: its own entries, and the group or community activities of
     other cases in which its household took part, without the confidential entries of
@@ -161,7 +154,7 @@ def diary_of(*, user, case: Case) -> QuerySet[CaseNote]:
     visible = households_selectors.visible_households(user=user).values("pk")
     return (
         CaseNote.objects.filter(Q(case=case) | Q(Exists(took_part)))
-        .filter(readable_notes_q(user))
+        .filter(access_for(user).notes_q())
         .select_related("author", "author_organisation")
         .annotate(
             origin_name=Subquery(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,10 +15,8 @@ from beneficiaries.models import (
     CaseAssignment,
     Referral,
 )
-from beneficiaries.selectors import cases as cases_selectors
-from beneficiaries.selectors import households as households_selectors
-from beneficiaries.selectors import intake as intake_selectors
 from core import audit
+from core.access import CASEWORK_ROLES, access_for
 from partners.models import Organisation, StaffMembership
 from projects.models import Participation, Project
 
@@ -47,7 +45,7 @@ def assignable_workers(*, organisation: Organisation):
     return User.objects.filter(
         is_active=True,
         staff_memberships__organisation=organisation,
-        staff_memberships__role__in=households_selectors.CASEWORK_ROLES,
+        staff_memberships__role__in=CASEWORK_ROLES,
         staff_memberships__is_active=True,
     ).distinct()
 
@@ -62,7 +60,8 @@ def case_open(
     opened_on: datetime.date | None = None,
 ) -> Case:
     """Take charge (presa in carico) of the household of an accepted referral."""
-    intake_selectors.require_coordinator_of_project(user=user, project=referral.project)
+    access = access_for(user)
+    access.require(access.may_coordinate(referral.project))
     if referral.status != Status.ACCEPTED:
         raise ValidationError(
             _("Si può aprire una presa in carico solo da una segnalazione accolta.")
@@ -121,8 +120,8 @@ def _assign(*, user, case: Case, workers) -> None:
 def case_assign_workers(*, user, case: Case, workers: list) -> Case:
     """Set the social workers of a case (the project's coordinators, or the holding
     organisation's coordinator)."""
-    if not cases_selectors.can_assign_workers(user=user, case=case):
-        raise PermissionDenied
+    access = access_for(user)
+    access.require(access.may_assign_workers(case))
     if not case.is_open:
         raise ValidationError(_("La presa in carico è chiusa."))
     if not workers:

@@ -5,44 +5,27 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import (
+    SPECIAL_CATEGORY_KINDS,
     Consent,
     Household,
     Person,
     Referral,
     Vulnerability,
 )
-from beneficiaries.selectors import households as households_selectors
-from core import audit, scoping
+from core import audit
+from core.access import access_for
 from partners.models import Organisation, StaffMembership
 
 Role = StaffMembership.Role
 
 
 Status = Referral.Status
-
-
-def _require_frontline(user) -> None:
-    if not scoping.has_role(user, *households_selectors.FRONTLINE_ROLES):
-        raise PermissionDenied
-
-
-def _require_can_edit(user, household: Household) -> None:
-    # The caller has already found the household through the scoping layer (404 first);
-    # checked again here so that no caller can write to a household its user cannot see.
-    if not households_selectors.can_edit_household(user=user, household=household):
-        raise PermissionDenied
-    _require_visible(user, household)
-
-
-def _require_visible(user, household: Household) -> None:
-    if not households_selectors.visible_households(user=user).filter(pk=household.pk).exists():
-        raise PermissionDenied
 
 
 @transaction.atomic
@@ -55,9 +38,9 @@ def household_create(
     **fields,
 ) -> Household:
     """Register a household with its reference person."""
-    _require_frontline(user)
-    if registered_by.pk not in scoping.organisation_ids(user, households_selectors.FRONTLINE_ROLES):
-        raise PermissionDenied
+    access = access_for(user)
+    access.require(access.may_register_households())
+    access.require(registered_by.pk in access.frontline_organisations)
     household = Household(registered_by=registered_by, **fields)
     household.full_clean()
     household.save()
@@ -77,7 +60,7 @@ def household_create(
 def household_update(
     *, user, household: Household, vulnerabilities: list[str] | None = None, **fields
 ) -> Household:
-    _require_can_edit(user, household)
+    access_for(user).require(access_for(user).may_write_household(household))
     before = audit.snapshot(household)
     for name, value in fields.items():
         setattr(household, name, value)
@@ -95,10 +78,10 @@ def _set_vulnerabilities(*, user, household: Household, kinds) -> None:
     # prefetch, so the household in hand shows what is saved.
     current = {v.kind: v for v in Vulnerability.objects.filter(household=household)}
     getattr(household, "_prefetched_objects_cache", {}).pop("vulnerabilities", None)
-    if not households_selectors.can_see_special_categories(user=user, household=household):
+    if not access_for(user).may_read_special(household):
         # Special categories (GDPR art. 9) the user may not read: they may neither add
         # them nor, by leaving out what they cannot see, remove them.
-        special = households_selectors.SPECIAL_CATEGORY_KINDS
+        special = SPECIAL_CATEGORY_KINDS
         if (wanted & special) - current.keys():
             raise ValidationError(
                 {
@@ -127,7 +110,7 @@ def _set_vulnerabilities(*, user, household: Household, kinds) -> None:
 
 @transaction.atomic
 def person_create(*, user, household: Household, **fields) -> Person:
-    _require_can_edit(user, household)
+    access_for(user).require(access_for(user).may_write_household(household))
     return _person_save(user=user, person=Person(household=household, **fields))
 
 
@@ -140,7 +123,7 @@ def _person_save(*, user, person: Person) -> Person:
 
 @transaction.atomic
 def person_update(*, user, person: Person, **fields) -> Person:
-    _require_can_edit(user, person.household)
+    access_for(user).require(access_for(user).may_write_household(person.household))
     before = audit.snapshot(person)
     for name, value in fields.items():
         setattr(person, name, value)
@@ -154,7 +137,7 @@ def person_update(*, user, person: Person, **fields) -> Person:
 def consent_record(
     *, user, household: Household, organisations: list[Organisation], **fields
 ) -> Consent:
-    _require_can_edit(user, household)
+    access_for(user).require(access_for(user).may_write_household(household))
     consent = Consent(household=household, recorded_by=user, **fields)
     if consent.given_by_id and consent.given_by.household_id != household.pk:
         raise ValidationError({"given_by": _("La persona non fa parte di questo nucleo.")})
@@ -169,7 +152,7 @@ def consent_record(
 
 @transaction.atomic
 def consent_withdraw(*, user, consent: Consent, on: datetime.date | None = None) -> Consent:
-    _require_can_edit(user, consent.household)
+    access_for(user).require(access_for(user).may_write_household(consent.household))
     before = audit.snapshot(consent)
     consent.withdrawn_on = on or timezone.localdate()
     consent.full_clean()

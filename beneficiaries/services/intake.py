@@ -14,10 +14,8 @@ from beneficiaries.models import (
     ReferralEvent,
     WaitingListEntry,
 )
-from beneficiaries.selectors import households as households_selectors
-from beneficiaries.selectors import intake as intake_selectors
-from beneficiaries.services.households import _require_frontline, _require_visible
-from core import audit, scoping
+from core import audit
+from core.access import access_for
 from partners.models import Organisation, StaffMembership
 from projects.models import Participation, Project
 
@@ -44,12 +42,10 @@ def referral_create(
     send: bool = False,
 ) -> Referral:
     """Draft a referral (and send it at once when `send`)."""
-    _require_frontline(user)
-    if referring_organisation.pk not in scoping.organisation_ids(
-        user, households_selectors.FRONTLINE_ROLES
-    ):
-        raise PermissionDenied
-    _require_visible(user, household)
+    access = access_for(user)
+    access.require(access.may_register_households())
+    access.require(referring_organisation.pk in access.frontline_organisations)
+    access.require(access.may_write_household(household))
     if not Participation.objects.filter(
         project=project, organisation=referring_organisation
     ).exists():
@@ -90,7 +86,7 @@ def referral_transition(*, user, referral: Referral, to_status: str, notes: str 
     """Move a referral to its next state, recording who and when."""
     # Lock the row so two coordinators deciding at once cannot both succeed.
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    if not intake_selectors.can_move_referral(user=user, referral=referral, to_status=to_status):
+    if not access_for(user).may_move_referral(referral, to_status):
         raise PermissionDenied
     if not referral.can_move_to(to_status):
         raise ValidationError(

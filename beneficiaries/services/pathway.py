@@ -36,25 +36,15 @@ from beneficiaries.models import (
     SupportPlan,
     add_months,
 )
-from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import pathway as pathway_selectors
-from core import audit, scoping
-from partners.models import Organisation
+from core import audit
+from core.access import CASEWORK_ROLES, access_for
+from partners.models import Organisation, StaffMembership
 
 FOLLOW_UP_MONTHS = (3, 6, 12)
 
 
-def _require_writer(user, case: Case) -> None:
-    if not cases_selectors.can_write(user=user, case=case):
-        raise PermissionDenied
-
-
-def _require_closer(user, case: Case) -> None:
-    if not cases_selectors.can_close(user=user, case=case):
-        raise PermissionDenied
-
-
-def _require_open(case: Case) -> None:
+def _refuse_if_closed(case: Case) -> None:
     if not case.is_open:
         raise ValidationError(_("La presa in carico è chiusa: non si può più modificare."))
 
@@ -77,13 +67,14 @@ def _not_before_opening(field: str, day: datetime.date | None, case: Case) -> No
 def acting_organisation(*, user, case: Case) -> Organisation:
     """The organisation on whose behalf the user writes in a case: the holding
     organisation when they work there, else their own (a coordinating one first)."""
-    casework_orgs = scoping.organisation_ids(user, pathway_selectors.CASEWORK_ROLES)
+    access = access_for(user)
+    casework_orgs = access.casework_organisations
     if case.holding_organisation_id in casework_orgs:
         return case.holding_organisation
-    for membership in scoping.active_memberships(user):
-        if membership.role == pathway_selectors.Role.COORDINATOR:
+    for membership in access.memberships:
+        if membership.role == StaffMembership.Role.COORDINATOR:
             return membership.organisation
-    for membership in scoping.active_memberships(user):
+    for membership in access.memberships:
         if membership.organisation_id in casework_orgs:
             return membership.organisation
     raise PermissionDenied
@@ -100,8 +91,9 @@ def plan_create(
 ) -> SupportPlan:
     """Write the case's support plan, agreed with the household on `agreed_on`, and
     schedule its first review."""
-    _require_writer(user, case)
-    _require_open(case)
+    access = access_for(user)
+    access.require(access.may_write_pathway(case))
+    _refuse_if_closed(case)
     if SupportPlan.objects.filter(case=case).exists():
         raise ValidationError(_("Questa presa in carico ha già un progetto individualizzato."))
     _not_in_future("agreed_on", agreed_on)
@@ -127,8 +119,9 @@ def plan_update(
     """Change the plan's general aim and the interval of its reviews (the next review
     already scheduled keeps its date)."""
     case = plan.case
-    _require_writer(user, case)
-    _require_open(case)
+    access = access_for(user)
+    access.require(access.may_write_pathway(case))
+    _refuse_if_closed(case)
     before = audit.snapshot(plan)
     plan.review_interval_months = review_interval_months
     plan.summary = summary
@@ -149,8 +142,9 @@ def _schedule_review(*, user, plan: SupportPlan, on: datetime.date) -> Review:
 @transaction.atomic
 def goal_add(*, user, plan: SupportPlan, domain: str, description: str) -> Goal:
     case = plan.case
-    _require_writer(user, case)
-    _require_open(case)
+    access = access_for(user)
+    access.require(access.may_write_pathway(case))
+    _refuse_if_closed(case)
     goal = Goal(plan=plan, domain=domain, description=description.strip())
     goal.full_clean()
     goal.save()
@@ -169,8 +163,9 @@ def goal_close(
 ) -> Goal:
     """End a goal as achieved, partly achieved or abandoned."""
     case = goal.plan.case
-    _require_writer(user, case)
-    _require_open(case)
+    access = access_for(user)
+    access.require(access.may_write_pathway(case))
+    _refuse_if_closed(case)
     if not goal.is_open:
         raise ValidationError(_("L'obiettivo è già concluso."))
     if status == Goal.Status.OPEN or status not in Goal.Status.values:
@@ -201,7 +196,7 @@ def responsible_workers(*, case: Case):
         .filter(
             Q(
                 staff_memberships__organisation_id=case.holding_organisation_id,
-                staff_memberships__role__in=pathway_selectors.CASEWORK_ROLES,
+                staff_memberships__role__in=CASEWORK_ROLES,
                 staff_memberships__is_active=True,
             )
             | Q(case_assignments__case_id=case.pk)
@@ -232,8 +227,9 @@ def action_add(
     """Add an action to a goal, with who is responsible for it and by when."""
     plan = goal.plan
     case = plan.case
-    _require_writer(user, case)
-    _require_open(case)
+    access = access_for(user)
+    access.require(access.may_write_pathway(case))
+    _refuse_if_closed(case)
     if not goal.is_open:
         raise ValidationError(_("L'obiettivo è concluso: non si aggiungono altre azioni."))
     if due_on and due_on < plan.agreed_on:
@@ -285,8 +281,9 @@ def action_set_status(
     *, user, action: Action, status: str, done_on: datetime.date | None = None
 ) -> Action:
     case = action.goal.plan.case
-    _require_writer(user, case)
-    _require_open(case)
+    access = access_for(user)
+    access.require(access.may_write_pathway(case))
+    _refuse_if_closed(case)
     if status not in Action.Status.values:
         raise ValidationError({"status": _("Stato non valido.")})
     before = audit.snapshot(action)
@@ -308,8 +305,9 @@ def review_record(*, user, review: Review, held_on: datetime.date, outcome: str)
     plan's interval."""
     plan = review.plan
     case = plan.case
-    _require_writer(user, case)
-    _require_open(case)
+    access = access_for(user)
+    access.require(access.may_write_pathway(case))
+    _refuse_if_closed(case)
     if review.is_held:
         raise ValidationError(_("Questa verifica è già stata registrata."))
     if not outcome.strip():
@@ -343,7 +341,8 @@ def assessment_record(
     review: Review | None = None,
 ) -> AutonomyAssessment:
     """Record an autonomy assessment: a level for every one of the ten domains."""
-    _require_writer(user, case)
+    access = access_for(user)
+    access.require(access.may_write_pathway(case))
     if not case.is_open and moment != AutonomyAssessment.Moment.EXIT:
         raise ValidationError(
             _("La presa in carico è chiusa: si può registrare solo la valutazione d'uscita.")
@@ -406,8 +405,9 @@ def case_note_create(
 ) -> CaseNote:
     """Write a diary entry. A group or community activity may name other households that
     took part: those of the open cases the author follows."""
-    _require_writer(user, case)
-    _require_open(case)
+    access = access_for(user)
+    access.require(access.may_write_pathway(case))
+    _refuse_if_closed(case)
     _not_in_future("happened_on", happened_on)
     _not_before_opening("happened_on", happened_on, case)
     households = [h for h in households if h.pk != case.household_id]
@@ -480,8 +480,9 @@ def document_upload(
 ) -> Document:
     """Keep a household's document in the private storage. Only PDF, JPEG and PNG files
     are accepted, recognised by their content, up to DOCUMENT_MAX_UPLOAD_BYTES."""
-    _require_writer(user, case)
-    _require_open(case)
+    access = access_for(user)
+    access.require(access.may_write_pathway(case))
+    _refuse_if_closed(case)
     if file is None:
         raise ValidationError({"file": _("Scegli il file da caricare.")})
     limit = documents.max_upload_bytes()
@@ -567,9 +568,10 @@ def case_close(
     """Close a case (dimissione) with its outcome — why, where the household goes,
     whether it reached autonomy — and schedule the follow-up contacts at 3, 6 and 12
     months, when the household agreed to be contacted."""
-    _require_closer(user, case)
+    access = access_for(user)
+    access.require(access.may_close(case))
     case = Case.objects.select_for_update().select_related("household").get(pk=case.pk)
-    _require_open(case)
+    _refuse_if_closed(case)
     errors = {}
     if not reason:
         errors["reason"] = _("Indica il motivo dell'uscita.")
@@ -640,7 +642,8 @@ def follow_up_record(
 ) -> FollowUp:
     """Record the result of a follow-up contact: is the household still housed, where."""
     case = follow_up.case
-    _require_closer(user, case)
+    access = access_for(user)
+    access.require(access.may_close(case))
     if follow_up.is_done:
         raise ValidationError(_("Questo follow-up è già stato registrato."))
     if not still_housed:

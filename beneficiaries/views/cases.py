@@ -5,7 +5,7 @@ not see) and by the services (403 for what the user may not do)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +20,7 @@ from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import intake as intake_selectors
 from beneficiaries.services import cases as cases_services
-from beneficiaries.views.households import _require_casework
+from core.access import access_for
 
 Status = Referral.Status
 
@@ -31,7 +31,8 @@ PAGE_SIZE = 25
 def case_open(request, public_id):
     """Open a case (presa in carico) for the household of an accepted referral."""
     referral = intake_selectors.referral_for_user(user=request.user, public_id=public_id)
-    intake_selectors.require_coordinator_of_project(user=request.user, project=referral.project)
+    access = access_for(request.user)
+    access.require(access.may_coordinate(referral.project))
     workers_url = reverse("beneficiaries:case_open", args=[referral.public_id])
     if request.method == "GET" and request.htmx and "holding_organisation" in request.GET:
         # The organisation changed: only its workers' checkboxes are re-drawn.
@@ -60,7 +61,7 @@ def case_open(request, public_id):
 
 
 def _case_page(request, case, workers_form=None):
-    can_assign = case.is_open and cases_selectors.can_assign_workers(user=request.user, case=case)
+    can_assign = case.is_open and access_for(request.user).may_assign_workers(case)
     if can_assign and workers_form is None:
         workers_form = CaseWorkersForm(case=case)
     return render(
@@ -88,8 +89,8 @@ def case_detail(request, public_id):
 @require_POST
 def case_assign_workers(request, public_id):
     case = cases_selectors.case_for_user(user=request.user, public_id=public_id)
-    if not cases_selectors.can_assign_workers(user=request.user, case=case):
-        raise PermissionDenied
+    access = access_for(request.user)
+    access.require(access.may_assign_workers(case))
     form = CaseWorkersForm(request.POST, case=case)
     if form.is_valid():
         try:
@@ -112,7 +113,8 @@ def caseload(request):
     """The cases the user works on. The search form is POSTed and kept in the session,
     then the page is shown again with GET (post/redirect/get), so what was searched
     for — a name, a codice fiscale — never appears in a URL."""
-    _require_casework(request.user)
+    access = access_for(request.user)
+    access.require(access.may_do_casework())
     cases = cases_selectors.caseload(user=request.user)
     if request.method == "POST":
         if request.POST.get("reset"):

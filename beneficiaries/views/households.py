@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib import messages
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
@@ -31,14 +31,13 @@ from beneficiaries.forms.households import (
     HouseholdForm,
     PersonForm,
 )
-from beneficiaries.models import Household, Person
+from beneficiaries.models import SPECIAL_CATEGORY_KINDS, Household, Person
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import pathway as pathway_selectors
 from beneficiaries.services import households as households_services
-from core import scoping
+from core.access import access_for
 from partners import selectors as partners_selectors
 from partners.models import Organisation
-from privacy import services as privacy_services
 from projects.models import Project
 from users.models import User
 
@@ -46,21 +45,6 @@ HISTORY_PAGE_SIZE = 50
 
 
 CONSENT_EXPIRING_DAYS = 30
-
-
-def _require_casework(user) -> None:
-    if not scoping.has_role(user, *households_selectors.CASEWORK_ROLES):
-        raise PermissionDenied
-
-
-def _require_frontline(user) -> None:
-    if not scoping.has_role(user, *households_selectors.FRONTLINE_ROLES):
-        raise PermissionDenied
-
-
-def _require_can_edit(user, household) -> None:
-    if not households_selectors.can_edit_household(user=user, household=household):
-        raise PermissionDenied
 
 
 def _errors_onto(exc: ValidationError, *forms) -> None:
@@ -111,7 +95,8 @@ def _duplicates(user, person_form: PersonForm) -> Duplicates:
 def duplicate_check(request):
     """The duplicate warning, refreshed while the user types (htmx). POST, so the
     codice fiscale and name being checked stay out of URLs and logs."""
-    _require_frontline(request.user)
+    access = access_for(request.user)
+    access.require(access.may_register_households())
     person_form = PersonForm(request.POST, prefix="person", reference=True)
     return render(
         request,
@@ -122,7 +107,7 @@ def duplicate_check(request):
 
 def _registering_organisations(user):
     return Organisation.objects.filter(
-        pk__in=scoping.organisation_ids(user, households_selectors.FRONTLINE_ROLES), is_active=True
+        pk__in=access_for(user).frontline_organisations, is_active=True
     ).order_by("name")
 
 
@@ -130,7 +115,8 @@ def _registering_organisations(user):
 def household_create(request):
     """Register a household with its reference person, after warning of people who
     are probably already in the network."""
-    _require_frontline(request.user)
+    access = access_for(request.user)
+    access.require(access.may_register_households())
     data = request.POST if request.method == "POST" else None
     # No special categories (health, violence) on registration: they are recorded from
     # the household file once a project has the household (selectors).
@@ -206,6 +192,7 @@ def household_detail(request, public_id):
     """The household file (scheda del nucleo). Every opening is logged."""
     household = households_selectors.household_file(user=request.user, public_id=public_id)
     households_services.household_file_opened(user=request.user, household=household)
+    access = access_for(request.user)
     today = timezone.localdate()
     consent_rows = _consent_rows(household.consents.all(), today)
     members = list(household.members.all())
@@ -230,16 +217,10 @@ def household_detail(request, public_id):
             "vulnerabilities": households_selectors.shown_vulnerabilities(
                 user=request.user, household=household
             ),
-            "special_categories": households_selectors.can_see_special_categories(
-                user=request.user, household=household
-            ),
-            "can_edit": households_selectors.can_edit_household(
-                user=request.user, household=household
-            ),
-            "can_exercise_rights": privacy_services.can_exercise_rights(
-                user=request.user, household=household
-            ),
-            "can_view_history": households_selectors.can_view_history(user=request.user),
+            "special_categories": access.may_read_special(household),
+            "can_edit": access.may_edit_household(household),
+            "can_exercise_rights": access.may_exercise_rights(household),
+            "can_view_history": access.may_view_history(household),
             "profiles": _autonomy_profiles(request.user, household),
             "today": today,
         },
@@ -260,13 +241,12 @@ def _autonomy_profiles(user, household) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def household_update(request, public_id):
     household = households_selectors.household_for_user(user=request.user, public_id=public_id)
-    _require_can_edit(request.user, household)
+    access = access_for(request.user)
+    access.require(access.may_edit_household(household))
     form = HouseholdForm(
         request.POST if request.method == "POST" else None,
         instance=household,
-        special_categories=households_selectors.can_see_special_categories(
-            user=request.user, household=household
-        ),
+        special_categories=access.may_read_special(household),
     )
     if form.is_bound and form.is_valid():
         # The form wrote the new values onto the instance; the service must start from
@@ -296,7 +276,8 @@ def person_create(request, public_id):
     """Add a member to a household, warning of people already in the network. From the
     household file the form opens in place (htmx) instead of on a page of its own."""
     household = households_selectors.household_for_user(user=request.user, public_id=public_id)
-    _require_can_edit(request.user, household)
+    access = access_for(request.user)
+    access.require(access.may_edit_household(household))
     data = request.POST if request.method == "POST" else None
     form = PersonForm(data, prefix="person", household=household)
     duplicates, valid = Duplicates(), False
@@ -337,7 +318,8 @@ def person_create(request, public_id):
 def person_update(request, public_id):
     person = households_selectors.person_for_user(user=request.user, public_id=public_id)
     household = person.household
-    _require_can_edit(request.user, household)
+    access = access_for(request.user)
+    access.require(access.may_edit_household(household))
     form = PersonForm(
         request.POST if request.method == "POST" else None,
         instance=person,
@@ -363,7 +345,8 @@ def person_update(request, public_id):
 @require_http_methods(["GET", "POST"])
 def consent_create(request, public_id):
     household = households_selectors.household_for_user(user=request.user, public_id=public_id)
-    _require_can_edit(request.user, household)
+    access = access_for(request.user)
+    access.require(access.may_edit_household(household))
     form = ConsentForm(
         request.POST if request.method == "POST" else None,
         household=household,
@@ -390,7 +373,8 @@ def consent_create(request, public_id):
 def consent_withdraw(request, pk):
     consent = households_selectors.consent_for_user(user=request.user, pk=pk)
     household = consent.household
-    _require_can_edit(request.user, household)
+    access = access_for(request.user)
+    access.require(access.may_edit_household(household))
     form = ConsentWithdrawForm(request.POST, consent=consent)
     if form.is_valid():
         try:
@@ -415,12 +399,12 @@ def consent_withdraw(request, pk):
 def household_history(request, public_id):
     """Who did what to the household's data and when, field by field."""
     household = households_selectors.household_for_user(user=request.user, public_id=public_id)
-    if not households_selectors.can_view_history(user=request.user):
-        raise PermissionDenied
+    access = access_for(request.user)
+    access.require(access.may_view_history(household))
     events = household.audit_events.select_related("actor").order_by("-at", "-id")
-    if not households_selectors.can_see_special_categories(user=request.user, household=household):
+    if not access.may_read_special(household):
         # The history must not tell what the household file hides (GDPR art. 9).
-        special = list(households_selectors.SPECIAL_CATEGORY_KINDS)
+        special = list(SPECIAL_CATEGORY_KINDS)
         events = events.exclude(
             Q(model_label="beneficiaries.Vulnerability")
             & (Q(changes__kind__0__in=special) | Q(changes__kind__1__in=special))

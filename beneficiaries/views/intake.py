@@ -3,7 +3,7 @@ and assigning its workers. Access is decided by the selectors (404 for what the 
 not see) and by the services (403 for what the user may not do)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +23,7 @@ from beneficiaries.models import Person, Referral
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import intake as intake_selectors
 from beneficiaries.services import intake as intake_services
-from core import scoping
+from core.access import access_for
 from projects import selectors as project_selectors
 from projects.models import Project
 
@@ -43,17 +43,13 @@ ACTIONS = [
 ]
 
 
-def _require_frontline(user) -> None:
-    # Referrals are the work of referrers, social workers and coordinators; someone who
-    # holds none of those roles may not even ask.
-    if not scoping.has_role(user, *households_selectors.FRONTLINE_ROLES):
-        raise PermissionDenied
-
-
 def referral_list(request):
     """Incoming referrals of the projects the user coordinates (not drafts) and the
     referrals the user's organisation sent (drafts included)."""
-    _require_frontline(request.user)
+    # Referrals are the work of referrers, social workers and coordinators; someone who
+    # holds none of those roles may not even ask.
+    access = access_for(request.user)
+    access.require(access.may_register_households())
     referrals = intake_selectors.referral_list(user=request.user)
     filterset = ReferralFilter(request.GET, queryset=referrals, request=request)
     rows = filterset.qs if filterset.is_valid() else referrals.none()
@@ -90,7 +86,10 @@ def referral_list(request):
 @require_http_methods(["GET", "POST"])
 def referral_create(request, public_id):
     """Refer a household the user can see to a project: save a draft or send it."""
-    _require_frontline(request.user)
+    # Referrals are the work of referrers, social workers and coordinators; someone who
+    # holds none of those roles may not even ask.
+    access = access_for(request.user)
+    access.require(access.may_register_households())
     household = households_selectors.household_for_user(user=request.user, public_id=public_id)
     organisation_url = reverse("beneficiaries:referral_create", args=[household.public_id])
     if request.method == "GET" and request.htmx and "referring_organisation" in request.GET:
@@ -125,17 +124,15 @@ def referral_create(request, public_id):
 
 def referral_detail(request, public_id):
     referral = intake_selectors.referral_for_user(user=request.user, public_id=public_id)
+    access = access_for(request.user)
     household = referral.household
     members = list(household.members.order_by("birth_date"))
     actions = [
         {"status": status, "label": label}
         for status, label in ACTIONS
-        if referral.can_move_to(status)
-        and intake_selectors.can_move_referral(
-            user=request.user, referral=referral, to_status=status
-        )
+        if referral.can_move_to(status) and access.may_move_referral(referral, status)
     ]
-    is_project_coordinator = referral.project_id in scoping.coordinated_project_ids(request.user)
+    is_project_coordinator = access.may_coordinate(referral.project)
     # Only those who may see a case learn of it: never the referrer.
     cases = list(
         households_selectors.visible_cases(user=request.user)

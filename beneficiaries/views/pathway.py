@@ -42,17 +42,13 @@ from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import pathway as pathway_selectors
 from beneficiaries.services import pathway as pathway_services
 from core import security_log
+from core.access import access_for
 
 DIARY_PAGE_SIZE = 20
 
 
 def _case(request, public_id):
     return cases_selectors.case_for_casework(user=request.user, public_id=public_id)
-
-
-def _require_writer(request, case) -> None:
-    if not cases_selectors.can_write(user=request.user, case=case):
-        raise PermissionDenied
 
 
 def _page(request, template, case, section, **context):
@@ -63,7 +59,7 @@ def _page(request, template, case, section, **context):
             "case": case,
             "household": case.household,
             "section": section,
-            "can_write": cases_selectors.can_write(user=request.user, case=case),
+            "can_write": access_for(request.user).may_write_pathway(case),
             **context,
         },
     )
@@ -98,7 +94,8 @@ def plan_detail(request, public_id):
 @require_http_methods(["GET", "POST"])
 def plan_create(request, public_id):
     case = _case(request, public_id)
-    _require_writer(request, case)
+    access = access_for(request.user)
+    access.require(access.may_write_pathway(case))
     form = PlanForm(request.POST or None, initial={"agreed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -114,7 +111,8 @@ def plan_create(request, public_id):
 @require_http_methods(["GET", "POST"])
 def plan_update(request, public_id):
     case = _case(request, public_id)
-    _require_writer(request, case)
+    access = access_for(request.user)
+    access.require(access.may_write_pathway(case))
     plan = pathway_selectors.plan_of(user=request.user, case=case)
     if plan is None:
         raise Http404
@@ -138,7 +136,8 @@ def plan_update(request, public_id):
 @require_http_methods(["GET", "POST"])
 def goal_create(request, public_id):
     case = _case(request, public_id)
-    _require_writer(request, case)
+    access = access_for(request.user)
+    access.require(access.may_write_pathway(case))
     plan = pathway_selectors.plan_of(user=request.user, case=case)
     if plan is None:
         messages.info(request, _("Prima scrivi il progetto individualizzato."))
@@ -161,7 +160,8 @@ def goal_create(request, public_id):
 def goal_close(request, pk):
     goal = pathway_selectors.goal_for_user(user=request.user, pk=pk)
     case = goal.plan.case
-    _require_writer(request, case)
+    access = access_for(request.user)
+    access.require(access.may_write_pathway(case))
     form = GoalCloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -180,7 +180,8 @@ def goal_close(request, pk):
 def action_create(request, pk):
     goal = pathway_selectors.goal_for_user(user=request.user, pk=pk)
     case = goal.plan.case
-    _require_writer(request, case)
+    access = access_for(request.user)
+    access.require(access.may_write_pathway(case))
     form = ActionForm(
         request.POST or None,
         workers=pathway_services.responsible_workers(case=case),
@@ -205,7 +206,8 @@ def action_create(request, pk):
 def action_status(request, pk):
     action = pathway_selectors.action_for_user(user=request.user, pk=pk)
     case = action.goal.plan.case
-    _require_writer(request, case)
+    access = access_for(request.user)
+    access.require(access.may_write_pathway(case))
     form = ActionStatusForm(request.POST)
     if form.is_valid():
         try:
@@ -225,7 +227,8 @@ def action_status(request, pk):
 def review_record(request, pk):
     review = pathway_selectors.review_for_user(user=request.user, pk=pk)
     case = review.plan.case
-    _require_writer(request, case)
+    access = access_for(request.user)
+    access.require(access.may_write_pathway(case))
     form = ReviewForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -257,7 +260,7 @@ def assessment_list(request, public_id):
         case,
         "assessments",
         assessments=assessments,
-        can_assess=cases_selectors.can_write(user=request.user, case=case)
+        can_assess=access_for(request.user).may_write_pathway(case)
         and (case.is_open or all(a.moment != AutonomyAssessment.Moment.EXIT for a in assessments)),
         chart=autonomy_chart.profile_chart(assessments),
         table=autonomy_chart.profile_table(assessments),
@@ -267,7 +270,8 @@ def assessment_list(request, public_id):
 @require_http_methods(["GET", "POST"])
 def assessment_create(request, public_id):
     case = _case(request, public_id)
-    _require_writer(request, case)
+    access = access_for(request.user)
+    access.require(access.may_write_pathway(case))
     existing = {a.moment for a in case.assessments.all()}
     if request.GET.get("moment") in AutonomyAssessment.Moment.values:
         moment = request.GET["moment"]
@@ -346,7 +350,8 @@ def diary_list(request, public_id):
 @require_http_methods(["GET", "POST"])
 def diary_create(request, public_id):
     case = _case(request, public_id)
-    _require_writer(request, case)
+    access = access_for(request.user)
+    access.require(access.may_write_pathway(case))
     form = CaseNoteForm(
         request.POST or None,
         households=pathway_selectors.linkable_households(user=request.user, case=case),
@@ -400,7 +405,8 @@ def document_list(request, public_id):
 @require_http_methods(["GET", "POST"])
 def document_upload(request, public_id):
     case = _case(request, public_id)
-    _require_writer(request, case)
+    access = access_for(request.user)
+    access.require(access.may_write_pathway(case))
     form = _document_form(request, case)
     if request.method == "POST" and form.is_valid():
         try:
@@ -443,7 +449,7 @@ def document_download(request, public_id):
 def case_exit(request, public_id):
     """While the case is open: the form to close it. Then: its exit and follow-ups."""
     case = _case(request, public_id)
-    may_close = cases_selectors.can_close(user=request.user, case=case)
+    may_close = access_for(request.user).may_close(case)
     form = None
     if case.is_open:
         if request.method == "POST" and not may_close:
@@ -479,7 +485,7 @@ def case_exit(request, public_id):
 def follow_up_record(request, pk):
     follow_up = pathway_selectors.follow_up_for_user(user=request.user, pk=pk)
     case = follow_up.case
-    if not cases_selectors.can_close(user=request.user, case=case):
+    if not access_for(request.user).may_close(case):
         raise PermissionDenied
     form = FollowUpForm(request.POST or None, initial={"done_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():

@@ -36,7 +36,7 @@ from django.utils import timezone
 from beneficiaries.models import Case, CaseAssignment, CaseNote, Review
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors.households import reference_name
-from core import scoping
+from core.access import CASEWORK_ROLES, access_for
 from dashboard.selectors.my_day import NO_CONTACT_DAYS
 from partners.models import StaffMembership
 from projects.models import Project
@@ -45,18 +45,13 @@ from users.models import User
 Role = StaffMembership.Role
 
 
-def can_see_caseloads(user) -> bool:
-    return scoping.has_role(user, Role.COORDINATOR)
-
-
 def caseload_cases(*, user) -> QuerySet[Case]:
     """The open cases whose workers the user may assign."""
-    if not can_see_caseloads(user):
+    access = access_for(user)
+    if not access.may_see_dashboards():
         return Case.objects.none()
     return households_selectors.visible_cases(user=user).filter(
-        Q(project_id__in=scoping.coordinated_project_ids(user))
-        | Q(holding_organisation_id__in=scoping.organisation_ids(user, [Role.COORDINATOR])),
-        closed_on__isnull=True,
+        access.assignable_cases_q(), closed_on__isnull=True
     )
 
 
@@ -201,12 +196,12 @@ def assignable_workers(*, user) -> QuerySet[User]:
     user's caseload cases or that the user coordinates: whom the user may assign. The
     service checks again, case by case, that the worker works for its holding
     organisation."""
-    organisations = set(scoping.organisation_ids(user, [Role.COORDINATOR]))
+    organisations = access_for(user).coordinating_organisations
     return (
         User.objects.filter(
             is_active=True,
             staff_memberships__is_active=True,
-            staff_memberships__role__in=households_selectors.CASEWORK_ROLES,
+            staff_memberships__role__in=CASEWORK_ROLES,
         )
         .filter(
             Q(staff_memberships__organisation_id__in=organisations)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from core.access import access_for
 from dashboard import exports
 from dashboard import services as dashboard_services
 from dashboard.filters import CaseloadFilter
@@ -34,7 +35,6 @@ from dashboard.views.indicators import (
     _bad_request,
     _check_export,
     _form_errors,
-    _require_coordinator,
 )
 from partners.models import StaffMembership
 
@@ -55,7 +55,8 @@ def _caseload_page(request, today):
 def caseloads(request):
     """Who works on which open cases, per project and per worker, with the cases that
     need attention; tick cases and assign a worker to all of them."""
-    _require_coordinator(request.user)
+    access = access_for(request.user)
+    access.require(access.may_see_dashboards())
     today = timezone.localdate()
     filterset = _caseload_page(request, today)
     page_obj = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -84,7 +85,8 @@ def caseloads(request):
 
 @require_POST
 def caseloads_assign(request):
-    _require_coordinator(request.user)
+    access = access_for(request.user)
+    access.require(access.may_see_dashboards())
     form = BulkAssignForm(request.POST, user=request.user)
     next_url = request.POST.get("next") or ""
     # A path only: redirect() would take a bare word for the name of a view.
@@ -136,7 +138,9 @@ def caseloads_export(request, table: str, fmt: str):
     to the security log."""
     from core import security_log
 
-    _require_coordinator(request.user)
+    access = access_for(request.user)
+
+    access.require(access.may_see_dashboards())
     try:
         _check_export(table, fmt, CASELOAD_TABLES)
     except BadInput as error:

@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from core import scoping
+from core.access import access_for
 from dashboard.selectors import my_day as my_day_selectors
 from partners.models import StaffMembership
 from projects import selectors as project_selectors
@@ -11,9 +11,10 @@ Role = StaffMembership.Role
 def home(request):
     """The home page shows one section per role the user holds."""
     user = request.user
-    user_roles = scoping.roles(user)
+    access = access_for(user)
+    user_roles = access.roles
     context = {
-        "memberships": scoping.active_memberships(user),
+        "memberships": access.memberships,
         "is_social_worker": Role.SOCIAL_WORKER in user_roles,
         "is_coordinator": Role.COORDINATOR in user_roles,
         "is_referrer": Role.MUNICIPAL_REFERRER in user_roles,

@@ -20,7 +20,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core import scoping
+from core.access import access_for
 from dashboard import charts, exports, indicators
 from dashboard.forms import PeriodForm, quick_periods
 from dashboard.indicators import TOTAL, Dimension, Period
@@ -42,23 +42,17 @@ NETWORK_DIMENSIONS = (Dimension.PROJECT, Dimension.MUNICIPALITY, Dimension.DISTR
 DASHBOARD_TABLES = ("indicatori", "andamento", "uscite")
 
 
-def _require_coordinator(user) -> None:
-    if not scoping.has_role(user, Role.COORDINATOR):
-        raise PermissionDenied
-
-
 def _coordinated_projects(user) -> list[Project]:
     return list(
-        Project.objects.filter(pk__in=scoping.coordinated_project_ids(user)).order_by("name")
+        Project.objects.filter(pk__in=access_for(user).coordinated_projects).order_by("name")
     )
 
 
 def _project_for(user, slug: str) -> Project:
     """A project the user coordinates, or 404 (403 first for a non-coordinator)."""
-    _require_coordinator(user)
-    return get_object_or_404(
-        Project.objects.filter(pk__in=scoping.coordinated_project_ids(user)), slug=slug
-    )
+    access = access_for(user)
+    access.require(access.may_see_dashboards())
+    return get_object_or_404(Project.objects.filter(pk__in=access.coordinated_projects), slug=slug)
 
 
 class BadInput(Exception):
@@ -270,7 +264,8 @@ def _network_title() -> str:
 def dashboard(request, printable=False):
     """The projects the user coordinates side by side, with a total; split per project,
     per referring municipality or per district."""
-    _require_coordinator(request.user)
+    access = access_for(request.user)
+    access.require(access.may_see_dashboards())
     projects = _coordinated_projects(request.user)
     form, period = _period(request)
     context = {
@@ -305,7 +300,8 @@ def dashboard_print(request):
 
 @require_GET
 def dashboard_export(request, table: str, fmt: str):
-    _require_coordinator(request.user)
+    access = access_for(request.user)
+    access.require(access.may_see_dashboards())
     projects = _coordinated_projects(request.user)
     try:
         _check_export(table, fmt, DASHBOARD_TABLES)

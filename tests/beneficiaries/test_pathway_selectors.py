@@ -9,6 +9,7 @@ from beneficiaries import autonomy, autonomy_chart
 from beneficiaries.models import Document, FollowUp
 from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import pathway as pathway_selectors
+from core.access import access_for
 from dashboard.selectors import my_day as my_day_selectors
 from tests.factories import (
     ActionFactory,
@@ -58,9 +59,9 @@ def test_confidential_notes_only_for_the_authors_organisation(alice, bruno, case
 
 
 def test_can_close(alice, dave, carla, case_alfa):
-    assert cases_selectors.can_close(user=alice, case=case_alfa)
-    assert cases_selectors.can_close(user=carla, case=case_alfa)
-    assert not cases_selectors.can_close(user=dave, case=case_alfa)
+    assert access_for(alice).may_close(case_alfa)
+    assert access_for(carla).may_close(case_alfa)
+    assert not access_for(dave).may_close(case_alfa)
 
 
 # La mia giornata ----------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import pytest
 
 from beneficiaries.selectors import households as households_selectors
-from core import scoping
+from core.access import forget
 from partners.models import StaffMembership
 from tests.factories import (
     CaseAssignmentFactory,
@@ -77,7 +77,7 @@ def test_referrer_sees_what_her_municipality_sent_but_not_the_case(marco, househ
 
 def test_inactive_membership_or_user_sees_nothing(alice, household_alfa):
     alice.staff_memberships.update(is_active=False)
-    scoping.forget(alice)
+    forget(alice)
     assert not households_selectors.visible_households(user=alice).exists()
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from beneficiaries.models import Referral, Vulnerability
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.services import households as households_services
+from core.access import access_for
 from core.models import AuditEvent
 from partners.models import StaffMembership
 from tests.factories import (
@@ -65,11 +66,9 @@ def test_who_may_see_special_categories(
         "bruno (outsider)": bruno,
     }
     for who, user in allowed.items():
-        assert households_selectors.can_see_special_categories(user=user, household=vulnerable), who
+        assert access_for(user).may_read_special(vulnerable), who
     for who, user in refused.items():
-        assert not households_selectors.can_see_special_categories(
-            user=user, household=vulnerable
-        ), who
+        assert not access_for(user).may_read_special(vulnerable), who
 
 
 def test_a_project_coordinator_sees_them_from_the_referral_before_any_case(
@@ -79,10 +78,10 @@ def test_a_project_coordinator_sees_them_from_the_referral_before_any_case(
     Vulnerability.objects.create(household=household, kind=Kind.HEALTH)
     referral = ReferralFactory(household=household, project=project_alfa, status="draft")
     # A draft is still the municipality's: the project has not received it.
-    assert not households_selectors.can_see_special_categories(user=carla, household=household)
+    assert not access_for(carla).may_read_special(household)
     Referral.objects.filter(pk=referral.pk).update(status="sent")
-    assert households_selectors.can_see_special_categories(user=carla, household=household)
-    assert not households_selectors.can_see_special_categories(user=marco, household=household)
+    assert access_for(carla).may_read_special(household)
+    assert not access_for(marco).may_read_special(household)
 
 
 def test_the_household_file_hides_them_from_the_referrer(client_for, vulnerable, marco, alice):
@@ -199,7 +198,7 @@ def test_the_household_file_costs_no_extra_query_for_the_rule(
     file_of(client, vulnerable)
     household = households_selectors.household_file(user=carla, public_id=vulnerable.public_id)
     with django_assert_max_num_queries(0):
-        assert households_selectors.can_see_special_categories(user=carla, household=household)
+        assert access_for(carla).may_read_special(household)
         kinds = {
             v.kind
             for v in households_selectors.shown_vulnerabilities(user=carla, household=household)
@@ -210,4 +209,4 @@ def test_the_household_file_costs_no_extra_query_for_the_rule(
 def test_a_household_with_no_project_yet_has_nobody_to_see_them(comune_uno, marco, alice):
     household = HouseholdFactory(registered_by=comune_uno)
     for user in (marco, alice):
-        assert not households_selectors.can_see_special_categories(user=user, household=household)
+        assert not access_for(user).may_read_special(household)

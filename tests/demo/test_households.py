@@ -24,6 +24,7 @@ from beneficiaries.models import (
 from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import intake as intake_selectors
+from core.access import CASEWORK_ROLES
 from core.models import AuditEvent
 from core.validators import validate_person_codice_fiscale
 from demo.households import DEMO_NOTE, codice_fiscale, create_demo_households, unique_codice_fiscale
@@ -211,9 +212,9 @@ def test_cases_are_held_by_the_projects_organisations_and_their_own_workers(demo
         )
     }
     staff = set(
-        StaffMembership.objects.filter(
-            is_active=True, role__in=households_selectors.CASEWORK_ROLES
-        ).values_list("user_id", "organisation_id")
+        StaffMembership.objects.filter(is_active=True, role__in=CASEWORK_ROLES).values_list(
+            "user_id", "organisation_id"
+        )
     )
     cases = Case.objects.select_related("referral").prefetch_related("assignments")
     assert cases.exists()

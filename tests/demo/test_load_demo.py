@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
-from core import scoping
+from core.access import access_for
 from core.models import AuditEvent
 from demo.staff import DEMO_PASSWORD
 from partners.models import Organisation, StaffMembership
@@ -84,12 +84,12 @@ def test_each_project_has_a_coordinator_who_coordinates_it(
 ):
     assert staff_of(username) == {(organisation_slug, Role.COORDINATOR)}
     user = User.objects.get(username=username)
-    assert Project.objects.get(slug=project_slug).pk in scoping.coordinated_project_ids(user)
+    assert Project.objects.get(slug=project_slug).pk in access_for(user).coordinated_projects
 
 
 def test_the_pop_coordinator_does_not_coordinate_the_ccb_projects(demo):
     user = User.objects.get(username="coord.cohousing")
-    assert scoping.coordinated_project_ids(user) == {
+    assert access_for(user).coordinated_projects == {
         Project.objects.get(slug="cohousing-adda-martesana").pk
     }
 
