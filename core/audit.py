@@ -1,5 +1,11 @@
-"""Writing the audit trail. Services call these inside their transaction, so a change
-and its audit row are saved together or not at all."""
+"""The audit trail: writing it, and showing it.
+
+Services call the `record*` functions inside their transaction, so a change and its audit
+row are saved together or not at all. Each row is classified as it is written: the case
+it belongs to, whether it holds special categories of data, and the organisation a
+confidential row is reserved to, so that whoever shows events filters on columns.
+
+`rendered_changes` turns the stored {field: [old, new]} into what people read."""
 
 from __future__ import annotations
 
@@ -7,7 +13,11 @@ import datetime
 import decimal
 import uuid
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from .models import AuditEvent
 
@@ -43,12 +53,29 @@ def diff(before: dict, after: dict) -> dict:
     }
 
 
+def _classification(instance: models.Model, case) -> dict:
+    """What the history needs to know about a row without reading its JSON. Models say
+    it themselves: `is_special_category` (a property), and for confidential rows
+    `is_confidential` with `author_organisation_id`."""
+    confidential = getattr(instance, "is_confidential", False)
+    if case is None and instance._meta.label == "beneficiaries.Case":
+        case = instance
+    return {
+        "case": case,
+        "special_category": bool(getattr(instance, "is_special_category", False)),
+        "confidential_organisation_id": (
+            getattr(instance, "author_organisation_id", None) if confidential else None
+        ),
+    }
+
+
 def record(
     *,
     actor,
     action: str,
     instance: models.Model,
     household=None,
+    case=None,
     changes: dict | None = None,
 ) -> AuditEvent:
     return AuditEvent.objects.create(
@@ -59,24 +86,140 @@ def record(
         object_repr=str(instance)[:200],
         household=household,
         changes=changes or {},
+        **_classification(instance, case),
     )
 
 
-def record_create(*, actor, instance, household=None) -> AuditEvent:
+def record_create(*, actor, instance, household=None, case=None) -> AuditEvent:
     return record(
         actor=actor,
         action=Action.CREATE,
         instance=instance,
         household=household,
+        case=case,
         changes={k: [None, v] for k, v in snapshot(instance).items() if v not in (None, "")},
     )
 
 
-def record_update(*, actor, instance, before: dict, household=None) -> AuditEvent | None:
+def record_update(*, actor, instance, before: dict, household=None, case=None) -> AuditEvent | None:
     """Record what changed since `before` (a snapshot); nothing when nothing changed."""
     changes = diff(before, snapshot(instance))
     if not changes:
         return None
     return record(
-        actor=actor, action=Action.UPDATE, instance=instance, household=household, changes=changes
+        actor=actor,
+        action=Action.UPDATE,
+        instance=instance,
+        household=household,
+        case=case,
+        changes=changes,
     )
+
+
+# Related rows whose names the history shows instead of their ids. People only of this
+# household: the history never names anyone else.
+_NAMED_MODELS = ("partners.Organisation", "projects.Project", "users.User", "beneficiaries.Person")
+
+
+# Internal values nobody types: derived from the names, or the record's own address; and
+# the household a row belongs to is the one whose history this is.
+_UNSHOWN_FIELDS = {"name_key", "public_id"}
+
+
+def _model_of(event):
+    try:
+        return apps.get_model(event.model_label)
+    except (LookupError, ValueError):
+        return None
+
+
+def _model_label(event) -> str:
+    model = _model_of(event)
+    return str(model._meta.verbose_name) if model else event.model_label
+
+
+def _field_of(model, name):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _related_names(events, household) -> dict:
+    """{(model, pk): name} for the foreign keys in a page of events: one query per kind
+    of related row, whatever the number of events."""
+    wanted: dict[type, set] = {}
+    for event in events:
+        model = _model_of(event)
+        for name, values in event.changes.items():
+            model_field = _field_of(model, name)
+            if model_field is None or not model_field.is_relation:
+                continue
+            related = model_field.related_model
+            if related._meta.label in _NAMED_MODELS:
+                wanted.setdefault(related, set()).update(v for v in values if v is not None)
+    names = {}
+    for related, pks in wanted.items():
+        queryset = related._default_manager.filter(pk__in=pks)
+        if related._meta.label == "beneficiaries.Person":
+            queryset = queryset.filter(household=household)
+        for row in queryset:
+            names[(related, row.pk)] = str(row)
+    return names
+
+
+def _display(model_field, value, names) -> str:
+    if value is None or value == "":
+        return "—"
+    if model_field is None:
+        return str(value)
+    if model_field.is_relation:
+        return names.get((model_field.related_model, value), str(value))
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Sì") if value else _("No")
+    try:
+        if isinstance(model_field, models.DateTimeField):
+            moment = timezone.localtime(datetime.datetime.fromisoformat(value))
+            return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+        if isinstance(model_field, models.DateField):
+            return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def _changes(event, names) -> list[dict]:
+    model = _model_of(event)
+    rows = []
+    for name, values in event.changes.items():
+        model_field = _field_of(model, name)
+        if name in _UNSHOWN_FIELDS or (
+            model_field is not None
+            and getattr(model_field.related_model, "_meta", None) is not None
+            and model_field.related_model._meta.label == "beneficiaries.Household"
+        ):
+            continue
+        old, new = (list(values) + [None, None])[:2]
+        rows.append(
+            {
+                "field": str(model_field.verbose_name) if model_field else name,
+                "old": _display(model_field, old, names),
+                "new": _display(model_field, new, names),
+            }
+        )
+    return rows
+
+
+def rendered_changes(events, household) -> list[dict]:
+    """A page of a household's history as people read it: each event with the label of
+    its kind of record and its changes, names instead of ids, labels instead of codes.
+    One query per kind of related row named, whatever the number of events."""
+    names = _related_names(events, household)
+    return [
+        {"event": event, "label": _model_label(event), "changes": _changes(event, names)}
+        for event in events
+    ]

@@ -49,6 +49,31 @@ class AuditEvent(models.Model):
         verbose_name=_("nucleo familiare"),
     )
     changes = models.JSONField(_("modifiche"), default=dict, blank=True)
+    # Set when the event is written (core.audit.record), so that every surface that shows
+    # events (the history) filters on columns, never on the JSON of the changes.
+    case = models.ForeignKey(
+        "beneficiaries.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("presa in carico"),
+        help_text=_("La presa in carico a cui appartiene il dato, se appartiene a una."),
+    )
+    special_category = models.BooleanField(
+        _("categoria particolare"),
+        default=False,
+        help_text=_("Dati sanitari o di violenza subita (GDPR art. 9)."),
+    )
+    confidential_organisation = models.ForeignKey(
+        "partners.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("riservato all'ente"),
+        help_text=_("Per una nota riservata: l'ente che l'ha scritta, il solo che può leggerla."),
+    )
 
     class Meta:
         verbose_name = _("evento di audit")

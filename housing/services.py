@@ -231,7 +231,7 @@ def _start(
     placement.save()
     placement.members.set(members)
     _occupy(unit=unit, rows=rows, placement=placement, people=members, start=start_date, end=None)
-    audit.record_create(actor=user, instance=placement, household=household)
+    audit.record_create(actor=user, instance=placement, household=household, case=placement.case)
     return placement
 
 
@@ -369,7 +369,11 @@ def placement_end(
     placement.save()
     _end_rows(placement, end_date)
     audit.record_update(
-        actor=user, instance=placement, before=before, household=placement.household
+        actor=user,
+        instance=placement,
+        before=before,
+        household=placement.household,
+        case=placement.case,
     )
     return placement
 
@@ -414,7 +418,11 @@ def placement_move(
     placement.save()
     _end_rows(placement, last_night)
     audit.record_update(
-        actor=user, instance=placement, before=before, household=placement.household
+        actor=user,
+        instance=placement,
+        before=before,
+        household=placement.household,
+        case=placement.case,
     )
     if planned_end_date is None and to_unit.project_id == old_unit.project_id:
         # Same project: the stay goes on, and so does its planned end.

@@ -168,6 +168,11 @@ class Vulnerability(models.Model):
     def __str__(self):
         return self.get_kind_display()
 
+    @property
+    def is_special_category(self) -> bool:
+        """Health data or violence suffered (GDPR art. 9)."""
+        return self.kind in SPECIAL_CATEGORY_KINDS
+
 
 # Vulnerabilities that are health data or reveal violence suffered: read only by those
 # who work on the case (core.access.Access.may_read_special).

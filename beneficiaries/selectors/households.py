@@ -34,6 +34,7 @@ from beneficiaries.models import (
     name_key,
 )
 from core.access import access_for
+from core.models import AuditEvent
 
 
 def visible_cases(*, user) -> QuerySet[Case]:
@@ -172,3 +173,22 @@ def reference_name(household_ref):
         .values("full")[:1],
         output_field=CharField(),
     )
+
+
+def history_of(*, user, household) -> QuerySet:
+    """The audit events of a household that the user may read: an event about a record of
+    a case only if the user may open that case's pages; special categories only for who
+    may read them on the household file; confidential diary notes only for the staff of
+    the organisation that wrote them. The same rules as the record pages, on columns the
+    audit trail fills in as it is written."""
+    access = access_for(user)
+    events = AuditEvent.objects.filter(household=household).select_related("actor")
+    if not access.may_read_special(household):
+        events = events.filter(special_category=False)
+    events = events.filter(
+        Q(confidential_organisation__isnull=True)
+        | Q(confidential_organisation_id__in=access.casework_organisations)
+    )
+    readable_cases = visible_cases(user=user) if access.may_do_casework() else Case.objects.none()
+    events = events.filter(Q(case__isnull=True) | Q(case__in=readable_cases))
+    return events.order_by("-at", "-id")

@@ -102,7 +102,9 @@ def _assign(*, user, case: Case, workers) -> None:
     for worker in workers:
         if worker.pk not in current:
             assignment = CaseAssignment.objects.create(case=case, worker=worker)
-            audit.record_create(actor=user, instance=assignment, household=case.household)
+            audit.record_create(
+                actor=user, instance=assignment, household=case.household, case=case
+            )
     for assignment in case.assignments.filter(worker_id__in=current - wanted).select_related(
         "worker"
     ):
@@ -111,6 +113,7 @@ def _assign(*, user, case: Case, workers) -> None:
             action=audit.Action.DELETE,
             instance=assignment,
             household=case.household,
+            case=case,
             changes={"worker": [str(assignment.worker), None]},
         )
         assignment.delete()

@@ -107,7 +107,7 @@ def plan_create(
     )
     plan.full_clean()
     plan.save()
-    audit.record_create(actor=user, instance=plan, household=case.household)
+    audit.record_create(actor=user, instance=plan, household=case.household, case=case)
     _schedule_review(user=user, plan=plan, on=plan.next_review_after(agreed_on))
     return plan
 
@@ -127,7 +127,9 @@ def plan_update(
     plan.summary = summary
     plan.full_clean()
     plan.save()
-    audit.record_update(actor=user, instance=plan, before=before, household=case.household)
+    audit.record_update(
+        actor=user, instance=plan, before=before, household=case.household, case=case
+    )
     return plan
 
 
@@ -135,7 +137,7 @@ def _schedule_review(*, user, plan: SupportPlan, on: datetime.date) -> Review:
     review = Review(plan=plan, scheduled_on=on)
     review.full_clean()
     review.save()
-    audit.record_create(actor=user, instance=review, household=plan.case.household)
+    audit.record_create(actor=user, instance=review, household=plan.case.household, case=plan.case)
     return review
 
 
@@ -148,7 +150,7 @@ def goal_add(*, user, plan: SupportPlan, domain: str, description: str) -> Goal:
     goal = Goal(plan=plan, domain=domain, description=description.strip())
     goal.full_clean()
     goal.save()
-    audit.record_create(actor=user, instance=goal, household=case.household)
+    audit.record_create(actor=user, instance=goal, household=case.household, case=case)
     return goal
 
 
@@ -180,7 +182,9 @@ def goal_close(
     goal.outcome_notes = outcome_notes
     goal.full_clean()
     goal.save()
-    audit.record_update(actor=user, instance=goal, before=before, household=case.household)
+    audit.record_update(
+        actor=user, instance=goal, before=before, household=case.household, case=case
+    )
     return goal
 
 
@@ -272,7 +276,7 @@ def action_add(
     )
     action.full_clean()
     action.save()
-    audit.record_create(actor=user, instance=action, household=case.household)
+    audit.record_create(actor=user, instance=action, household=case.household, case=case)
     return action
 
 
@@ -295,7 +299,9 @@ def action_set_status(
         action.done_on = None
     action.full_clean()
     action.save()
-    audit.record_update(actor=user, instance=action, before=before, household=case.household)
+    audit.record_update(
+        actor=user, instance=action, before=before, household=case.household, case=case
+    )
     return action
 
 
@@ -323,7 +329,9 @@ def review_record(*, user, review: Review, held_on: datetime.date, outcome: str)
     review.recorded_by = user
     review.full_clean()
     review.save()
-    audit.record_update(actor=user, instance=review, before=before, household=case.household)
+    audit.record_update(
+        actor=user, instance=review, before=before, household=case.household, case=case
+    )
     if not plan.reviews.filter(held_on__isnull=True).exists():
         _schedule_review(user=user, plan=plan, on=plan.next_review_after(held_on))
     return review
@@ -383,6 +391,7 @@ def assessment_record(
         action=audit.Action.CREATE,
         instance=assessment,
         household=case.household,
+        case=case,
         changes={
             **{k: [None, v] for k, v in audit.snapshot(assessment).items() if v not in (None, "")},
             "levels": [None, {d.value: levels[d.value] for d in autonomy.DOMAINS}],
@@ -445,7 +454,7 @@ def case_note_create(
     note.save()
     if households:
         note.households.set(households)
-    audit.record_create(actor=user, instance=note, household=case.household)
+    audit.record_create(actor=user, instance=note, household=case.household, case=case)
     for household in households:
         # The other households' histories show that they appear in this entry.
         audit.record(
@@ -453,6 +462,7 @@ def case_note_create(
             action=audit.Action.CREATE,
             instance=note,
             household=household,
+            case=case,
             changes={"households": [None, str(household.pk)]},
         )
     return note
@@ -460,7 +470,9 @@ def case_note_create(
 
 def diary_opened(*, user, case: Case) -> None:
     """Log that a user read a case's diary (GDPR accountability)."""
-    audit.record(actor=user, action=audit.Action.VIEW, instance=case, household=case.household)
+    audit.record(
+        actor=user, action=audit.Action.VIEW, instance=case, household=case.household, case=case
+    )
 
 
 def _megabytes(size: int) -> str:
@@ -535,7 +547,7 @@ def document_upload(
     document.full_clean()
     document.save()
     try:
-        audit.record_create(actor=user, instance=document, household=case.household)
+        audit.record_create(actor=user, instance=document, household=case.household, case=case)
     except Exception:
         # The row goes with the transaction; the file on disk must go too.
         document.file.storage.delete(document.file.name)
@@ -550,6 +562,7 @@ def document_downloaded(*, user, document: Document) -> None:
         action=audit.Action.VIEW,
         instance=document,
         household=document.case.household,
+        case=document.case,
     )
 
 
@@ -617,7 +630,7 @@ def case_close(
     )
     case_exit.full_clean()
     case_exit.save()
-    audit.record_create(actor=user, instance=case_exit, household=case.household)
+    audit.record_create(actor=user, instance=case_exit, household=case.household, case=case)
     if schedule_follow_ups:
         for months in FOLLOW_UP_MONTHS:
             follow_up = FollowUp(
@@ -625,7 +638,7 @@ def case_close(
             )
             follow_up.full_clean()
             follow_up.save()
-            audit.record_create(actor=user, instance=follow_up, household=case.household)
+            audit.record_create(actor=user, instance=follow_up, household=case.household, case=case)
     return case_exit
 
 
@@ -662,5 +675,7 @@ def follow_up_record(
     follow_up.recorded_by = user
     follow_up.full_clean()
     follow_up.save()
-    audit.record_update(actor=user, instance=follow_up, before=before, household=case.household)
+    audit.record_update(
+        actor=user, instance=follow_up, before=before, household=case.household, case=case
+    )
     return follow_up

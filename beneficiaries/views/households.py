@@ -8,17 +8,13 @@ then the form, then the service, then redirect or render.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.contrib import messages
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import models
-from django.db.models import Q
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -31,15 +27,14 @@ from beneficiaries.forms.households import (
     HouseholdForm,
     PersonForm,
 )
-from beneficiaries.models import SPECIAL_CATEGORY_KINDS, Household, Person
+from beneficiaries.models import Person
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import pathway as pathway_selectors
 from beneficiaries.services import households as households_services
+from core import audit
 from core.access import access_for
 from partners import selectors as partners_selectors
 from partners.models import Organisation
-from projects.models import Project
-from users.models import User
 
 HISTORY_PAGE_SIZE = 50
 
@@ -401,118 +396,11 @@ def household_history(request, public_id):
     household = households_selectors.household_for_user(user=request.user, public_id=public_id)
     access = access_for(request.user)
     access.require(access.may_view_history(household))
-    events = household.audit_events.select_related("actor").order_by("-at", "-id")
-    if not access.may_read_special(household):
-        # The history must not tell what the household file hides (GDPR art. 9).
-        special = list(SPECIAL_CATEGORY_KINDS)
-        events = events.exclude(
-            Q(model_label="beneficiaries.Vulnerability")
-            & (Q(changes__kind__0__in=special) | Q(changes__kind__1__in=special))
-        )
+    events = households_selectors.history_of(user=request.user, household=household)
     page_obj = Paginator(events, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    names = _related_names(page_obj.object_list, household)
-    rows = [
-        {"event": event, "label": _model_label(event), "changes": _changes(event, names)}
-        for event in page_obj.object_list
-    ]
+    rows = audit.rendered_changes(page_obj.object_list, household)
     return render(
         request,
         "beneficiaries/household_history.html",
         {"household": household, "page_obj": page_obj, "rows": rows},
     )
-
-
-# Related rows whose names the history shows instead of their ids. People only of this
-# household: the history never names anyone else.
-_NAMED_MODELS = (Organisation, Project, User, Person)
-
-
-# Internal values nobody types: derived from the names, or the record's own address; and
-# the household a row belongs to is the one whose history this is.
-_UNSHOWN_FIELDS = {"name_key", "public_id"}
-
-
-def _model_of(event):
-    try:
-        return apps.get_model(event.model_label)
-    except (LookupError, ValueError):
-        return None
-
-
-def _model_label(event) -> str:
-    model = _model_of(event)
-    return str(model._meta.verbose_name) if model else event.model_label
-
-
-def _field_of(model, name):
-    if model is None:
-        return None
-    try:
-        return model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return None
-
-
-def _related_names(events, household) -> dict:
-    """{(model, pk): name} for the foreign keys in a page of events: one query per kind
-    of related row, whatever the number of events."""
-    wanted: dict[type, set] = {}
-    for event in events:
-        model = _model_of(event)
-        for name, values in event.changes.items():
-            model_field = _field_of(model, name)
-            if model_field is None or not model_field.is_relation:
-                continue
-            related = model_field.related_model
-            if related in _NAMED_MODELS:
-                wanted.setdefault(related, set()).update(v for v in values if v is not None)
-    names = {}
-    for related, pks in wanted.items():
-        queryset = related._default_manager.filter(pk__in=pks)
-        if related is Person:
-            queryset = queryset.filter(household=household)
-        for row in queryset:
-            names[(related, row.pk)] = str(row)
-    return names
-
-
-def _display(model_field, value, names) -> str:
-    if value is None or value == "":
-        return "—"
-    if model_field is None:
-        return str(value)
-    if model_field.is_relation:
-        return names.get((model_field.related_model, value), str(value))
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("Sì") if value else _("No")
-    try:
-        if isinstance(model_field, models.DateTimeField):
-            moment = timezone.localtime(datetime.datetime.fromisoformat(value))
-            return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
-        if isinstance(model_field, models.DateField):
-            return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
-    except (TypeError, ValueError):
-        pass
-    return str(value)
-
-
-def _changes(event, names) -> list[dict]:
-    model = _model_of(event)
-    rows = []
-    for name, values in event.changes.items():
-        model_field = _field_of(model, name)
-        if name in _UNSHOWN_FIELDS or (
-            model_field is not None and model_field.related_model is Household
-        ):
-            continue
-        old, new = (list(values) + [None, None])[:2]
-        rows.append(
-            {
-                "field": str(model_field.verbose_name) if model_field else name,
-                "old": _display(model_field, old, names),
-                "new": _display(model_field, new, names),
-            }
-        )
-    return rows
