@@ -8,8 +8,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from core.storage import s3_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -173,6 +176,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
 ]
+# In production every node serves the same hashed, compressed files (WhiteNoise with the
+# manifest `collectstatic` writes), so a page from one node and its CSS from another match.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -189,6 +194,30 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Personal documents live outside the static and media folders the web server publishes;
 # they are read only through the permission-checked download view.
 PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=BASE_DIR / "var" / "private")
+# "local" (the default: PRIVATE_STORAGE_ROOT on this machine, files 0600 in 0700 folders)
+# or "s3": a private bucket of any S3-compatible object storage, which several web nodes
+# share (core/storage.py, docs/deployment.md).
+DOCUMENTS_STORAGE = env.str("DOCUMENTS_STORAGE", default="local").lower()
+if DOCUMENTS_STORAGE == "local":
+    STORAGES["documents"] = {"BACKEND": "beneficiaries.documents.PrivateStorage"}
+elif DOCUMENTS_STORAGE == "s3":
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": s3_options(
+            bucket=env.str("DOCUMENTS_S3_BUCKET"),
+            endpoint_url=env.str("DOCUMENTS_S3_ENDPOINT_URL", default=""),
+            region=env.str("DOCUMENTS_S3_REGION", default=""),
+            access_key=env.str("DOCUMENTS_S3_ACCESS_KEY_ID", default=""),
+            secret_key=env.str("DOCUMENTS_S3_SECRET_ACCESS_KEY", default=""),
+            # AES256 (keys kept by the storage) or aws:kms (with DOCUMENTS_S3_KMS_KEY_ID);
+            # "none" only for a server that has no server-side encryption.
+            server_side_encryption=env.str("DOCUMENTS_S3_SSE", default="AES256"),
+            kms_key_id=env.str("DOCUMENTS_S3_KMS_KEY_ID", default=""),
+            prefix=env.str("DOCUMENTS_S3_PREFIX", default=""),
+        ),
+    }
+else:
+    raise ImproperlyConfigured('DOCUMENTS_STORAGE must be "local" or "s3".')
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 
 # Security ----------------------------------------------------------------------------
