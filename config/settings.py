@@ -114,6 +114,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+elif env.bool("DATABASE_POOL", default=False):
+    from psycopg_pool import ConnectionPool
+
+    # psycopg's connection pool inside each process (Django's "pool" option): a worker
+    # borrows a connection per request and gives it back. Persistent connections and
+    # the pool exclude each other, so CONN_MAX_AGE must be 0. The size is per process:
+    # nodes × gunicorn workers × DATABASE_POOL_MAX_SIZE must stay under the server's
+    # max_connections (docs/deployment.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+        # Connections idle longer than this are closed (the server or a firewall may
+        # have dropped them); the pool checks each one before lending it.
+        "max_idle": env.float("DATABASE_POOL_MAX_IDLE", default=300.0),
+        "check": ConnectionPool.check_connection,
+    }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
