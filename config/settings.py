@@ -159,6 +159,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The counters are rows in the database (axes' database handler), so every web node
+# counts the same failures: five wrong passwords spread over two nodes still lock out.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -238,7 +241,14 @@ else:
     raise ImproperlyConfigured('DOCUMENTS_STORAGE must be "local" or "s3".')
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 
+# Health (core/health.py): /healthz answers 503 when the oldest task ready to run has
+# waited longer than this many seconds.
+HEALTHZ_MAX_TASK_QUEUE_LAG = env.int("HEALTHZ_MAX_TASK_QUEUE_LAG", default=300)
+
 # Security ----------------------------------------------------------------------------
+# Sessions are rows in the database, which every web node shares: a user logged in
+# through one node is logged in on all of them (no sticky sessions needed).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -277,6 +287,8 @@ if not DEBUG:
     # Behind the reverse proxy, which terminates TLS and sets this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # The load balancer asks nodes for their health over plain HTTP on the inside.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live)?$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
