@@ -263,8 +263,14 @@ SECURITY_LOG_RETENTION_DAYS = env.int("SECURITY_LOG_RETENTION_DAYS", default=365
 # anonymised by `manage.py apply_retention` (beneficiaries/gdpr.py; docs/register-of-
 # processing.md says why ten).
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=10)
-# Where `manage.py backup` writes when given no file name.
+# Where `manage.py backup` writes when given no file name, and how many of its backups
+# it keeps there (the oldest go).
 BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
+# Fernet keys (`manage.py backup --generate-key`), comma-separated: the first encrypts,
+# every one decrypts, so a new key can go first while older backups stay readable. Keep
+# them away from the backups (core/backup.py, docs/deployment.md).
+BACKUP_ENCRYPTION_KEYS = env.list("BACKUP_ENCRYPTION_KEY", default=[])
 # Content Security Policy: scripts only from this site and only with the page's nonce;
 # no inline styles (Bootstrap's data: SVG icons are images). See docs/security.md.
 SECURE_CSP = {

@@ -85,7 +85,11 @@ class AliasedStorage(Storage):
 def walk(storage: Storage, path: str = ""):
     """Every file name under `path` in `storage`, sorted, recursively (the Storage API
     only lists one level)."""
-    directories, files = storage.listdir(path)
+    try:
+        directories, files = storage.listdir(path)
+    except FileNotFoundError:
+        # A local private folder that no upload has created yet holds nothing.
+        return
     for name in sorted(files):
         yield f"{path}/{name}" if path else name
     for directory in sorted(directories):
