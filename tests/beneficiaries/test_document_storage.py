@@ -112,7 +112,9 @@ def test_s3_document_missing_from_the_bucket_is_a_404(
     client, bucket = s3_documents
     document = upload(alice, case_alfa)
     client.delete_object(Bucket=bucket, Key=document.file.name)
-    response = client_for(alice).get(reverse("beneficiaries:document_download", args=[document.public_id]))
+    response = client_for(alice).get(
+        reverse("beneficiaries:document_download", args=[document.public_id])
+    )
     assert response.status_code == 404
 
 
