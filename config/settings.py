@@ -191,7 +191,8 @@ USE_TZ = True
 
 # Static files ------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` gathers them; every web node serves its own copy (WhiteNoise).
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # Bootstrap comes from the npm registry (package.json); `make install` puts it here.
 STATICFILES_DIRS = [
     BASE_DIR / "static",
