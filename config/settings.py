@@ -271,7 +271,7 @@ BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
 # Fernet keys (`manage.py backup --generate-key`), comma-separated: the first encrypts,
 # every one decrypts, so a new key can go first while older backups stay readable. Keep
 # them away from the backups (core/backup.py, docs/deployment.md).
-BACKUP_ENCRYPTION_KEYS = env.list("BACKUP_ENCRYPTION_KEY", default=[])
+BACKUP_ENCRYPTION_KEYS = [k for k in env.list("BACKUP_ENCRYPTION_KEY", default=[]) if k.strip()]
 # Content Security Policy: scripts only from this site and only with the page's nonce;
 # no inline styles (Bootstrap's data: SVG icons are images). See docs/security.md.
 SECURE_CSP = {
