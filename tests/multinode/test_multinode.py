@@ -148,9 +148,10 @@ def wait_until_up(port: int, process: subprocess.Popen, log: Path) -> None:
         if process.poll() is not None:
             pytest.fail(f"process on {port} stopped:\n{log.read_text()[-3000:]}")
         try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz/live", timeout=2).ok:
+            if requests.get(f"http://127.0.0.1:{port}/healthz/live", timeout=10).ok:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:
+            # Not listening yet, or its worker still loading the application.
             pass
         time.sleep(0.3)
     pytest.fail(f"nothing answered on {port}:\n{log.read_text()[-3000:]}")
