@@ -1,9 +1,11 @@
 """Where the households' documents are kept, and which files are accepted.
 
 Documents (identity cards, residence permits, ISEE certificates, hosting agreements) are
-personal data: they live under PRIVATE_STORAGE_ROOT, outside the static and media
-folders the web server publishes, and have no URL. The only way out is the
-permission-checked download view (beneficiaries.views.support.document_download).
+personal data: they live in STORAGES["documents"] (core/storage.py) — by default under
+PRIVATE_STORAGE_ROOT, outside the static and media folders the web server publishes,
+readable by the application's user only; or in a private S3-compatible bucket — and
+have no URL. The only way out is the permission-checked download view
+(beneficiaries.views.support.document_download), which streams the file.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import uuid
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
+
+from core.storage import AliasedStorage
 
 # The types a document may be, recognised by their first bytes ("magic numbers"), not by
 # the name or the type the browser claims.
@@ -33,7 +37,14 @@ ALLOWED_EXTENSIONS = set(EXTENSION_TYPES)
 
 class PrivateStorage(FileSystemStorage):
     """A file system storage rooted at PRIVATE_STORAGE_ROOT, read at each use (so a test
-    may point it elsewhere), with no base URL: asking a file's url() is an error."""
+    may point it elsewhere), with no base URL: asking a file's url() is an error.
+
+    Files are written 0600 and folders 0700 whatever the umask or FILE_UPLOAD_*
+    settings say: only the application's own user reads documents, not the web server
+    or another account on the machine."""
+
+    file_permissions_mode = 0o600
+    directory_permissions_mode = 0o700
 
     def __init__(self):
         super().__init__(base_url=None)
@@ -54,8 +65,10 @@ class PrivateStorage(FileSystemStorage):
         raise ValueError("Private documents have no URL: use the download view.")
 
 
-def private_storage() -> PrivateStorage:
-    return PrivateStorage()
+def private_storage() -> AliasedStorage:
+    """The documents' storage, as the FileField holds it: whichever backend
+    STORAGES["documents"] names at the time of each use."""
+    return AliasedStorage("documents")
 
 
 def document_upload_to(instance, filename: str) -> str:

@@ -8,8 +8,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from core.storage import s3_options
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -117,6 +120,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+elif env.bool("DATABASE_POOL", default=False):
+    from psycopg_pool import ConnectionPool
+
+    # psycopg's connection pool inside each process (Django's "pool" option): a worker
+    # borrows a connection per request and gives it back. Persistent connections and
+    # the pool exclude each other, so CONN_MAX_AGE must be 0. The size is per process:
+    # nodes × gunicorn workers × DATABASE_POOL_MAX_SIZE must stay under the server's
+    # max_connections (docs/deployment.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),
+        "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+        # Connections idle longer than this are closed (the server or a firewall may
+        # have dropped them); the pool checks each one before lending it.
+        "max_idle": env.float("DATABASE_POOL_MAX_IDLE", default=300.0),
+        "check": ConnectionPool.check_connection,
+    }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=600)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -144,6 +165,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The counters are rows in the database (axes' database handler), so every web node
+# counts the same failures: five wrong passwords spread over two nodes still lock out.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -173,12 +197,15 @@ USE_TZ = True
 
 # Static files ------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `collectstatic` gathers them; every web node serves its own copy (WhiteNoise).
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # Bootstrap comes from the npm registry (package.json); `make install` puts it here.
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
 ]
+# In production every node serves the same hashed, compressed files (WhiteNoise with the
+# manifest `collectstatic` writes), so a page from one node and its CSS from another match.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -195,9 +222,40 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Personal documents live outside the static and media folders the web server publishes;
 # they are read only through the permission-checked download view.
 PRIVATE_STORAGE_ROOT = env.path("PRIVATE_STORAGE_ROOT", default=BASE_DIR / "var" / "private")
+# "local" (the default: PRIVATE_STORAGE_ROOT on this machine, files 0600 in 0700 folders)
+# or "s3": a private bucket of any S3-compatible object storage, which several web nodes
+# share (core/storage.py, docs/deployment.md).
+DOCUMENTS_STORAGE = env.str("DOCUMENTS_STORAGE", default="local").lower()
+if DOCUMENTS_STORAGE == "local":
+    STORAGES["documents"] = {"BACKEND": "beneficiaries.documents.PrivateStorage"}
+elif DOCUMENTS_STORAGE == "s3":
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": s3_options(
+            bucket=env.str("DOCUMENTS_S3_BUCKET"),
+            endpoint_url=env.str("DOCUMENTS_S3_ENDPOINT_URL", default=""),
+            region=env.str("DOCUMENTS_S3_REGION", default=""),
+            access_key=env.str("DOCUMENTS_S3_ACCESS_KEY_ID", default=""),
+            secret_key=env.str("DOCUMENTS_S3_SECRET_ACCESS_KEY", default=""),
+            # AES256 (keys kept by the storage) or aws:kms (with DOCUMENTS_S3_KMS_KEY_ID);
+            # "none" only for a server that has no server-side encryption.
+            server_side_encryption=env.str("DOCUMENTS_S3_SSE", default="AES256"),
+            kms_key_id=env.str("DOCUMENTS_S3_KMS_KEY_ID", default=""),
+            prefix=env.str("DOCUMENTS_S3_PREFIX", default=""),
+        ),
+    }
+else:
+    raise ImproperlyConfigured('DOCUMENTS_STORAGE must be "local" or "s3".')
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 
+# Health (core/health.py): /healthz answers 503 when the oldest task ready to run has
+# waited longer than this many seconds.
+HEALTHZ_MAX_TASK_QUEUE_LAG = env.int("HEALTHZ_MAX_TASK_QUEUE_LAG", default=300)
+
 # Security ----------------------------------------------------------------------------
+# Sessions are rows in the database, which every web node shares: a user logged in
+# through one node is logged in on all of them (no sticky sessions needed).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -212,8 +270,14 @@ SECURITY_LOG_RETENTION_DAYS = env.int("SECURITY_LOG_RETENTION_DAYS", default=365
 # anonymised by `manage.py apply_retention` (beneficiaries/gdpr.py; docs/register-of-
 # processing.md says why ten).
 RETENTION_YEARS = env.int("RETENTION_YEARS", default=10)
-# Where `manage.py backup` writes when given no file name.
+# Where `manage.py backup` writes when given no file name, and how many of its backups
+# it keeps there (the oldest go).
 BACKUP_DIR = env.path("BACKUP_DIR", default=BASE_DIR / "var" / "backups")
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
+# Fernet keys (`manage.py backup --generate-key`), comma-separated: the first encrypts,
+# every one decrypts, so a new key can go first while older backups stay readable. Keep
+# them away from the backups (core/backup.py, docs/deployment.md).
+BACKUP_ENCRYPTION_KEYS = [k for k in env.list("BACKUP_ENCRYPTION_KEY", default=[]) if k.strip()]
 # Content Security Policy: scripts only from this site and only with the page's nonce;
 # no inline styles (Bootstrap's data: SVG icons are images). See docs/security.md.
 SECURE_CSP = {
@@ -236,6 +300,8 @@ if not DEBUG:
     # Behind the reverse proxy, which terminates TLS and sets this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # The load balancer asks nodes for their health over plain HTTP on the inside.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live)?$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

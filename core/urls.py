@@ -1,8 +1,11 @@
 from django.urls import path
 
-from . import security_views, two_factor_views
+from . import health, security_views, two_factor_views
 
 urlpatterns = [
+    # For the load balancer and the monitoring (core/health.py): no login, no data.
+    path("healthz", health.healthz, name="healthz"),
+    path("healthz/live", health.live, name="healthz_live"),
     path("sessione/resta-collegato/", security_views.session_keep_alive, name="session_keep_alive"),
 ]
 

@@ -212,3 +212,64 @@ def private_storage_root(settings, tmp_path):
     """Households' documents go to a temporary folder."""
     settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
     return settings.PRIVATE_STORAGE_ROOT
+
+
+# Documents in an S3-compatible bucket (issue 16) --------------------------------------
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-compatible server (moto in server mode) on a free loopback port, for
+    the whole run of this test process; its endpoint URL."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+S3_TEST_CREDENTIALS = {"access_key": "abitare-test", "secret_key": "abitare-test-secret"}
+
+
+@pytest.fixture
+def s3_documents(settings, s3_server, tmp_path):
+    """The documents go to a fresh private bucket on the test S3 server (and the local
+    private folder is pointed at an empty temporary one, to see that nothing lands
+    there). Yields (boto3 client, bucket name); the bucket is emptied and removed after."""
+    import uuid
+
+    import boto3
+
+    from core.storage import s3_options
+
+    bucket = f"abitare-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_server,
+        region_name="us-east-1",
+        aws_access_key_id=S3_TEST_CREDENTIALS["access_key"],
+        aws_secret_access_key=S3_TEST_CREDENTIALS["secret_key"],
+    )
+    client.create_bucket(Bucket=bucket)
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": s3_options(
+                bucket=bucket,
+                endpoint_url=s3_server,
+                region="us-east-1",
+                server_side_encryption="AES256",
+                kms_key_id=None,
+                prefix="",
+                **S3_TEST_CREDENTIALS,
+            ),
+        },
+    }
+    yield client, bucket
+    for item in client.list_objects_v2(Bucket=bucket).get("Contents", []):
+        client.delete_object(Bucket=bucket, Key=item["Key"])
+    client.delete_bucket(Bucket=bucket)

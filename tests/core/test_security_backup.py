@@ -1,6 +1,7 @@
 """Backups (GDPR art. 32(1)(c)-(d), ASVS 8.1.5: the ability to restore personal data,
 and restores that are tested): a consistent copy taken while the application runs, and
-a restore that brings every row back — on SQLite and on PostgreSQL."""
+a restore that brings every row back — on SQLite and on PostgreSQL. The documents and the
+encryption are in tests/core/test_backup_drill.py."""
 
 import os
 import sqlite3
@@ -20,6 +21,12 @@ sqlite_only = pytest.mark.skipif(not ON_SQLITE, reason="SQLite's online backup A
 postgres_only = pytest.mark.skipif(ON_SQLITE, reason="pg_dump/pg_restore need PostgreSQL")
 
 
+@pytest.fixture(autouse=True)
+def _backup_key_and_private_folder(settings, private_storage_root):
+    """Backups need their key; the documents a restore replaces are a temporary folder."""
+    settings.BACKUP_ENCRYPTION_KEYS = [backup.generate_key()]
+
+
 def every_row():
     """Every row of every table, as plain values, keyed by model."""
     return {
@@ -35,6 +42,7 @@ def make_backup_wipe_restore(tmp_path, suffix):
     target = tmp_path / f"copy{suffix}"
     call_command("backup", str(target))
     assert target.stat().st_size > 0
+    assert target.read_bytes().startswith(backup.MAGIC)
     # Backups hold personal data: readable and writable by their owner only.
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
 
@@ -50,7 +58,7 @@ def make_backup_wipe_restore(tmp_path, suffix):
 @sqlite_only
 @pytest.mark.django_db(transaction=True)
 def test_sqlite_backup_and_restore_bring_back_every_row(tmp_path, household_alfa, household_beta):
-    rows = make_backup_wipe_restore(tmp_path, ".sqlite3")
+    rows = make_backup_wipe_restore(tmp_path, ".backup")
     assert any(p["last_name"] == "El Amrani" for p in rows["beneficiaries.Person"])
     assert Person.objects.filter(last_name="El Amrani").exists()
 
@@ -59,7 +67,7 @@ def test_sqlite_backup_and_restore_bring_back_every_row(tmp_path, household_alfa
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_postgres_backup_and_restore_bring_back_every_row(tmp_path, household_alfa, household_beta):
-    make_backup_wipe_restore(tmp_path, ".dump")
+    make_backup_wipe_restore(tmp_path, ".backup")
     # The restored sequences go on from where they were: a new row gets a new id.
     assert Person.objects.filter(last_name="El Amrani").exists()
     from tests.factories import UserFactory
@@ -74,16 +82,26 @@ def test_backup_without_a_name_goes_to_the_backup_folder(settings, tmp_path, ali
     call_command("backup")
     (made,) = (tmp_path / "backups").iterdir()
     assert made.name.startswith("abitare-")
-    assert made.suffix == (".sqlite3" if ON_SQLITE else ".dump")
+    assert made.suffix == ".backup"
+    assert stat.S_IMODE(os.stat(made).st_mode) == 0o600
     assert not list((tmp_path / "backups").glob("*.partial"))
 
 
 @sqlite_only
 @pytest.mark.django_db(transaction=True)
-def test_sqlite_restore_refuses_a_file_that_is_not_a_backup(tmp_path, alice):
+def test_sqlite_restore_of_the_database_refuses_a_file_that_is_not_one(tmp_path, alice):
+    bogus = tmp_path / "not-a-database.sqlite3"
+    bogus.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(backup.BackupError, match="non è un database SQLite valido"):
+        backup.restore_database(bogus)
+    assert type(alice).objects.filter(username="alice").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path, alice):
     bogus = tmp_path / "not-a-backup.sqlite3"
     bogus.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(CommandError, match="non è un database SQLite valido"):
+    with pytest.raises(CommandError, match="non è un backup di Abitare"):
         call_command("restore", str(bogus), interactive=False)
     assert Person.objects.model._meta.db_table  # the database is still usable
     assert type(alice).objects.filter(username="alice").exists()

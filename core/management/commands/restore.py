@@ -1,14 +1,14 @@
-"""Put a backup made by `manage.py backup` back in place of the database's content."""
+"""Put a backup made by `manage.py backup` back: the database and the documents."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.backup import BackupError, restore_database
+from core.backup import BackupError, restore_all
 
 
 class Command(BaseCommand):
     help = (
-        "Ripristina il database da una copia fatta con `backup`: il contenuto attuale "
-        "viene sostituito."
+        "Ripristina database e documenti da un backup fatto con `backup`: il contenuto "
+        "attuale viene sostituito (prima si decifra e si verifica tutto il backup)."
     )
 
     def add_arguments(self, parser):
@@ -24,13 +24,15 @@ class Command(BaseCommand):
     def handle(self, *args, backup_file, database="default", interactive=True, **options):
         if interactive:
             answer = input(
-                f"Il contenuto del database '{database}' sarà sostituito da {backup_file}. "
+                f"Il database '{database}' e i documenti saranno sostituiti da {backup_file}. "
                 "Scrivi 'si' per continuare: "
             )
             if answer.strip().lower() not in {"si", "sì"}:
                 raise CommandError("Ripristino annullato.")
         try:
-            restore_database(backup_file, using=database)
+            manifest = restore_all(backup_file, using=database)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"Database ripristinato da {backup_file}")
+        self.stdout.write(
+            f"Ripristinati da {backup_file}: database e {len(manifest['documents'])} documenti."
+        )
