@@ -5,7 +5,7 @@ personal data: they live in STORAGES["documents"] (core/storage.py) — by defau
 PRIVATE_STORAGE_ROOT, outside the static and media folders the web server publishes,
 readable by the application's user only; or in a private S3-compatible bucket — and
 have no URL. The only way out is the permission-checked download view
-(beneficiaries.views.support.document_download), which streams the file.
+(beneficiaries.views.pathway.document_download), which streams the file.
 """
 
 from __future__ import annotations

@@ -23,6 +23,8 @@ class AdminSite(admin.AdminSite):
 
     @property
     def login_form(self):
+        # Not at the top: this module is imported while INSTALLED_APPS is read, before
+        # the models (and so the forms built on them) can be.
         from users.forms import AdminLoginForm
 
         return AdminLoginForm

@@ -8,7 +8,7 @@ would, so that every rule holds and the audit trail exists; the dates are then m
 into the past along a plausible timeline (registered, referred, sent, assessed,
 decided, taken in charge, closed).
 
-Run after `load_network` and `partners.demo.create_demo_staff`; `manage.py load_demo`
+Run after `load_network` and `demo.staff.create_demo_staff`; `manage.py load_demo`
 calls it. Deterministic (seeded) and idempotent: if demo households exist, it adds
 nothing.
 """

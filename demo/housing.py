@@ -6,8 +6,8 @@ The network is real; these buildings are not. Addresses are on "Via Esempio" and
 property carries DEMO_NOTE. Placements go through the services, as the project's demo
 coordinator would make them, so no unit ever holds more people than its places.
 
-Run after `beneficiaries.demo.create_demo_households` (the households to place) and
-`partners.demo.set_demo_max_stay`. Deterministic and idempotent: the stock is created
+Run after `demo.households.create_demo_households` (the households to place) and
+`demo.staff.set_demo_max_stay`. Deterministic and idempotent: the stock is created
 once; households already placed are left alone.
 """
 

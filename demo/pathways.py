@@ -1,4 +1,4 @@
-"""Demo support pathways for the demo households (beneficiaries.demo).
+"""Demo support pathways for the demo households (demo.households).
 
 For every open case of a demo household: an individual plan agreed a few weeks after
 the case opened, with goals and actions (some done, some late), the reviews held so
@@ -8,7 +8,7 @@ group activities (some households not heard for over a month), and documents —
 generated PDFs saying they are fictional. For the closed cases: the exit, entry and exit
 assessments, and the follow-ups at 3, 6 and 12 months, recorded when already due.
 
-Everything is written through beneficiaries.support_services as the assigned worker
+Everything is written through beneficiaries.services.pathway as the assigned worker
 would write it, so the rules hold and the audit trail exists. Run after
 `create_demo_households`. Deterministic (seeded) and idempotent: if the demo households
 already have plans, it adds nothing.
@@ -42,6 +42,7 @@ from beneficiaries.models import (
     SupportPlan,
     add_months,
 )
+from beneficiaries.selectors.pathway import linkable_households
 from beneficiaries.services import pathway as pathway_services
 from core import audit
 from demo.households import DEMO_NOTE
@@ -323,8 +324,6 @@ class _Pathways:
             households = []
             if kind in CaseNote.GROUP_KINDS:
                 if others is None:
-                    from beneficiaries.selectors.pathway import linkable_households
-
                     others = list(linkable_households(user=worker, case=case)[:20])
                 households = rng.sample(others, min(len(others), rng.randint(1, 3)))
             low, high = DURATIONS.get(kind, (30, 75))

@@ -6,7 +6,7 @@ Access, in the words of the users:
   and all its placements, and place, move and end;
 - social workers and coordinators of an organisation that works in the project (lead,
   operational coordinator, partner) see its units and the placements of the households
-  whose case they may see (beneficiaries.selectors.visible_cases): their own households;
+  whose case they may see (beneficiaries.selectors.households.visible_cases): their own households;
 - anyone else whose organisation takes part in the project (a promoter, a referring
   municipality) is the wrong role: 403;
 - everyone else does not know the units exist: 404.
@@ -21,7 +21,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -30,6 +29,7 @@ from beneficiaries.models import Household, Person, Vulnerability
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import intake as intake_selectors
 from core.access import access_for
+from core.shortcuts import get_or_404
 from partners.models import StaffMembership
 from projects.models import Project
 
@@ -42,34 +42,27 @@ HORIZON_DAYS = 90
 ENDING_SOON_DAYS = 30
 
 
-def _get_or_404(queryset: QuerySet, **lookup):
-    try:
-        return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-
-
 def units_queryset() -> QuerySet[HousingUnit]:
     return HousingUnit.objects.select_related("property", "project")
 
 
 def unit_for_user(*, user, pk) -> HousingUnit:
     access = access_for(user)
-    unit = _get_or_404(units_queryset().filter(project_id__in=access.known_projects), pk=pk)
+    unit = get_or_404(units_queryset().filter(project_id__in=access.known_projects), pk=pk)
     access.require(access.may_see_housing(unit.project_id))
     return unit
 
 
 def project_for_user(*, user, slug) -> Project:
     access = access_for(user)
-    project = _get_or_404(Project.objects.filter(pk__in=access.known_projects), slug=slug)
+    project = get_or_404(Project.objects.filter(pk__in=access.known_projects), slug=slug)
     access.require(access.may_see_housing(project))
     return project
 
 
 def property_for_user(*, user, pk) -> Property:
     access = access_for(user)
-    prop = _get_or_404(
+    prop = get_or_404(
         Property.objects.select_related("municipality", "managing_organisation")
         .filter(units__project_id__in=access.known_projects)
         .distinct(),
@@ -89,7 +82,7 @@ def _household_members() -> Prefetch:
 
 
 def placement_for_user(*, user, public_id) -> Placement:
-    return _get_or_404(
+    return get_or_404(
         visible_placements(user=user)
         .select_related(
             "household",
@@ -345,7 +338,7 @@ def matching(*, user, unit: HousingUnit, today=None) -> Matching:
 
 def waiting_entry_for_unit(*, unit: HousingUnit, pk):
     """An entry still on the waiting list of the unit's project, or 404."""
-    return _get_or_404(
+    return get_or_404(
         intake_selectors.waiting_list_entries(project=unit.project).select_related(
             "referral__project"
         ),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.models import Consent, Household, Person, Vulnerability
+from beneficiaries.models import SPECIAL_CATEGORY_KINDS, Consent, Household, Person, Vulnerability
 from core.validators import normalise_code
 
 
@@ -79,13 +79,11 @@ class HouseholdForm(forms.ModelForm):
         """`organisations`: those the user may register a household for (create only);
         without it the registering organisation is not asked (update).
         `special_categories`: whether the user may read and record health, disability
-        and domestic violence (beneficiaries.selectors.can_see_special_categories);
+        and domestic violence (core.access.Access.may_read_special);
         without it those choices are not offered, and not shown as ticked."""
         super().__init__(*args, **kwargs)
         _label_blank_choices(self)
         if not special_categories:
-            from beneficiaries.selectors.households import SPECIAL_CATEGORY_KINDS
-
             self.fields["vulnerabilities"].choices = [
                 choice
                 for choice in self.fields["vulnerabilities"].choices

@@ -1,5 +1,5 @@
 """Forms of the support pathway. They check the shape of what is typed; the rules live in
-beneficiaries.support_services, whose ValidationErrors the views put back on the form.
+beneficiaries.services.pathway, whose ValidationErrors the views put back on the form.
 Every dropdown is filled from the scoped selectors by the view."""
 
 from __future__ import annotations

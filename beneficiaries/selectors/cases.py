@@ -33,10 +33,10 @@ from beneficiaries.models import (
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors.households import (
     _members_prefetch,
-    get_or_404,
     visible_cases,
 )
 from core.access import access_for
+from core.shortcuts import get_or_404
 from partners.models import StaffMembership
 
 Role = StaffMembership.Role
@@ -70,7 +70,7 @@ def casework_cases(*, user) -> QuerySet[Case]:
 
 def case_for_casework(*, user, public_id) -> Case:
     """A case and what its pathway pages show at the top, or 404."""
-    return households_selectors.get_or_404(
+    return get_or_404(
         casework_cases(user=user).select_related(
             "household", "project", "holding_organisation", "exit"
         ),

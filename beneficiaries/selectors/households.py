@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from django.db.models import CharField, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Concat
-from django.http import Http404
 
 from beneficiaries.models import (
     SPECIAL_CATEGORY_KINDS,
@@ -35,6 +34,7 @@ from beneficiaries.models import (
 )
 from core.access import access_for
 from core.models import AuditEvent
+from core.shortcuts import get_or_404
 
 
 def visible_cases(*, user) -> QuerySet[Case]:
@@ -105,13 +105,6 @@ def household_consents_queryset():
     return Consent.objects.select_related("given_by", "recorded_by").prefetch_related(
         "organisations"
     )
-
-
-def get_or_404(queryset: QuerySet, **lookup):
-    try:
-        return queryset.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
 
 
 def household_for_user(*, user, public_id) -> Household:

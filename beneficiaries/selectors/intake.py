@@ -27,12 +27,13 @@ from beneficiaries.models import (
     Referral,
     WaitingListEntry,
 )
+from beneficiaries.priority import priority_of
 from beneficiaries.selectors.households import (
     _members_prefetch,
-    get_or_404,
     visible_referrals,
 )
 from core.access import access_for
+from core.shortcuts import get_or_404
 from partners.models import StaffMembership
 
 Role = StaffMembership.Role
@@ -70,8 +71,6 @@ def waiting_list_entries(*, project) -> QuerySet[WaitingListEntry]:
 def waiting_list(*, user, project, today=None):
     """The project's waiting list in priority order, each row with the reasons of its
     place. For the project's coordinators only (403 otherwise)."""
-    from beneficiaries.priority import priority_of
-
     access = access_for(user)
     access.require(access.may_coordinate(project))
     rules = list(project.priority_rules.all())

@@ -28,6 +28,7 @@ from beneficiaries.models import (
     AutonomyAssessment,
     Case,
     CaseNote,
+    Consent,
     Document,
     FollowUp,
     Goal,
@@ -40,6 +41,7 @@ from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors.cases import casework_cases
 from beneficiaries.selectors.households import reference_name
 from core.access import access_for
+from core.shortcuts import get_or_404
 from partners.models import StaffMembership
 
 Role = StaffMembership.Role
@@ -75,7 +77,7 @@ def _in_casework(model, user, case_path: str) -> QuerySet:
 
 
 def goal_for_user(*, user, pk) -> Goal:
-    return households_selectors.get_or_404(
+    return get_or_404(
         _in_casework(Goal, user, "plan__case").select_related(
             "plan__case__household", "plan__case__project"
         ),
@@ -84,7 +86,7 @@ def goal_for_user(*, user, pk) -> Goal:
 
 
 def action_for_user(*, user, pk) -> Action:
-    return households_selectors.get_or_404(
+    return get_or_404(
         _in_casework(Action, user, "goal__plan__case").select_related(
             "goal__plan__case__household"
         ),
@@ -93,7 +95,7 @@ def action_for_user(*, user, pk) -> Action:
 
 
 def review_for_user(*, user, pk) -> Review:
-    return households_selectors.get_or_404(
+    return get_or_404(
         _in_casework(Review, user, "plan__case").select_related(
             "plan__case__household", "plan__case__project", "plan__case__holding_organisation"
         ),
@@ -102,7 +104,7 @@ def review_for_user(*, user, pk) -> Review:
 
 
 def follow_up_for_user(*, user, pk) -> FollowUp:
-    return households_selectors.get_or_404(
+    return get_or_404(
         _in_casework(FollowUp, user, "case").select_related(
             "case__household", "case__project", "case__holding_organisation", "case__exit"
         ),
@@ -206,7 +208,7 @@ def documents_of(*, case: Case) -> QuerySet[Document]:
 
 
 def document_for_user(*, user, public_id) -> Document:
-    return households_selectors.get_or_404(
+    return get_or_404(
         _in_casework(Document, user, "case").select_related("case__household"),
         public_id=public_id,
     )
@@ -219,8 +221,6 @@ def follow_ups_of(*, case: Case) -> QuerySet[FollowUp]:
 def has_follow_up_basis(*, case: Case, on: datetime.date) -> bool:
     """Whether the household gave consent (or another legal basis covers) being
     contacted after its exit."""
-    from beneficiaries.models import Consent
-
     return (
         Consent.objects.filter(
             household_id=case.household_id,

@@ -19,6 +19,7 @@ from core import audit
 from core.access import CASEWORK_ROLES, access_for
 from partners.models import Organisation, StaffMembership
 from projects.models import Participation, Project
+from users.models import User
 
 Role = StaffMembership.Role
 
@@ -40,8 +41,6 @@ def case_holding_organisations(*, project: Project):
 
 
 def assignable_workers(*, organisation: Organisation):
-    from users.models import User
-
     return User.objects.filter(
         is_active=True,
         staff_memberships__organisation=organisation,

@@ -3,7 +3,7 @@ autonomy assessments, the diary, the documents, the closing of a case and its
 follow-up.
 
 Each service is called with a case (or a row of it) that the view found through
-beneficiaries.support_selectors, so an object out of the user's scope is already a 404;
+beneficiaries.selectors.pathway, so an object out of the user's scope is already a 404;
 here the role is checked (PermissionDenied), the rules kept (ValidationError, nothing
 saved), and the audit trail written in the same transaction.
 """
@@ -40,6 +40,7 @@ from beneficiaries.selectors import pathway as pathway_selectors
 from core import audit
 from core.access import CASEWORK_ROLES, access_for
 from partners.models import Organisation, StaffMembership
+from users.models import User
 
 FOLLOW_UP_MONTHS = (3, 6, 12)
 
@@ -192,8 +193,6 @@ def responsible_workers(*, case: Case):
     """Who may be the worker responsible for an action: the social workers and
     coordinators of the holding organisation, and the workers assigned to the case."""
     from django.db.models import Q
-
-    from users.models import User
 
     return (
         User.objects.filter(is_active=True)

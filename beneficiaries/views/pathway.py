@@ -1,7 +1,7 @@
 """Pages of the support pathway of a case: the individual plan, the autonomy
 assessments, the diary, the documents, the exit and the follow-up.
 
-Every page starts from the case found through beneficiaries.support_selectors, so a
+Every page starts from the case found through beneficiaries.selectors.pathway, so a
 case out of the user's casework is a 404 (referrers included); what the user may not
 do is a 403 from the services.
 """

@@ -7,7 +7,7 @@ Django's aggregates (Count, Sum, Avg, filtered aggregates, Exists, Subquery). No
 loop walks the rows of households, cases or placements: the database answers with one
 row per group. The one exception is the median on SQLite (see `_median`).
 
-The functions read no user: the caller (projects.dashboard_views) has already decided
+The functions read no user: the caller (dashboard.views) has already decided
 which projects the user may report on, through the scoping layer. Every figure is an
 aggregate; no name leaves this module.
 

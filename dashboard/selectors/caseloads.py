@@ -1,7 +1,7 @@
 """Reads of the coordinators' caseloads page: who works on which open cases, per worker
 and per project, and which of them need attention.
 
-Built on the scoping layer: the cases come from beneficiaries.selectors.visible_cases,
+Built on the scoping layer: the cases come from beneficiaries.selectors.households.visible_cases,
 narrowed to those whose workers the coordinator may assign (the cases of the projects
 they coordinate and those held by the organisation they coordinate: the same rule as
 beneficiaries.selectors.can_assign_workers). Every count is an aggregate of the

@@ -5,7 +5,7 @@ printable report, the exports of every table, and the caseloads page.
 Every view goes in the same order: access (403 for a user who is not a coordinator,
 404 for a project they do not coordinate), then the input (a period, a split, a table,
 a format: a clear message and a 400 when it is wrong, never a 500), then the
-computation (projects.indicators, projects.caseload_selectors), then the page or the
+computation (dashboard.indicators, dashboard.selectors.caseloads), then the page or the
 file.
 """
 
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from core import security_log
 from core.access import access_for
 from dashboard import exports
 from dashboard import services as dashboard_services
@@ -136,8 +137,6 @@ def _yes_no(value: bool) -> str:
 def caseloads_export(request, table: str, fmt: str):
     """The caseloads' tables. They name workers and households: each export is written
     to the security log."""
-    from core import security_log
-
     access = access_for(request.user)
 
     access.require(access.may_see_dashboards())

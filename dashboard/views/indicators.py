@@ -5,7 +5,7 @@ printable report, the exports of every table, and the caseloads page.
 Every view goes in the same order: access (403 for a user who is not a coordinator,
 404 for a project they do not coordinate), then the input (a period, a split, a table,
 a format: a clear message and a 400 when it is wrong, never a 500), then the
-computation (projects.indicators, projects.caseload_selectors), then the page or the
+computation (dashboard.indicators, dashboard.selectors.caseloads), then the page or the
 file.
 """
 

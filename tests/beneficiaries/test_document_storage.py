@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from beneficiaries.models import Document
-from tests.beneficiaries.support_helpers import PDF_BYTES, pdf_upload
+from tests.beneficiaries.pathway_helpers import PDF_BYTES, pdf_upload
 
 pytestmark = pytest.mark.django_db
 

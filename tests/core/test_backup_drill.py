@@ -17,7 +17,7 @@ from django.urls import reverse
 from beneficiaries.models import Document
 from core import backup
 from core.storage import documents_storage, walk
-from tests.beneficiaries.support_helpers import PDF_BYTES, PNG_BYTES, pdf_upload
+from tests.beneficiaries.pathway_helpers import PDF_BYTES, PNG_BYTES, pdf_upload
 
 
 @pytest.fixture

@@ -119,7 +119,7 @@ def test_demo_housing_runs_twice_without_changes(demo_network):
 
 
 def test_demo_housing_on_the_demo_households(demo_network):
-    """With the demo households of beneficiaries.demo, as load_demo would run them."""
+    """With the demo households of demo.households, as load_demo would run them."""
     demo = pytest.importorskip("demo.households")
     demo.create_demo_households()
     create_demo_housing()

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.beneficiaries.support_helpers import PDF_BYTES
+from tests.beneficiaries.pathway_helpers import PDF_BYTES
 
 pytestmark = pytest.mark.multinode
 

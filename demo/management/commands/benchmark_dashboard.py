@@ -1,6 +1,6 @@
 """Measure the dashboard on this database: `manage.py benchmark_dashboard`.
 
-Creates a throwaway project with 5,000 households (projects.benchmark), opens its
+Creates a throwaway project with 5,000 households (demo.benchmark), opens its
 dashboard, the network view and the caseloads page as its coordinator several times
 through Django's test client, prints the server time of each page (median, minimum,
 maximum) and the number of queries, then rolls everything back: nothing stays in the
