@@ -242,7 +242,7 @@ class Registry:
             for model_field in model._meta.concrete_fields:
                 if _holds_text(model_field) and model_field.name not in declared:
                     found.append(
-                        f"{model._meta.label}.{model_field.name}: a {type(model_field).__name__}"
+                        f"{model._meta.label}.{model_field.name} ({type(model_field).__name__}):"
                         " in none of export, erase, keep"
                     )
         return found
