@@ -234,7 +234,6 @@ class Person(TimeStampedModel):
         _("permesso valido fino al"), null=True, blank=True
     )
     phone = models.CharField(_("telefono"), max_length=30, blank=True)
-    nickname = models.CharField(_("soprannome"), max_length=50, blank=True)
     email = models.EmailField(_("email"), blank=True)
     # Folded names for duplicate search; kept by the services, never typed.
     name_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
