@@ -236,7 +236,8 @@ def person_export(*, user, person: Person) -> dict:
         "generato_il": timezone.now().isoformat(),
         "titolare": _("La rete Abitare per l'abitare sociale"),
     }
-    for declaration in sorted(declarations, key=lambda d: _depth(d, by_label)):
+    # Parents before their children; at the top, the person, then the household.
+    for declaration in sorted(declarations, key=lambda d: (_depth(d, by_label), _rank(d))):
         parent_label = declaration.parent_model()._meta.label if declaration.within else None
         if parent_label is not None and parent_label not in by_label:
             continue  # nested under a model that is not exported: nowhere to go
@@ -284,6 +285,12 @@ def person_export(*, user, person: Person) -> dict:
         ),
     ]
     return data
+
+
+def _rank(declaration) -> int:
+    if declaration.person == "":
+        return 0
+    return 1 if "" in declaration.household else 2
 
 
 def _depth(declaration, by_label) -> int:
