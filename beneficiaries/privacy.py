@@ -28,17 +28,13 @@ from beneficiaries.models import (
     Vulnerability,
     WaitingListEntry,
 )
+from beneficiaries.selectors.households import SPECIAL_CATEGORY_KINDS
 from core.personal_data import BLANK, DELETE, MARK, MARK_IF_SET, register
 
 ANONYMOUS = "Anonimo"
 
-# Health, disability and domestic violence (GDPR art. 9); core/access.py decides who
-# may read them (`may_read_special`).
-SPECIAL_VULNERABILITIES = (
-    Vulnerability.Kind.HEALTH,
-    Vulnerability.Kind.DISABILITY,
-    Vulnerability.Kind.DOMESTIC_VIOLENCE,
-)
+# Health, disability and domestic violence (GDPR art. 9) are the special kinds
+# (SPECIAL_CATEGORY_KINDS); core/access.py decides who may read them (`may_read_special`).
 
 
 def _visible_cases(path):
@@ -145,7 +141,7 @@ register(
     export=[("tipo", "kind"), ("note", "notes")],
     erase={"notes": BLANK},
     keep={"kind": "a choice, kept for the anonymous statistics"},
-    special=Q(kind__in=SPECIAL_VULNERABILITIES),
+    special=Q(kind__in=SPECIAL_CATEGORY_KINDS),
     order=["kind"],
 )
 

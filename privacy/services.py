@@ -62,8 +62,6 @@ from core.models import AuditEvent
 from housing.models import Placement
 from partners.models import StaffMembership
 
-CLEARED = personal_data.MARK
-
 
 def retention_years() -> int:
     return getattr(settings, "RETENTION_YEARS", 10)
@@ -241,7 +239,9 @@ def person_export(*, user, person: Person) -> dict:
         parent_label = declaration.parent_model()._meta.label if declaration.within else None
         if parent_label is not None and parent_label not in by_label:
             continue  # nested under a model that is not exported: nowhere to go
-        rows = _rows(declaration, ctx, reads_special=reads_special, household=household_special)
+        rows = _rows(
+            declaration, ctx, reads_special=reads_special, household_special=household_special
+        )
         kept = {}
         for row in rows:
             entry = {
@@ -250,7 +250,7 @@ def person_export(*, user, person: Person) -> dict:
             if parent_label is None:
                 kept[row.pk] = entry
                 continue
-            parent = entries[parent_label].get(getattr(row, _attname(declaration)))
+            parent = entries.get(parent_label, {}).get(getattr(row, _attname(declaration)))
             if parent is None:  # its parent stayed out (another project's case...)
                 continue
             kept[row.pk] = entry
@@ -307,19 +307,19 @@ def _attname(declaration) -> str:
     return declaration.model._meta.get_field(declaration.within).attname
 
 
-def _rows(declaration, ctx: ExportContext, *, reads_special: bool, household: bool):
+def _rows(declaration, ctx: ExportContext, *, reads_special: bool, household_special: bool):
     """The rows of the declaration that may go into ctx.person's export."""
     model = declaration.model
     queryset = model.objects.filter(declaration.household_q(ctx.household))
-    own = Q(pk__in=[])
-    if declaration.person == "":
+    path = declaration.person
+    if path == "":  # the row is the person: theirs only
         queryset = queryset.filter(pk=ctx.person.pk)
-        own = Q(pk=ctx.person.pk)
-    elif declaration.person:
-        path = declaration.person
-        # Their own rows and the household's; never another member's.
-        queryset = queryset.filter(Q(**{path: ctx.person}) | Q(**{f"{path}__isnull": True}))
-        own = Q(**{path: ctx.person})
+        own, household_level = Q(pk=ctx.person.pk), Q(pk__in=[])
+    elif path:  # their own rows and the household's; never another member's
+        own, household_level = Q(**{path: ctx.person}), Q(**{f"{path}__isnull": True})
+        queryset = queryset.filter(own | household_level)
+    else:  # every row is about the household as a whole
+        own, household_level = Q(pk__in=[]), None
     if declaration.scope is not None:
         queryset = queryset.filter(declaration.scope(ctx.access))
     if declaration.confidential is not None:
@@ -327,22 +327,17 @@ def _rows(declaration, ctx: ExportContext, *, reads_special: bool, household: bo
     if declaration.special is not None:
         if not reads_special:
             queryset = queryset.exclude(declaration.special)
-        elif not (household and declaration.person is None):
-            allowed = own
-            if household and declaration.person:
-                allowed |= Q(**{f"{declaration.person}__isnull": True})
-            queryset = queryset.exclude(declaration.special & ~allowed)
-    related, many = [], []
-    for _key, name, _getter in declaration.export:
-        if name is None:
-            continue
-        model_field = model._meta.get_field(name)
-        if model_field.many_to_many:
-            many.append(name)
-        elif model_field.is_relation:
-            related.append(name)
+        elif not household_special:
+            queryset = queryset.exclude(declaration.special & ~own)
+        elif household_level is not None:
+            queryset = queryset.exclude(declaration.special & ~(own | household_level))
+    many = [
+        name
+        for _key, name, _getter in declaration.export
+        if name and model._meta.get_field(name).many_to_many
+    ]
     rows = model.objects.filter(pk__in=queryset.values("pk"))
-    if related:
+    if related := _forward_relations(declaration):
         rows = rows.select_related(*related)
     return rows.prefetch_related(*many).order_by(*(declaration.order or ("pk",)))
 
