@@ -42,6 +42,9 @@ CASEWORK_PARTICIPATIONS = frozenset(
     }
 )
 
+# Who answers for the rights of a person in a household that no project has.
+UNREFERRED_ROLES = frozenset({Role.COORDINATOR, Role.MUNICIPAL_REFERRER})
+
 _ATTRIBUTE = "_abitare_access"
 
 
@@ -330,20 +333,35 @@ class Access:
         )
 
     def may_exercise_rights(self, household) -> bool:
-        """Coordinators of a project that holds a case of the household or received (not
-        a draft) a referral of it: they answer the person's requests for the network."""
+        """Who answers a person's requests about their data (access, portability,
+        erasure) for the network: the coordinators of a project that holds a case of the
+        household or received (not a draft) a referral of it. A household that no project
+        has is answered for by the organisation that registered it: its coordinators and
+        its municipal referrers (a municipality's social service usually has no
+        coordinator in Abitare, and it is the one that registered the household)."""
         coordinated = self.coordinated_projects
-        if not coordinated:
+        if coordinated:
+            cases = getattr(household, "visible_cases", None)
+            referrals = getattr(household, "visible_referrals", None)
+            if cases is not None and referrals is not None:  # the household file's prefetch
+                if any(c.project_id in coordinated for c in cases) or any(
+                    r.project_id in coordinated and r.status != Referral.Status.DRAFT
+                    for r in referrals
+                ):
+                    return True
+            elif (
+                Case.objects.filter(household=household, project_id__in=coordinated).exists()
+                or Referral.objects.filter(household=household, project_id__in=coordinated)
+                .exclude(status=Referral.Status.DRAFT)
+                .exists()
+            ):
+                return True
+        if household.registered_by_id not in self.organisation_ids(UNREFERRED_ROLES):
             return False
-        cases = getattr(household, "visible_cases", None)
-        referrals = getattr(household, "visible_referrals", None)
-        if cases is not None and referrals is not None:  # the household file's prefetch
-            return any(c.project_id in coordinated for c in cases) or any(
-                r.project_id in coordinated and r.status != Referral.Status.DRAFT for r in referrals
-            )
-        return (
-            Case.objects.filter(household=household, project_id__in=coordinated).exists()
-            or Referral.objects.filter(household=household, project_id__in=coordinated)
+        # No project has the household: no case, and no referral beyond drafts.
+        return not (
+            Case.objects.filter(household=household).exists()
+            or Referral.objects.filter(household=household)
             .exclude(status=Referral.Status.DRAFT)
             .exists()
         )

@@ -1,85 +1,84 @@
 """The rights of the people the network holds data about (GDPR art. 15–17, 20) and the
-storage limitation (art. 5(1)(e)).
+storage limitation (art. 5(1)(e)), driven by the privacy registry: each app declares in
+its `privacy.py` which of its models hold personal data, what of them goes into a
+person's export and what erasure does to them (core/personal_data.py). Nothing here
+names a model of the domain's pathway: a new model declared there is exported and erased
+without a change here.
 
-- Access and portability: `person_export` gathers everything the network holds about
-  one person — their own data, their household's, its referrals, cases, support plans,
-  assessments, diary, documents (described, not the files), exits, follow-ups,
-  placements, consents, and who did what to them (the audit trail) — as plain data,
-  rendered as a page and as a JSON download.
+- Access and portability: `person_export` gathers what the network holds about one
+  person — their own data, and the household's facts that are about them — as plain
+  data, rendered as a page and as a JSON download. Never in it: confidential rows (the
+  diary entries marked confidential: the organisation that wrote them answers for them),
+  special categories (art. 9) of the other members or of the household unless the person
+  is its reference person, anything of a case or referral the requesting user may not
+  open (core/access.py), rows about another member (the other members appear by name and
+  relationship only, art. 15(4)), and audit events about rows not in the export.
 - Rectification goes through the existing forms of people and households.
-- Erasure by anonymisation: `household_anonymise` removes what identifies the members
-  (names, codice fiscale, contacts, exact birth date — the year stays —, addresses),
-  clears every free text (notes, diary, reasons, outcomes), deletes the documents with
-  their files, and clears the values kept in the audit trail's copies. What is left
-  (kinds, dates of the pathway, outcomes as choices) feeds the anonymous statistics of
-  the network. The household is erased as a whole: its case, plan and diary describe
-  it together.
+- Erasure by anonymisation: `household_anonymise` applies every declaration's `erase` to
+  the household's rows (names, codice fiscale, contacts, exact birth date — the year
+  stays —, addresses, every free text; documents are deleted with their files) and clears
+  the values kept in the audit trail's copies. What is left (kinds, dates of the pathway,
+  outcomes as choices) feeds the anonymous statistics. The household is erased as a
+  whole: its case, plan and diary describe it together.
 - Retention: erasure is refused, with the reason, while a legal obligation to keep the
-  records applies: a case still open, a referral or waiting list place still running,
-  a placement not ended, or a case closed less than RETENTION_YEARS (default 10) years
-  ago (see docs/register-of-processing.md for why ten). `apply_retention`, run daily,
+  records applies: a case still open, a referral or waiting list place still running, a
+  placement not ended, or a case closed less than RETENTION_YEARS (default 10) years ago
+  (see docs/register-of-processing.md for why ten). `apply_retention`, run daily,
   anonymises the households whose last case closed more than that ago.
 
-Who: the coordinators of a project holding the household's case (or, before any case,
-that received its referral). Everyone else who sees the household gets a 403; whoever
-does not see it, a 404 (beneficiaries.selectors).
+Who answers the person's requests: the coordinators of a project holding the household's
+case or that received (not a draft) its referral (`Access.may_exercise_rights`); for a
+household that no project has (registered, never referred), the coordinators and the
+municipal referrers of the organisation that registered it (`Access.may_exercise_rights`).
+Everyone else who sees the household gets a 403; whoever does not see it, a 404.
 """
 
 from __future__ import annotations
 
 import datetime
+import decimal
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from beneficiaries.models import (
-    SPECIAL_CATEGORY_KINDS,
-    Action,
-    AutonomyAssessment,
     Case,
-    CaseExit,
-    CaseNote,
-    Consent,
-    Document,
-    FollowUp,
-    Goal,
     Household,
     Person,
     Referral,
-    ReferralEvent,
-    Review,
-    SupportPlan,
-    Vulnerability,
     WaitingListEntry,
     years_before,
 )
 from beneficiaries.selectors import households as households_selectors
-from core import audit
-from core.access import access_for
+from core import audit, personal_data, security_log
+from core.access import Access, access_for
 from core.models import AuditEvent
-
-ANONYMOUS = "Anonimo"
-
-
-CLEARED = "—"
+from housing.models import Placement
 
 
 def retention_years() -> int:
     return getattr(settings, "RETENTION_YEARS", 10)
 
 
+# Who answers the person's requests: core.access.Access.may_exercise_rights.
+
+
 def person_for_rights(*, user, public_id) -> Person:
     """The person, or 404 if the user may not see them, or 403 if they may see them but
     not answer their requests."""
     person = households_selectors.person_for_user(user=user, public_id=public_id)
-    if not access_for(user).may_exercise_rights(person.household):
-        raise PermissionDenied
+    access = access_for(user)
+    access.require(access.may_exercise_rights(person.household))
     return person
+
+
+# Retention -------------------------------------------------------------------------------
 
 
 @dataclass
@@ -92,8 +91,6 @@ class Obstacle:
 
 def retention_obstacles(household: Household, today: datetime.date | None = None):
     """The reasons the household's data must still be kept (empty: it may be erased)."""
-    from housing.models import Placement
-
     today = today or timezone.localdate()
     years = retention_years()
     obstacles = []
@@ -147,8 +144,6 @@ def is_anonymised(household: Household) -> bool:
 def due_for_retention(today: datetime.date | None = None):
     """Households whose every case closed more than RETENTION_YEARS ago, with nothing
     else still running, not yet anonymised."""
-    from housing.models import Placement
-
     today = today or timezone.localdate()
     cutoff = years_before(today, retention_years())
     return (
@@ -167,265 +162,215 @@ def due_for_retention(today: datetime.date | None = None):
     )
 
 
-def _date(value):
-    return value.isoformat() if value else None
+# Access and portability ---------------------------------------------------------------------
 
 
-def _choice(instance, name):
-    value = getattr(instance, name)
-    if value in (None, ""):
-        return None
-    return {"valore": value, "etichetta": str(getattr(instance, f"get_{name}_display")())}
+@dataclass(frozen=True)
+class ExportContext:
+    """What a declaration's getters may ask: whose export, for whom."""
 
-
-def _user_name(user):
-    return str(user) if user else None
+    person: Person
+    household: Household
+    access: Access
 
 
 def person_export(*, user, person: Person) -> dict:
-    """Everything the network holds about one person, as plain data (JSON-ready). The
-    other members appear only by name and relationship (art. 15(4)); the special
-    categories follow the same rule as the household file; confidential diary entries
-    of other organisations are listed without their text (the organisation that wrote
-    them answers for them)."""
-    from housing.models import Placement
-
+    """What the network holds about one person, as plain data (JSON-ready), from the
+    privacy registry's declarations (see the module's docstring for what stays out)."""
+    access = access_for(user)
     household = person.household
-    special = access_for(user).may_read_special(household)
-    own_orgs = access_for(user).organisation_ids()
-    cases = list(
-        Case.objects.filter(household=household)
-        .select_related("project", "holding_organisation")
-        .prefetch_related("workers")
-        .order_by("opened_on", "pk")
-    )
-    vulnerabilities = [
-        v
-        for v in Vulnerability.objects.filter(household=household).order_by("kind")
-        if special or v.kind not in SPECIAL_CATEGORY_KINDS
+    ctx = ExportContext(person=person, household=household, access=access)
+    reads_special = access.may_read_special(household)
+    # Special categories recorded for the household as a whole (not for one member) go
+    # only to its reference person: the household's facts are told through them, and a
+    # child's export must not carry the mother's violence or health.
+    household_special = reads_special and person.relationship == Person.Relationship.REFERENCE
+
+    declarations = [
+        d for d in personal_data.discover().personal() if d.section and d.refers_to is None
     ]
+    by_label = {d.label: d for d in declarations}
+    entries: dict[str, dict] = {}  # label -> {pk: entry}
     data = {
-        "formato": "abitare.dati-personali/1",
+        "formato": "abitare.dati-personali/2",
         "generato_il": timezone.now().isoformat(),
         "titolare": _("La rete Abitare per l'abitare sociale"),
-        "persona": {
-            "identificativo": str(person.public_id),
-            "nome": person.first_name,
-            "cognome": person.last_name,
-            "data_di_nascita": _date(person.birth_date),
-            "sesso": _choice(person, "sex"),
-            "codice_fiscale": person.codice_fiscale or None,
-            "cittadinanza": str(person.citizenship.name) if person.citizenship else None,
-            "lingue": person.languages or None,
-            "relazione": _choice(person, "relationship"),
-            "permesso_di_soggiorno": _choice(person, "residence_permit_kind"),
-            "permesso_rilasciato_il": _date(person.residence_permit_issued_on),
-            "permesso_valido_fino_al": _date(person.residence_permit_expires_on),
-            "telefono": person.phone or None,
-            "email": person.email or None,
-            "registrata_il": _date(person.created_at),
-        },
-        "nucleo": {
-            "identificativo": str(household.public_id),
-            "registrato_da": household.registered_by.display_name,
-            "situazione_abitativa": _choice(household, "living_situation"),
-            "indirizzo": household.current_address or None,
-            "isee": str(household.isee_value) if household.isee_value is not None else None,
-            "isee_rilasciato_il": _date(household.isee_issued_on),
-            "isee_valido_fino_al": _date(household.isee_expires_on),
-            "note": household.notes or None,
-            "vulnerabilita": [
-                {"tipo": _choice(v, "kind"), "note": v.notes or None} for v in vulnerabilities
-            ],
-            "dati_particolari_omessi": not special,
-            "altri_componenti": [
-                {
-                    "nome": f"{other.first_name} {other.last_name}",
-                    "relazione": _choice(other, "relationship"),
-                }
-                for other in household.members.exclude(pk=person.pk).order_by("birth_date")
-            ],
-        },
-        "consensi": [
-            {
-                "finalita": _choice(c, "purpose"),
-                "base_giuridica": _choice(c, "legal_basis"),
-                "per_gli_enti": [o.display_name for o in c.organisations.all()],
-                "dal": _date(c.given_on),
-                "al": _date(c.expires_on),
-                "revocato_il": _date(c.withdrawn_on),
-                "espresso_da": c.given_by.full_name if c.given_by else None,
-            }
-            for c in Consent.objects.filter(household=household)
-            .select_related("given_by")
-            .prefetch_related("organisations")
-        ],
-        "segnalazioni": [
-            {
-                "progetto": r.project.display_name,
-                "ente_inviante": r.referring_organisation.display_name,
-                "motivo": r.reason,
-                "urgenza": _choice(r, "urgency"),
-                "stato": _choice(r, "status"),
-                "inviata_il": _date(r.sent_at),
-                "decisa_il": _date(r.decided_at),
-                "motivazione": r.decision_notes or None,
-                "passaggi": [
-                    {
-                        "da": _choice(e, "from_status"),
-                        "a": _choice(e, "to_status"),
-                        "quando": _date(e.at),
-                        "note": e.notes or None,
-                    }
-                    for e in r.events.all()
-                ],
-            }
-            for r in Referral.objects.filter(household=household)
-            .select_related("project", "referring_organisation")
-            .prefetch_related("events")
-            .order_by("created_at")
-        ],
-        "prese_in_carico": [_case_export(case, person=person, own_orgs=own_orgs) for case in cases],
-        "inserimenti_in_alloggio": [
-            {
-                "alloggio": str(p.unit),
-                "dal": _date(p.start_date),
-                "fine_prevista": _date(p.planned_end_date),
-                "al": _date(p.end_date),
-                "quota_mensile": str(p.monthly_contribution)
-                if p.monthly_contribution is not None
-                else None,
-                "motivo_uscita": _choice(p, "exit_reason"),
-                "destinazione": _choice(p, "destination"),
-                "note_uscita": p.exit_notes or None,
-                "componenti": [m.full_name for m in p.members.all()],
-            }
-            for p in Placement.objects.filter(household=household)
-            .select_related("unit")
-            .prefetch_related("members")
-            .order_by("start_date")
-        ],
-        "storico_dei_trattamenti": [
-            {
-                "quando": _date(e.at),
-                "azione": _choice(e, "action"),
-                "dato": e.model_label,
-                "chi": _user_name(e.actor),
-            }
-            for e in AuditEvent.objects.filter(household=household)
-            .select_related("actor")
-            .order_by("at", "id")
-        ],
     }
+    # Parents before their children; at the top, the person, then the household.
+    for declaration in sorted(declarations, key=lambda d: (_depth(d, by_label), _rank(d))):
+        parent_label = declaration.parent_model()._meta.label if declaration.within else None
+        if parent_label is not None and parent_label not in by_label:
+            continue  # nested under a model that is not exported: nowhere to go
+        rows = _rows(
+            declaration, ctx, reads_special=reads_special, household_special=household_special
+        )
+        kept = {}
+        for row in rows:
+            entry = {
+                key: _value(row, name, getter, ctx) for key, name, getter in declaration.export
+            }
+            if parent_label is None:
+                kept[row.pk] = entry
+                continue
+            parent = entries.get(parent_label, {}).get(getattr(row, _attname(declaration)))
+            if parent is None:  # its parent stayed out (another project's case...)
+                continue
+            kept[row.pk] = entry
+            if declaration.single:
+                parent[declaration.section] = entry
+            else:
+                parent[declaration.section].append(entry)
+        # Every exported parent gets the section, empty if need be: a stable shape.
+        for child in declarations:
+            if child.within and child.parent_model() is declaration.model:
+                for entry in kept.values():
+                    entry[child.section] = None if child.single else []
+        entries[declaration.label] = kept
+        if parent_label is None:
+            values = list(kept.values())
+            data[declaration.section] = (
+                (values[0] if values else None) if declaration.single else values
+            )
+
+    data["storico_dei_trattamenti"] = _trail(household, entries, ctx)
+    if isinstance(data.get("nucleo"), dict):
+        data["nucleo"]["dati_particolari_omessi"] = not household_special
+    data["avvertenze"] = [
+        _(
+            "Le note di diario riservate non sono in questo documento: ne risponde l'ente "
+            "che le ha scritte."
+        ),
+        _("Gli altri componenti del nucleo compaiono solo con il nome e la relazione."),
+        _(
+            "Le prese in carico e le segnalazioni che chi ha preparato questo documento non "
+            "può consultare non sono incluse."
+        ),
+    ]
     return data
 
 
-def _case_export(case: Case, *, person: Person, own_orgs: set[int]) -> dict:
-    plan = SupportPlan.objects.filter(case=case).first()
-    notes = []
-    for note in CaseNote.objects.filter(case=case).order_by("happened_on", "pk"):
-        entry = {
-            "data": _date(note.happened_on),
-            "tipo": _choice(note, "kind"),
-            "durata_minuti": note.duration_minutes,
-            "ente": note.author_organisation.display_name,
-            "riservata": note.is_confidential,
-        }
-        if note.is_confidential and note.author_organisation_id not in own_orgs:
-            entry["resoconto"] = None
-            entry["resoconto_presso"] = note.author_organisation.display_name
-        else:
-            entry["resoconto"] = note.text
-        notes.append(entry)
-    exit_ = CaseExit.objects.filter(case=case).first()
-    return {
-        "progetto": case.project.display_name,
-        "ente_titolare": case.holding_organisation.display_name,
-        "operatori": [str(w) for w in case.workers.all()],
-        "aperta_il": _date(case.opened_on),
-        "chiusa_il": _date(case.closed_on),
-        "progetto_individualizzato": None
-        if plan is None
-        else {
-            "concordato_il": _date(plan.agreed_on),
-            "obiettivo_generale": plan.summary or None,
-            "obiettivi": [
-                {
-                    "ambito": _choice(g, "domain"),
-                    "obiettivo": g.description,
-                    "stato": _choice(g, "status"),
-                    "concluso_il": _date(g.closed_on),
-                    "esito": g.outcome_notes or None,
-                    "azioni": [
-                        {
-                            "azione": a.description,
-                            "entro_il": _date(a.due_on),
-                            "stato": _choice(a, "status"),
-                        }
-                        for a in g.actions.all()
-                    ],
-                }
-                for g in plan.goals.prefetch_related("actions")
-            ],
-            "verifiche": [
-                {
-                    "prevista_il": _date(r.scheduled_on),
-                    "svolta_il": _date(r.held_on),
-                    "esito": r.outcome or None,
-                }
-                for r in plan.reviews.all()
-            ],
-        },
-        "valutazioni_autonomia": [
-            {
-                "momento": _choice(a, "moment"),
-                "data": _date(a.taken_on),
-                "livelli": {str(s.get_domain_display()): s.level for s in a.scores.all()},
-                "note": a.notes or None,
-            }
-            for a in case.assessments.prefetch_related("scores")
-        ],
-        "diario": notes,
-        "documenti": [
-            {
-                "tipo": _choice(d, "kind"),
-                "descrizione": d.title or None,
-                "nome_del_file": d.original_name,
-                "di_chi": d.person.full_name if d.person else None,
-                "scade_il": _date(d.expires_on),
-                "caricato_il": _date(d.created_at),
-                "riguarda_questa_persona": d.person_id == person.pk,
-            }
-            for d in Document.objects.filter(case=case).select_related("person")
-        ],
-        "uscita": None
-        if exit_ is None
-        else {
-            "data": _date(exit_.closed_on),
-            "motivo": _choice(exit_, "reason"),
-            "destinazione": _choice(exit_, "destination"),
-            "autonomia_raggiunta": _choice(exit_, "autonomy_reached"),
-            "note": exit_.notes or None,
-        },
-        "follow_up": [
-            {
-                "dopo_mesi": f.months_after_exit,
-                "previsto_il": _date(f.due_on),
-                "svolto_il": _date(f.done_on),
-                "ha_ancora_casa": _choice(f, "still_housed"),
-                "dove_vive": _choice(f, "housing_situation"),
-                "dove": f.where or None,
-                "note": f.notes or None,
-            }
-            for f in FollowUp.objects.filter(case=case)
-        ],
-    }
+def _rank(declaration) -> int:
+    if declaration.person == "":
+        return 0
+    return 1 if "" in declaration.household else 2
+
+
+def _depth(declaration, by_label) -> int:
+    depth, current = 0, declaration
+    while current.within:
+        parent = by_label.get(current.parent_model()._meta.label)
+        if parent is None:
+            break
+        depth, current = depth + 1, parent
+    return depth
+
+
+def _attname(declaration) -> str:
+    return declaration.model._meta.get_field(declaration.within).attname
+
+
+def _rows(declaration, ctx: ExportContext, *, reads_special: bool, household_special: bool):
+    """The rows of the declaration that may go into ctx.person's export."""
+    model = declaration.model
+    queryset = model.objects.filter(declaration.household_q(ctx.household))
+    path = declaration.person
+    if path == "":  # the row is the person: theirs only
+        queryset = queryset.filter(pk=ctx.person.pk)
+        own, household_level = Q(pk=ctx.person.pk), Q(pk__in=[])
+    elif path:  # their own rows and the household's; never another member's
+        own, household_level = Q(**{path: ctx.person}), Q(**{f"{path}__isnull": True})
+        queryset = queryset.filter(own | household_level)
+    else:  # every row is about the household as a whole
+        own, household_level = Q(pk__in=[]), None
+    if declaration.scope is not None:
+        queryset = queryset.filter(declaration.scope(ctx.access))
+    if declaration.confidential is not None:
+        queryset = queryset.exclude(declaration.confidential)
+    if declaration.special is not None:
+        if not reads_special:
+            queryset = queryset.exclude(declaration.special)
+        elif not household_special:
+            queryset = queryset.exclude(declaration.special & ~own)
+        elif household_level is not None:
+            queryset = queryset.exclude(declaration.special & ~(own | household_level))
+    many = [
+        name
+        for _key, name, _getter in declaration.export
+        if name and model._meta.get_field(name).many_to_many
+    ]
+    rows = model.objects.filter(pk__in=queryset.values("pk"))
+    if related := _forward_relations(declaration):
+        rows = rows.select_related(*related)
+    return rows.prefetch_related(*many).order_by(*(declaration.order or ("pk",)))
+
+
+def _trail(household, entries, ctx) -> list:
+    """The audit events about the rows of this export (who did what to them, when)."""
+    exported = {(label, str(pk)) for label, kept in entries.items() for pk in kept}
+    trail = []
+    for declaration in personal_data.discover().personal():
+        if not declaration.section or declaration.refers_to is None:
+            continue
+        label_field, id_field = declaration.refers_to
+        rows = declaration.model.objects.filter(declaration.household_q(household))
+        if related := _forward_relations(declaration):
+            rows = rows.select_related(*related)
+        for row in rows.order_by(*(declaration.order or ("pk",))):
+            if (getattr(row, label_field), str(getattr(row, id_field))) in exported:
+                trail.append(
+                    {
+                        key: _value(row, name, getter, ctx)
+                        for key, name, getter in declaration.export
+                    }
+                )
+    return trail
+
+
+def _forward_relations(declaration):
+    model = declaration.model
+    return [
+        name
+        for _key, name, _getter in declaration.export
+        if name
+        and model._meta.get_field(name).is_relation
+        and not model._meta.get_field(name).many_to_many
+    ]
+
+
+def _value(row, name, getter, ctx):
+    if getter is not None:
+        return getter(row, ctx)
+    model_field = row._meta.get_field(name)
+    if model_field.many_to_many:
+        return [_display(item) for item in getattr(row, name).all()]
+    if model_field.is_relation:
+        return _display(getattr(row, name))
+    value = getattr(row, name)
+    if value is None or value == "":
+        return None
+    if model_field.choices:
+        return {"valore": value, "etichetta": str(getattr(row, f"get_{name}_display")())}
+    if isinstance(model_field, models.FileField):
+        return None  # described by the other fields, never the file itself
+    return _plain(value)
+
+
+def _display(obj):
+    if obj is None:
+        return None
+    return getattr(obj, "display_name", None) or str(obj)
+
+
+def _plain(value):
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    return value
 
 
 def export_recorded(*, request, person: Person, fmt: str) -> None:
     """Every export leaves the network: it goes in the security log."""
-    from core import security_log
-
     security_log.record(
         security_log.Kind.EXPORT,
         request=request,
@@ -438,6 +383,9 @@ def export_recorded(*, request, person: Person, fmt: str) -> None:
     )
 
 
+# Erasure ------------------------------------------------------------------------------------
+
+
 @transaction.atomic
 def household_anonymise(
     *, user, household: Household, today: datetime.date | None = None, request=None
@@ -445,8 +393,6 @@ def household_anonymise(
     """Erase the household's personal data by anonymisation, or raise ValidationError
     with the reasons the records must still be kept. `user` is None when the retention
     command runs it."""
-    from housing.models import Placement
-
     if user is not None and not access_for(user).may_exercise_rights(household):
         raise PermissionDenied
     household = Household.objects.select_for_update().get(pk=household.pk)
@@ -456,48 +402,30 @@ def household_anonymise(
     if obstacles:
         raise ValidationError([o.reason for o in obstacles])
 
-    people = list(household.members.all())
-    for number, person in enumerate(sorted(people, key=lambda p: p.pk), start=1):
-        person.first_name = ANONYMOUS
-        person.last_name = str(number)
-        person.name_key = ""
-        person.codice_fiscale = ""
-        person.phone = ""
-        person.email = ""
-        person.languages = ""
-        person.birth_date = datetime.date(person.birth_date.year, 1, 1)
-        person.residence_permit_issued_on = None
-        person.residence_permit_expires_on = None
-        person.save()
-    Household.objects.filter(pk=household.pk).update(
-        current_address="", notes="", isee_issued_on=None, isee_expires_on=None
-    )
-    Vulnerability.objects.filter(household=household).update(notes="")
-    Referral.objects.filter(household=household).update(reason=CLEARED, decision_notes="")
-    ReferralEvent.objects.filter(referral__household=household).update(notes="")
-    cases = Case.objects.filter(household=household)
-    CaseNote.objects.filter(case__in=cases).update(text=CLEARED)
-    for note in CaseNote.objects.filter(households=household):
-        note.households.remove(household)
-    SupportPlan.objects.filter(case__in=cases).update(summary="")
-    Goal.objects.filter(plan__case__in=cases).update(description=CLEARED, outcome_notes="")
-    Action.objects.filter(goal__plan__case__in=cases).update(description=CLEARED)
-    Review.objects.filter(plan__case__in=cases).exclude(outcome="").update(outcome=CLEARED)
-    AutonomyAssessment.objects.filter(case__in=cases).update(notes="")
-    CaseExit.objects.filter(case__in=cases).update(notes="")
-    FollowUp.objects.filter(case__in=cases).update(notes="", where="")
-    Placement.objects.filter(household=household).update(exit_notes="", planned_end_reason="")
-    documents = list(Document.objects.filter(Q(case__in=cases) | Q(person__in=people)))
-    files = [d.file for d in documents if d.file]
-    Document.objects.filter(pk__in=[d.pk for d in documents]).delete()
+    people = household.members.count()
+    deleted, files = 0, []
+    for declaration in personal_data.discover().personal():
+        if not declaration.household:
+            continue
+        pks = list(
+            declaration.model.objects.filter(declaration.household_q(household))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+        rows = declaration.model.objects.filter(pk__in=pks)
+        if declaration.erase is personal_data.DELETE:
+            files += _files_of(rows)
+            deleted += len(pks)
+            rows.delete()
+            continue
+        _erase(declaration, rows)
+        for name in declaration.unlink:
+            for row in declaration.model.objects.filter(**{name: household}):
+                getattr(row, name).remove(household)
     # The files go once the rows are surely gone (a rolled back erasure keeps both).
     transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
 
-    # The audit trail keeps who changed which field when, never the values any more.
-    for event in AuditEvent.objects.filter(household=household):
-        event.changes = {field: [None, None] for field in event.changes}
-        event.object_repr = event.model_label
-        event.save(update_fields=["changes", "object_repr"])
     audit.record(
         actor=user,
         action=AuditEvent.Action.ANONYMISE,
@@ -505,17 +433,47 @@ def household_anonymise(
         household=household,
         changes={},
     )
-    from core import security_log
-
     security_log.record(
         security_log.Kind.ERASURE,
         request=request,
         user=user,
         details={
             "household": str(household.public_id),
-            "people": len(people),
-            "documents": len(documents),
+            "people": people,
+            "documents": deleted,
             "by": "request" if user is not None else "retention",
         },
     )
     return household
+
+
+def _erase(declaration, rows) -> None:
+    constants, marked, computed = {}, [], {}
+    for name, replacement in declaration.erase.items():
+        if replacement is personal_data.MARK_IF_SET:
+            marked.append(name)
+        elif callable(replacement):
+            computed[name] = replacement
+        else:
+            constants[name] = replacement
+    if constants:
+        rows.update(**constants)
+    for name in marked:
+        rows.exclude(**{name: ""}).update(**{name: personal_data.MARK})
+    if computed:
+        for number, row in enumerate(rows.order_by("pk"), start=1):
+            values = {name: compute(row, number) for name, compute in computed.items()}
+            declaration.model.objects.filter(pk=row.pk).update(**values)
+
+
+def _files_of(rows) -> list:
+    file_fields = [
+        f.name for f in rows.model._meta.concrete_fields if isinstance(f, models.FileField)
+    ]
+    files = []
+    for row in rows:
+        for name in file_fields:
+            value = getattr(row, name)
+            if value:
+                files.append(value)
+    return files

@@ -1,7 +1,8 @@
 """The rights of a person over their data (GDPR art. 15–17, 20): what the network holds
 about them, as a page and as a JSON download, and the erasure of their household by
 anonymisation — refused, with the reasons, while the records must be kept. The rules
-are in beneficiaries/privacy_services.py; rectification is through the usual forms."""
+are in privacy/services.py, driven by the privacy registry (core/personal_data.py);
+rectification is through the usual forms."""
 
 from __future__ import annotations
 

@@ -1,0 +1,260 @@
+"""What a person's export holds and who answers for it (issue 11, defects 2 and 3).
+
+Unique markers are planted in every record that must stay out of someone's export (a
+confidential diary entry of the household's own cooperative and one of another
+organisation, the mother's special-category data and document, a case and a referral of
+another project) and in records that must be in it; each export is searched for all of
+them. Erasure of a household whose referral was declined works and leaves no marker
+anywhere in the database; a household nobody referred is answered for by the
+organisation that registered it."""
+
+import datetime
+import json
+
+import pytest
+from django.apps import apps
+from django.core import serializers
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from beneficiaries.models import Document, Person, Referral, Vulnerability
+from core.access import access_for
+from privacy import services as privacy_services
+from tests.factories import (
+    CaseFactory,
+    CaseNoteFactory,
+    GoalFactory,
+    OrganisationFactory,
+    PersonFactory,
+    ReferralFactory,
+    SupportPlanFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ALL_MARKERS = {
+    "MK-OPEN-NOTE",  # an ordinary diary entry of Casa Alfa: a household fact
+    "MK-CHILD-DOC",  # the child's own document
+    "MK-CONF-OWN",  # confidential, written by Alfa (the coordinator's own cooperative)
+    "MK-CONF-OTHER",  # confidential, written by an anti-violence centre
+    "MK-SPECIAL-MOTHER",  # the household's domestic-violence record
+    "MK-MOTHER-DOC",  # the mother's document
+    "MK-BETA-NOTE",  # diary of the household's case in Casa Beta
+    "MK-BETA-GOAL",  # plan of that case
+    "MK-BETA-REFERRAL",  # the referral to Casa Beta
+}
+
+
+def _document(case, person, title):
+    document = Document(
+        case=case,
+        person=person,
+        kind="identity",
+        title=title,
+        original_name="scan.pdf",
+        content_type="application/pdf",
+        size=8,
+    )
+    document.file.save("scan.pdf", ContentFile(b"%PDF-1.4"), save=False)
+    document.save()
+
+
+@pytest.fixture
+def world(household_alfa, coop_alfa, coop_beta, project_beta, comune_uno, private_storage_root):
+    """Fatima (reference person) and her son Amir in household_alfa, followed by Alfa in
+    Casa Alfa, and also by Beta in Casa Beta."""
+    fatima = household_alfa.members.get()
+    amir = PersonFactory(
+        household=household_alfa,
+        relationship=Person.Relationship.CHILD,
+        first_name="Amir",
+        last_name="El Amrani",
+        birth_date=datetime.date(2015, 3, 2),
+        sex=Person.Sex.MALE,
+    )
+    case = household_alfa.cases.get()
+    CaseNoteFactory(case=case, text="MK-OPEN-NOTE colloquio")
+    CaseNoteFactory(case=case, text="MK-CONF-OWN", is_confidential=True)
+    CaseNoteFactory(
+        case=case,
+        text="MK-CONF-OTHER violenza dell'ex compagno",
+        is_confidential=True,
+        author_organisation=OrganisationFactory(name="Centro Antiviolenza MK"),
+    )
+    Vulnerability.objects.create(
+        household=household_alfa,
+        kind=Vulnerability.Kind.DOMESTIC_VIOLENCE,
+        notes="MK-SPECIAL-MOTHER",
+    )
+    Vulnerability.objects.create(
+        household=household_alfa, kind=Vulnerability.Kind.SINGLE_PARENT, notes="genitore solo"
+    )
+    _document(case, fatima, "MK-MOTHER-DOC")
+    _document(case, amir, "MK-CHILD-DOC")
+    beta_referral = ReferralFactory(
+        household=household_alfa,
+        project=project_beta,
+        referring_organisation=comune_uno,
+        status="accepted",
+        reason="MK-BETA-REFERRAL",
+    )
+    beta_case = CaseFactory(
+        household=household_alfa,
+        project=project_beta,
+        referral=beta_referral,
+        holding_organisation=coop_beta,
+    )
+    CaseNoteFactory(case=beta_case, text="MK-BETA-NOTE")
+    GoalFactory(plan=SupportPlanFactory(case=beta_case), description="MK-BETA-GOAL")
+    return {"fatima": fatima, "amir": amir}
+
+
+def markers_in(data) -> set[str]:
+    text = json.dumps(data, ensure_ascii=False)
+    return {marker for marker in ALL_MARKERS if marker in text}
+
+
+def test_the_export_of_a_child_holds_no_confidential_note_nor_the_mothers_special_data(
+    world, carla, client_for
+):
+    response = client_for(carla).get(
+        reverse("privacy:person_data_json", args=[world["amir"].public_id])
+    )
+    assert response.status_code == 200
+    data = json.loads(response.content)
+    assert markers_in(data) == {"MK-OPEN-NOTE", "MK-CHILD-DOC"}
+    assert "Centro Antiviolenza" not in response.content.decode()
+    assert data["nucleo"]["dati_particolari_omessi"] is True
+    assert {v["tipo"]["valore"] for v in data["nucleo"]["vulnerabilita"]} == {"single_parent"}
+    # The mother appears by name and relationship only.
+    assert data["nucleo"]["altri_componenti"] == [
+        {
+            "nome": "Fatima El Amrani",
+            "relazione": {"valore": "reference", "etichetta": "Persona di riferimento"},
+        }
+    ]
+    # The readable page holds the same, and no more.
+    page = client_for(carla).get(reverse("privacy:person_data", args=[world["amir"].public_id]))
+    assert markers_in(page.content.decode()) == {"MK-OPEN-NOTE", "MK-CHILD-DOC"}
+
+
+def test_the_reference_persons_export_has_the_households_special_data_for_who_may_read_it(
+    world, carla, alice, marco
+):
+    fatima = world["fatima"]
+    for user in (carla, alice):
+        expected = {"MK-OPEN-NOTE", "MK-SPECIAL-MOTHER", "MK-MOTHER-DOC"}
+        assert markers_in(privacy_services.person_export(user=user, person=fatima)) == expected
+    # The municipal referrer may not read special categories nor the casework.
+    assert "MK-SPECIAL-MOTHER" not in markers_in(
+        privacy_services.person_export(user=marco, person=fatima)
+    )
+
+
+def test_the_export_never_holds_a_case_of_a_project_the_user_may_not_see(world, carla, bruno):
+    for person in (world["fatima"], world["amir"]):
+        found = markers_in(privacy_services.person_export(user=carla, person=person))
+        assert not found & {"MK-BETA-NOTE", "MK-BETA-GOAL", "MK-BETA-REFERRAL"}
+    # And the other way round: Beta's worker gets Casa Beta's case, never Casa Alfa's.
+    for_bruno = privacy_services.person_export(user=bruno, person=world["fatima"])
+    # Bruno works on the Beta case, so he may read the household's special categories;
+    # Alfa's diary, plan and documents, and the referral he did not send, stay out.
+    assert markers_in(for_bruno) == {"MK-BETA-NOTE", "MK-BETA-GOAL", "MK-SPECIAL-MOTHER"}
+    assert [c["progetto"] for c in for_bruno["prese_in_carico"]] == ["Casa Beta"]
+    # Only the audit events of rows in the export: none about Casa Alfa's case.
+    alfa_case = world["fatima"].household.cases.get(project__name="Casa Alfa")
+    assert str(alfa_case.pk) not in json.dumps(for_bruno["storico_dei_trattamenti"])
+
+
+# Issue 11, defect 3 -------------------------------------------------------------------------
+
+
+def database_text() -> str:
+    """Every row of every model of the project's apps, serialised."""
+    chunks = []
+    for label in ("core", "users", "partners", "projects", "housing", "beneficiaries"):
+        for model in apps.get_app_config(label).get_models():
+            chunks.append(serializers.serialize("json", model.objects.all()))
+    return "\n".join(chunks)
+
+
+def test_erasure_of_a_household_whose_referral_was_declined_works(
+    client_for, carla, project_alfa, comune_uno
+):
+    person = PersonFactory(
+        household__registered_by=comune_uno,
+        first_name="MK-DECLINED-NAME",
+        last_name="MK-DECLINED-SURNAME",
+    )
+    household = person.household
+    referral = ReferralFactory(
+        household=household,
+        project=project_alfa,
+        status=Referral.Status.DECLINED,
+        reason="MK-DECLINED-REASON",
+        decision_notes="MK-DECLINED-DECISION",
+    )
+    assert "MK-DECLINED-DECISION" in database_text()
+    response = client_for(carla).post(
+        reverse("privacy:household_anonymise", args=[household.public_id]), {"confirm": "1"}
+    )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    # The check constraint still holds: a declined referral keeps a (cleared) reason.
+    assert referral.status == Referral.Status.DECLINED
+    assert referral.decision_notes == "—" and referral.reason == "—"
+    assert "MK-DECLINED" not in database_text()
+
+
+def test_a_household_nobody_referred_is_answered_for_by_the_organisation_that_registered_it(
+    client_for, carla, alice, marco, bruno, coop_alfa, comune_uno, project_beta
+):
+    by_comune = PersonFactory(household__registered_by=comune_uno, first_name="Unreferred")
+    by_alfa = PersonFactory(household__registered_by=coop_alfa, first_name="Registered")
+    page = "privacy:person_data"
+
+    # Registered by the municipality: its referrer answers; Alfa does not even see it.
+    assert client_for(marco).get(reverse(page, args=[by_comune.public_id])).status_code == 200
+    for user in (carla, alice, bruno):
+        assert client_for(user).get(reverse(page, args=[by_comune.public_id])).status_code == 404
+    household_page = client_for(marco).get(by_comune.household.get_absolute_url())
+    assert reverse(page, args=[by_comune.public_id]) in household_page.content.decode()
+
+    # Registered by Alfa: its coordinator answers, its social worker sees it but does not.
+    assert client_for(carla).get(reverse(page, args=[by_alfa.public_id])).status_code == 200
+    assert client_for(alice).get(reverse(page, args=[by_alfa.public_id])).status_code == 403
+    # A draft referral changes nothing; once referred, the project's coordinators answer.
+    draft = ReferralFactory(household=by_alfa.household, project=project_beta, status="draft")
+    assert access_for(carla).may_exercise_rights(by_alfa.household)
+    Referral.objects.filter(pk=draft.pk).update(status=Referral.Status.SENT)
+    assert not access_for(carla).may_exercise_rights(by_alfa.household)
+
+    # The municipality's referrer erases the household it registered.
+    response = client_for(marco).post(
+        reverse("privacy:household_anonymise", args=[by_comune.household.public_id]),
+        {"confirm": "1"},
+    )
+    assert response.status_code == 302
+    by_comune.refresh_from_db()
+    assert by_comune.first_name == "Anonimo"
+
+
+def test_a_project_household_stays_with_the_projects_coordinators(
+    client_for, marco, household_alfa
+):
+    """household_alfa has a case in Casa Alfa: its registering municipality does not
+    answer for it (tests/privacy/test_gdpr.py's matrix, from the other side)."""
+    assert not access_for(marco).may_exercise_rights(household_alfa)
+
+
+def test_the_trail_in_an_export_is_about_the_rows_of_that_export(world, carla):
+    from beneficiaries.services import households as households_services
+
+    households_services.person_update(user=carla, person=world["fatima"], phone="333 1")
+    households_services.person_update(user=carla, person=world["amir"], phone="333 2")
+    households_services.person_update(user=carla, person=world["amir"], phone="333 3")
+    for person, changes in ((world["fatima"], 1), (world["amir"], 2)):
+        trail = privacy_services.person_export(user=carla, person=person)["storico_dei_trattamenti"]
+        people_events = [e for e in trail if e["dato"] == "beneficiaries.Person"]
+        assert len(people_events) == changes
+        assert all(e["chi"] == "Carla Bianchi" for e in people_events)
