@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from beneficiaries.models import ExitDestination
 from beneficiaries.services import cases as cases_services
 from partners.models import StaffMembership
 from users.models import User
@@ -144,7 +145,7 @@ class PlacementEndForm(forms.Form):
         + [c for c in Placement.ExitReason.choices if c[0] != Placement.ExitReason.MOVED],
     )
     destination = forms.ChoiceField(
-        label=_("Destinazione"), choices=[("", BLANK_LABEL), *Placement.Destination.choices]
+        label=_("Destinazione"), choices=[("", BLANK_LABEL), *ExitDestination.choices]
     )
     exit_notes = forms.CharField(
         label=_("Note sull'uscita"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -19,8 +19,8 @@ from beneficiaries.models import (
     AutonomyReached,
     CaseExit,
     CaseNote,
-    Destination,
     Document,
+    ExitDestination,
     FollowUp,
     Goal,
     LifeDomain,
@@ -374,7 +374,7 @@ class CaseCloseForm(forms.Form):
     )
     destination = forms.ChoiceField(
         label=_("Dove va a vivere il nucleo"),
-        choices=[("", _("Scegli la destinazione")), *Destination.choices],
+        choices=[("", _("Scegli la destinazione")), *ExitDestination.choices],
         error_messages=_required(_("Indica dove va a vivere il nucleo.")),
     )
     autonomy_reached = forms.ChoiceField(
@@ -412,7 +412,7 @@ class FollowUpForm(forms.Form):
     )
     housing_situation = forms.ChoiceField(
         label=_("Dove vive"),
-        choices=[("", _("Scegli")), *Destination.choices],
+        choices=[("", _("Scegli")), *ExitDestination.choices],
         required=False,
     )
     where = forms.CharField(label=_("Indirizzo o comune"), max_length=200, required=False)
