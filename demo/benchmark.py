@@ -38,9 +38,9 @@ from beneficiaries.models import (
     Referral,
     Review,
     SupportPlan,
-    add_months,
     name_key,
 )
+from core.dates import add_months
 from housing.models import HousingUnit, Placement, PlaceOccupancy, Property
 from partners.models import Organisation, OrganisationMembership, StaffMembership
 from projects.models import Participation, Project

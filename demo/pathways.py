@@ -40,10 +40,10 @@ from beneficiaries.models import (
     Goal,
     Person,
     SupportPlan,
-    add_months,
 )
 from beneficiaries.services import pathway as pathway_services
 from core import audit
+from core.dates import add_months
 from demo.households import DEMO_NOTE
 
 SEED = 2026

@@ -39,7 +39,6 @@ from beneficiaries.models.pathway import (  # noqa: F401
     LifeDomain,
     Review,
     SupportPlan,
-    add_months,
     destination_group,
     destination_group_expression,
 )

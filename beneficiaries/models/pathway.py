@@ -13,6 +13,7 @@ from beneficiaries import autonomy
 from beneficiaries.documents import document_upload_to, private_storage
 from beneficiaries.models.cases import Case
 from beneficiaries.models.households import Household, Person
+from core.dates import add_months
 from core.models import TimeStampedModel
 from partners.models import Organisation
 
@@ -84,17 +85,6 @@ class SupportPlan(TimeStampedModel):
 
     def next_review_after(self, day: datetime.date) -> datetime.date:
         return add_months(day, self.review_interval_months)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day when it has fewer days."""
-    import calendar
-
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 class Goal(TimeStampedModel):

@@ -34,11 +34,11 @@ from beneficiaries.models import (
     Person,
     Review,
     SupportPlan,
-    add_months,
 )
 from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import pathway as pathway_selectors
 from core import audit, scoping
+from core.dates import add_months
 from partners.models import Organisation
 
 FOLLOW_UP_MONTHS = (3, 6, 12)
