@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Case
+from core.forms import DateInput
 from dashboard.indicators import Period
 from dashboard.selectors import caseloads as caseloads_selectors
 from dashboard.services import AssignMode
@@ -41,13 +42,6 @@ def quick_periods(today: datetime.date | None = None) -> list[tuple[str, Period]
             Period(datetime.date(last_year, 1, 1), datetime.date(last_year, 12, 31)),
         ),
     ]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class PeriodForm(forms.Form):

@@ -9,22 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import ExitDestination
 from beneficiaries.services import cases as cases_services
+from core.forms import BLANK_LABEL, DateInput
 from partners.models import StaffMembership
 from users.models import User
 
 from . import services
 from .models import HousingUnit, Placement
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-# Django 6.1's "- Select an option -" has no Italian translation yet.
-BLANK_LABEL = _("— scegli —")
 
 
 def _helper(submit_label) -> FormHelper:

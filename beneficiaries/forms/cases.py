@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.forms.intake import offer_only
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.services import cases as cases_services
+from core.forms import DateInput
 from partners.models import Organisation
 from users.models import User
 
@@ -89,7 +90,7 @@ class CaseOpenForm(_WorkersMixin, forms.Form):
     )
     opened_on = forms.DateField(
         label=_("Aperta il"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
     def __init__(self, *args, project, workers_url: str = "", **kwargs):

@@ -26,25 +26,7 @@ from beneficiaries.models import (
     LifeDomain,
     SupportPlan,
 )
-
-
-class DateInput(forms.DateInput):
-    """The browser's own date picker; the value travels as YYYY-MM-DD."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def put_errors_on_form(form: forms.Form, error) -> None:
-    """Put a service's ValidationError on the form: on the field it names when the form
-    has that field, otherwise at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from core.forms import DateInput
 
 
 def _helper() -> FormHelper:

@@ -36,6 +36,7 @@ from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import pathway as pathway_selectors
 from beneficiaries.services import households as households_services
 from core import scoping
+from core.forms import errors_to_form
 from partners import selectors as partners_selectors
 from partners.models import Organisation
 from privacy import services as privacy_services
@@ -61,20 +62,6 @@ def _require_frontline(user) -> None:
 def _require_can_edit(user, household) -> None:
     if not households_selectors.can_edit_household(user=user, household=household):
         raise PermissionDenied
-
-
-def _errors_onto(exc: ValidationError, *forms) -> None:
-    """Put a service's ValidationError on the form that has the field, or on the first
-    form when no form has it."""
-    if not hasattr(exc, "error_dict"):
-        forms[0].add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        target = next((f for f in forms if name in f.fields), None)
-        if target is None:
-            forms[0].add_error(None, errors)
-        else:
-            target.add_error(name, errors)
 
 
 @dataclass
@@ -153,7 +140,7 @@ def household_create(request):
                     **household_form.household_fields(),
                 )
             except ValidationError as exc:
-                _errors_onto(exc, person_form, household_form)
+                errors_to_form(person_form, exc, household_form)
                 valid = False
             else:
                 messages.success(request, _("Nucleo familiare registrato."))
@@ -280,7 +267,7 @@ def household_update(request, public_id):
                 **form.household_fields(),
             )
         except ValidationError as exc:
-            _errors_onto(exc, form)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Dati del nucleo aggiornati."))
             return redirect(household)
@@ -310,7 +297,7 @@ def person_create(request, public_id):
                     user=request.user, household=household, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _errors_onto(exc, form)
+                errors_to_form(form, exc)
                 valid = False
             else:
                 messages.success(request, _("Componente aggiunto al nucleo."))
@@ -349,7 +336,7 @@ def person_update(request, public_id):
         try:
             households_services.person_update(user=request.user, person=person, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_onto(exc, form)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Dati della persona aggiornati."))
             return redirect(household)
@@ -377,7 +364,7 @@ def consent_create(request, public_id):
                 user=request.user, household=household, organisations=organisations, **fields
             )
         except ValidationError as exc:
-            _errors_onto(exc, form)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Consenso registrato."))
             return redirect(household.get_absolute_url() + "#consensi")
