@@ -16,6 +16,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 
+from core import palette
 from dashboard.indicators import Period
 
 WIDTH = 640
@@ -82,9 +83,9 @@ class TrendChart:
 
 SERIES = (
     # key, colour, dash
-    ("referrals", "#0072B2", ""),
-    ("entries", "#009E73", "6 4"),
-    ("exits", "#D55E00", "2 3"),
+    ("referrals", palette.BLUE, ""),
+    ("entries", palette.GREEN, "6 4"),
+    ("exits", palette.VERMILION, "2 3"),
 )
 
 
@@ -211,9 +212,6 @@ class BarChart:
     legend: list[LegendItem]
 
 
-BAR_COLOURS = ("#009E73", "#E69F00", "#56B4E9", "#999999")
-
-
 BAR_LABEL_WIDTH = 190
 
 
@@ -235,7 +233,7 @@ def exits_chart(groups: list[tuple[str, int, int]]) -> BarChart:
     series = (
         (
             _("Uscite dagli alloggi"),
-            BAR_COLOURS[0],
+            palette.GREEN,
             ngettext_lazy(
                 "%(label)s: %(count)d uscita dagli alloggi",
                 "%(label)s: %(count)d uscite dagli alloggi",
@@ -244,7 +242,7 @@ def exits_chart(groups: list[tuple[str, int, int]]) -> BarChart:
         ),
         (
             _("Dimissioni"),
-            BAR_COLOURS[1],
+            palette.ORANGE,
             ngettext_lazy(
                 "%(label)s: %(count)d dimissione", "%(label)s: %(count)d dimissioni", "count"
             ),
