@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Case
+from beneficiaries.selectors import cases as cases_selectors
 from core.forms import DateInput
 from dashboard.indicators import Period
 from dashboard.selectors import caseloads as caseloads_selectors
@@ -120,5 +121,7 @@ class BulkAssignForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cases"].queryset = caseloads_selectors.caseload_cases(user=user)
-        self.fields["worker"].queryset = caseloads_selectors.assignable_workers(user=user)
+        self.fields["worker"].queryset = cases_selectors.assignable_workers(
+            organisations=caseloads_selectors.assigning_organisations(user=user)
+        ).order_by("last_name", "first_name", "username")
         self.fields["worker"].label_from_instance = lambda u: u.get_full_name() or u.username

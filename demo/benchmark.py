@@ -379,7 +379,9 @@ def create_project(
                         due_on=due,
                         done_on=done,
                         still_housed=housed,
-                        housing_situation=ExitDestination.OWN_RENTED_HOME if housed == "yes" else "",
+                        housing_situation=ExitDestination.OWN_RENTED_HOME
+                        if housed == "yes"
+                        else "",
                     )
                 )
             else:

@@ -40,8 +40,21 @@ from beneficiaries.selectors.households import (
 )
 from core import scoping
 from partners.models import StaffMembership
+from users.models import User
 
 Role = StaffMembership.Role
+
+
+def assignable_workers(*, organisations) -> QuerySet[User]:
+    """Social workers and coordinators, active, with an active membership of one of
+    `organisations` (Organisation rows or a queryset of their ids): whom a case held by
+    one of them may be assigned to. Unordered: each caller orders as it shows them."""
+    return User.objects.filter(
+        is_active=True,
+        staff_memberships__organisation__in=organisations,
+        staff_memberships__role__in=CASEWORK_ROLES,
+        staff_memberships__is_active=True,
+    ).distinct()
 
 
 def caseload(*, user) -> QuerySet[Case]:

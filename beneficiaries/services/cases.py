@@ -16,7 +16,6 @@ from beneficiaries.models import (
     Referral,
 )
 from beneficiaries.selectors import cases as cases_selectors
-from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import intake as intake_selectors
 from core import audit
 from partners.models import Organisation, StaffMembership
@@ -38,17 +37,6 @@ def case_holding_organisations(*, project: Project):
             Participation.Role.OPERATIONAL_COORDINATOR,
             Participation.Role.PARTNER,
         ],
-    ).distinct()
-
-
-def assignable_workers(*, organisation: Organisation):
-    from users.models import User
-
-    return User.objects.filter(
-        is_active=True,
-        staff_memberships__organisation=organisation,
-        staff_memberships__role__in=households_selectors.CASEWORK_ROLES,
-        staff_memberships__is_active=True,
     ).distinct()
 
 
@@ -91,7 +79,9 @@ def case_open(
 
 def _assign(*, user, case: Case, workers) -> None:
     allowed = set(
-        assignable_workers(organisation=case.holding_organisation).values_list("pk", flat=True)
+        cases_selectors.assignable_workers(organisations=[case.holding_organisation]).values_list(
+            "pk", flat=True
+        )
     )
     for worker in workers:
         if worker.pk not in allowed:
