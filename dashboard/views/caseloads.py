@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dashboard import exports
 from dashboard import services as dashboard_services
-from dashboard.filters import CaseloadFilter
+from dashboard.filters import CoordinatorCaseloadFilter
 from dashboard.forms import BulkAssignForm
 from dashboard.selectors import caseloads as caseloads_selectors
 from dashboard.views.indicators import (
@@ -48,7 +48,9 @@ def _caseload_page(request, today):
     cases = caseloads_selectors.with_flags(
         caseloads_selectors.caseload_cases(user=request.user), today=today
     ).order_by("project__name", "household_name", "opened_on", "pk")
-    return CaseloadFilter(request.GET or None, queryset=cases, user=request.user, today=today)
+    return CoordinatorCaseloadFilter(
+        request.GET or None, queryset=cases, user=request.user, today=today
+    )
 
 
 @require_GET
