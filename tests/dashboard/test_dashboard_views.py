@@ -14,8 +14,8 @@ from django.urls import reverse
 from demo.benchmark import create_project
 from partners.models import StaffMembership
 from tests.a11y import accessibility_problems
-from tests.factories import StaffMembershipFactory, UserFactory
 from tests.dashboard import dashboard_world
+from tests.factories import StaffMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
