@@ -14,10 +14,9 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from beneficiaries import autonomy
+from core import palette
 
-# Okabe–Ito colours: told apart by people with the common colour-vision deficiencies.
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
-MAX_SERIES = len(PALETTE)
+MAX_SERIES = len(palette.SERIES)
 
 LABEL_WIDTH = 250
 PLOT_WIDTH = 400
@@ -99,7 +98,7 @@ def profile_chart(assessments: list) -> Chart | None:
             Series(
                 index=index,
                 label=assessment_label(assessment),
-                colour=PALETTE[index],
+                colour=palette.SERIES[index],
                 average=number_format(mean, decimal_pos=1) if mean is not None else "—",
             )
         )

@@ -18,21 +18,12 @@ MAX_QUERY_LENGTH = 100
 MAX_QUERY_WORDS = 6
 
 
-class CaseloadFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("Cerca"),
-        method="filter_text",
-        max_length=MAX_QUERY_LENGTH,
-        help_text=_("Nome, cognome o codice fiscale di un componente."),
-    )
+class CaseFilter(django_filters.FilterSet):
+    """What every list of cases is filtered by: the project and an assigned worker.
+    Each list names the choices it offers, scoped like itself (scope_choices)."""
+
     project = django_filters.ModelChoiceFilter(
         label=_("Progetto"), queryset=Project.objects.none(), empty_label=_("Tutti i progetti")
-    )
-    state = django_filters.ChoiceFilter(
-        label=_("Stato"),
-        choices=[("open", _("Aperte")), ("closed", _("Chiuse"))],
-        method="filter_state",
-        empty_label=_("Tutte"),
     )
     worker = django_filters.ModelChoiceFilter(
         label=_("Operatore assegnato"),
@@ -43,18 +34,40 @@ class CaseloadFilter(django_filters.FilterSet):
 
     class Meta:
         model = Case
+        fields = ["project", "worker"]
+
+    def scope_choices(self, *, projects, workers) -> None:
+        self.filters["project"].queryset = projects
+        self.filters["worker"].queryset = workers
+
+
+class CaseloadFilter(CaseFilter):
+    """The filters of a worker's caseload (the cases the user may see)."""
+
+    q = django_filters.CharFilter(
+        label=_("Cerca"),
+        method="filter_text",
+        max_length=MAX_QUERY_LENGTH,
+        help_text=_("Nome, cognome o codice fiscale di un componente."),
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("Stato"),
+        choices=[("open", _("Aperte")), ("closed", _("Chiuse"))],
+        method="filter_state",
+        empty_label=_("Tutte"),
+    )
+
+    class Meta(CaseFilter.Meta):
         fields = ["q", "project", "state", "worker"]
         form = CaseloadFilterForm
 
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
         cases = households_selectors.visible_cases(user=user)
-        self.filters["project"].queryset = Project.objects.filter(
-            pk__in=cases.values("project_id")
-        ).order_by("name")
-        self.filters["worker"].queryset = User.objects.filter(
-            case_assignments__case__in=cases
-        ).distinct()
+        self.scope_choices(
+            projects=Project.objects.filter(pk__in=cases.values("project_id")).order_by("name"),
+            workers=User.objects.filter(case_assignments__case__in=cases).distinct(),
+        )
 
     def filter_state(self, queryset, name, value):
         return queryset.filter(closed_on__isnull=(value == "open"))

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
+from core import palette
 from dashboard.indicators import Period
 
 WIDTH = 640
@@ -82,9 +83,9 @@ class TrendChart:
 
 SERIES = (
     # key, colour, dash
-    ("referrals", "#0072B2", ""),
-    ("entries", "#009E73", "6 4"),
-    ("exits", "#D55E00", "2 3"),
+    ("referrals", palette.BLUE, ""),
+    ("entries", palette.GREEN, "6 4"),
+    ("exits", palette.VERMILION, "2 3"),
 )
 
 
@@ -182,7 +183,7 @@ def trend_chart(months: list[dict], period: Period) -> TrendChart:
 
 @dataclass
 class Bar:
-    label: str
+    label: str  # the group's name, on the first bar of its group only
     value: int
     y: int
     width: float
@@ -192,17 +193,23 @@ class Bar:
 
 
 @dataclass
+class LegendItem:
+    label: str
+    colour: str
+    x: int
+
+
+@dataclass
 class BarChart:
     width: int
     height: int
+    top: int
     label_width: int
     bar_height: int
     title: str
     description: str
     bars: list[Bar]
-
-
-BAR_COLOURS = ("#009E73", "#E69F00", "#56B4E9", "#999999")
+    legend: list[LegendItem]
 
 
 BAR_LABEL_WIDTH = 190
@@ -211,41 +218,68 @@ BAR_LABEL_WIDTH = 190
 BAR_PLOT_WIDTH = 380
 
 
-BAR_HEIGHT = 26
+BAR_HEIGHT = 18
 
 
-BAR_GAP = 12
+BAR_GAP = 14
 
 
-def exits_chart(groups: list[tuple[str, int]]) -> BarChart:
-    """Exits per destination group, as horizontal bars."""
-    total = sum(value for _label, value in groups)
-    highest = max([value for _label, value in groups] or [0]) or 1
+LEGEND_HEIGHT = 28
+
+
+def exits_chart(groups: list[tuple[str, int, int]]) -> BarChart:
+    """Exits per destination group as horizontal bars, two per group on one scale: the
+    exits from the units and the case exits."""
+    series = (
+        (
+            _("Uscite dagli alloggi"),
+            palette.GREEN,
+            ngettext_lazy(
+                "%(label)s: %(count)d uscita dagli alloggi",
+                "%(label)s: %(count)d uscite dagli alloggi",
+                "count",
+            ),
+        ),
+        (
+            _("Dimissioni"),
+            palette.ORANGE,
+            ngettext_lazy(
+                "%(label)s: %(count)d dimissione", "%(label)s: %(count)d dimissioni", "count"
+            ),
+        ),
+    )
+    highest = max([max(values) for _label, *values in groups] or [0]) or 1
     bars = []
-    for index, (label, value) in enumerate(groups):
-        bars.append(
-            Bar(
-                label=label,
-                value=value,
-                y=index * (BAR_HEIGHT + BAR_GAP),
-                width=BAR_PLOT_WIDTH * value / highest,
-                value_x=BAR_LABEL_WIDTH + BAR_PLOT_WIDTH * value / highest + 6,
-                colour=BAR_COLOURS[index % len(BAR_COLOURS)],
-                title=ngettext("%(label)s: %(count)d uscita", "%(label)s: %(count)d uscite", value)
-                % {"label": label, "count": value},
+    for index, (label, *values) in enumerate(groups):
+        top = LEGEND_HEIGHT + index * (2 * BAR_HEIGHT + BAR_GAP)
+        for position, (value, (_name, colour, words)) in enumerate(
+            zip(values, series, strict=True)
+        ):
+            bars.append(
+                Bar(
+                    label=label if position == 0 else "",
+                    value=value,
+                    y=top + position * BAR_HEIGHT,
+                    width=BAR_PLOT_WIDTH * value / highest,
+                    value_x=BAR_LABEL_WIDTH + BAR_PLOT_WIDTH * value / highest + 6,
+                    colour=colour,
+                    title=str(words % {"label": label, "count": value}),
+                )
             )
-        )
+    exits = sum(values[0] for _label, *values in groups)
+    case_exits = sum(values[1] for _label, *values in groups)
     return BarChart(
         width=BAR_LABEL_WIDTH + BAR_PLOT_WIDTH + 60,
-        height=max(1, len(groups)) * (BAR_HEIGHT + BAR_GAP),
+        height=LEGEND_HEIGHT + max(1, len(groups)) * (2 * BAR_HEIGHT + BAR_GAP),
+        top=LEGEND_HEIGHT,
         label_width=BAR_LABEL_WIDTH,
         bar_height=BAR_HEIGHT,
-        title=ngettext(
-            "Uscite dagli alloggi per destinazione: %(count)d uscita",
-            "Uscite dagli alloggi per destinazione: %(count)d uscite",
-            total,
-        )
-        % {"count": total},
+        title=_("Uscite per destinazione: %(exits)s dagli alloggi, %(case_exits)s dimissioni")
+        % {"exits": exits, "case_exits": case_exits},
         description="; ".join(bar.title for bar in bars),
         bars=bars,
+        legend=[
+            LegendItem(label=str(name), colour=colour, x=BAR_LABEL_WIDTH + index * 190)
+            for index, (name, colour, _words) in enumerate(series)
+        ],
     )

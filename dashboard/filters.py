@@ -8,24 +8,14 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.models import Case
+from beneficiaries.filters import CaseFilter
 from dashboard.selectors import caseloads as caseloads_selectors
-from projects.models import Project
-from users.models import User
 
 
-class CaseloadFilter(django_filters.FilterSet):
-    """The filters of the caseloads table; every choice scoped like the table."""
+class CoordinatorCaseloadFilter(CaseFilter):
+    """The filters of the coordinators' caseloads table; every choice scoped like the
+    table."""
 
-    project = django_filters.ModelChoiceFilter(
-        label=_("Progetto"), queryset=Project.objects.none(), empty_label=_("Tutti i progetti")
-    )
-    worker = django_filters.ModelChoiceFilter(
-        label=_("Operatore"),
-        queryset=User.objects.none(),
-        field_name="workers",
-        empty_label=_("Tutti gli operatori"),
-    )
     show = django_filters.ChoiceFilter(
         label=_("Mostra"),
         choices=[
@@ -36,15 +26,17 @@ class CaseloadFilter(django_filters.FilterSet):
         empty_label=_("Tutte le prese in carico aperte"),
     )
 
-    class Meta:
-        model = Case
+    class Meta(CaseFilter.Meta):
         fields = ["project", "worker", "show"]
 
     def __init__(self, data=None, *args, user, today, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.today = today
-        self.filters["project"].queryset = caseloads_selectors.caseload_projects(user=user)
-        self.filters["worker"].queryset = caseloads_selectors.filterable_workers(user=user)
+        self.scope_choices(
+            projects=caseloads_selectors.caseload_projects(user=user),
+            workers=caseloads_selectors.filterable_workers(user=user),
+        )
+        self.filters["worker"].label = _("Operatore")
         self.form.helper = FormHelper()
         self.form.helper.form_method = "get"
         self.form.helper.form_tag = False

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Case
+from beneficiaries.selectors import cases as cases_selectors
+from core.forms import DateInput
 from dashboard.indicators import Period
 from dashboard.selectors import caseloads as caseloads_selectors
 from dashboard.services import AssignMode
@@ -41,13 +43,6 @@ def quick_periods(today: datetime.date | None = None) -> list[tuple[str, Period]
             Period(datetime.date(last_year, 1, 1), datetime.date(last_year, 12, 31)),
         ),
     ]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class PeriodForm(forms.Form):
@@ -126,5 +121,7 @@ class BulkAssignForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cases"].queryset = caseloads_selectors.caseload_cases(user=user)
-        self.fields["worker"].queryset = caseloads_selectors.assignable_workers(user=user)
+        self.fields["worker"].queryset = cases_selectors.assignable_workers(
+            organisations=caseloads_selectors.assigning_organisations(user=user)
+        ).order_by("last_name", "first_name", "username")
         self.fields["worker"].label_from_instance = lambda u: u.get_full_name() or u.username

@@ -29,7 +29,7 @@ from beneficiaries.models import (
     CaseAssignment,
     CaseExit,
     CaseNote,
-    Destination,
+    ExitDestination,
     FollowUp,
     Goal,
     Household,
@@ -38,9 +38,9 @@ from beneficiaries.models import (
     Referral,
     Review,
     SupportPlan,
-    add_months,
     name_key,
 )
+from core.dates import add_months
 from housing.models import HousingUnit, Placement, PlaceOccupancy, Property
 from partners.models import Organisation, OrganisationMembership, StaffMembership
 from projects.models import Participation, Project
@@ -58,15 +58,15 @@ FIRST_NAMES_M = ("Luca", "Omar", "Ivan", "Marco", "Samuel", "Karim", "Paolo", "A
 LAST_NAMES = ("Benchmark", "Prova", "Esempio", "Campione", "Modello", "Saggio")
 
 
-# Exit destinations of a placement, and the matching one of the case exit.
+# Exit destinations (of the placement and of the case exit alike), with their weights.
 EXITS = (
-    (Placement.Destination.OWN_RENTED_HOME, Destination.OWN_RENTED_HOME, 30),
-    (Placement.Destination.PUBLIC_HOUSING, Destination.PUBLIC_HOUSING, 15),
-    (Placement.Destination.FAMILY_OR_FRIENDS, Destination.FAMILY, 15),
-    (Placement.Destination.ANOTHER_PROJECT, Destination.ANOTHER_PROJECT, 15),
-    (Placement.Destination.INSTITUTION, Destination.OTHER, 5),
-    (Placement.Destination.LEFT_WITHOUT_NOTICE, Destination.UNKNOWN, 10),
-    (Placement.Destination.UNKNOWN, Destination.UNKNOWN, 10),
+    (ExitDestination.OWN_RENTED_HOME, 30),
+    (ExitDestination.PUBLIC_HOUSING, 15),
+    (ExitDestination.FAMILY_OR_FRIENDS, 15),
+    (ExitDestination.ANOTHER_PROJECT, 15),
+    (ExitDestination.INSTITUTION, 5),
+    (ExitDestination.LEFT_WITHOUT_NOTICE, 10),
+    (ExitDestination.UNKNOWN, 10),
 )
 
 
@@ -315,11 +315,11 @@ def create_project(
         if end < today:
             (reason, case_reason), destination = (
                 rng.choice(EXIT_REASONS),
-                rng.choices(EXITS, weights=[w for *_, w in EXITS])[0],
+                rng.choices(EXITS, weights=[w for *_, w in EXITS])[0][0],
             )
             placement.end_date = end
             placement.exit_reason = reason
-            placement.destination = destination[0]
+            placement.destination = destination
             heapq.heappush(free[capacity], (end + days(1, 20), index))
             closed_on = min(today, end + days(0, 10))
             case.closed_on = closed_on
@@ -329,7 +329,7 @@ def create_project(
                     case=case,
                     closed_on=closed_on,
                     reason=case_reason,
-                    destination=destination[1],
+                    destination=destination,
                     autonomy_reached=rng.choice(("yes", "partly", "no")),
                 )
             )
@@ -379,7 +379,9 @@ def create_project(
                         due_on=due,
                         done_on=done,
                         still_housed=housed,
-                        housing_situation=Destination.OWN_RENTED_HOME if housed == "yes" else "",
+                        housing_situation=ExitDestination.OWN_RENTED_HOME
+                        if housed == "yes"
+                        else "",
                     )
                 )
             else:

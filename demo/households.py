@@ -39,6 +39,7 @@ from beneficiaries.models import (
     Vulnerability,
     WaitingListEntry,
 )
+from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.services import cases as cases_services
 from core import audit
 from core.models import AuditEvent
@@ -385,7 +386,9 @@ def _routes() -> list[tuple[ProjectRoute, int]]:
             "slug"
         ):
             workers = list(
-                cases_services.assignable_workers(organisation=organisation).order_by("username")
+                cases_selectors.assignable_workers(organisations=[organisation]).order_by(
+                    "username"
+                )
             )
             if workers:
                 # Social workers first: they are the ones usually assigned.

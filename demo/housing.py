@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 
 from beneficiaries.models import Case, WaitingListEntry
 from core.access import access_for
-from housing import occupancy, selectors, services
+from core.dates import add_months
+from housing import selectors, services
 from housing.models import HousingUnit, Placement, PlaceOccupancy, Property
 from partners import network
 from partners.models import Organisation, StaffMembership
@@ -233,7 +234,7 @@ def _plan(rng, project, start, k, today):
     if not project.max_stay_months:
         months = DEMO_AGREED_STAY_MONTHS
         return (
-            occupancy.add_months(start, months),
+            add_months(start, months),
             _("Durata concordata nel patto di accoglienza: %(months)d mesi.") % {"months": months},
         )
     return None, ""

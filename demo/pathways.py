@@ -34,17 +34,17 @@ from beneficiaries.models import (
     CaseExit,
     CaseNote,
     Consent,
-    Destination,
     Document,
+    ExitDestination,
     FollowUp,
     Goal,
     Person,
     SupportPlan,
-    add_months,
 )
 from beneficiaries.selectors.pathway import linkable_households
 from beneficiaries.services import pathway as pathway_services
 from core import audit
+from core.dates import add_months
 from demo.households import DEMO_NOTE
 
 SEED = 2026
@@ -428,9 +428,15 @@ class _Pathways:
         self._closed_assessment(case, worker, "entry", case.opened_on + days(14), entry_levels)
         self._closed_assessment(case, worker, "exit", case.closed_on, exit_levels)
         destination = (
-            rng.choice([Destination.OWN_RENTED_HOME, Destination.PUBLIC_HOUSING])
+            rng.choice([ExitDestination.OWN_RENTED_HOME, ExitDestination.PUBLIC_HOUSING])
             if improving
-            else rng.choice([Destination.FAMILY, Destination.ANOTHER_PROJECT, Destination.UNKNOWN])
+            else rng.choice(
+                [
+                    ExitDestination.FAMILY_OR_FRIENDS,
+                    ExitDestination.ANOTHER_PROJECT,
+                    ExitDestination.UNKNOWN,
+                ]
+            )
         )
         case_exit = CaseExit(
             case=case,

@@ -7,23 +7,14 @@ from django.db.models import Prefetch, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from beneficiaries.models import ExitDestination
 from beneficiaries.services import cases as cases_services
+from core.forms import BLANK_LABEL, DateInput
 from partners.models import StaffMembership
 from users.models import User
 
 from . import services
 from .models import HousingUnit, Placement
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-# Django 6.1's "- Select an option -" has no Italian translation yet.
-BLANK_LABEL = _("— scegli —")
 
 
 def _helper(submit_label) -> FormHelper:
@@ -144,7 +135,7 @@ class PlacementEndForm(forms.Form):
         + [c for c in Placement.ExitReason.choices if c[0] != Placement.ExitReason.MOVED],
     )
     destination = forms.ChoiceField(
-        label=_("Destinazione"), choices=[("", BLANK_LABEL), *Placement.Destination.choices]
+        label=_("Destinazione"), choices=[("", BLANK_LABEL), *ExitDestination.choices]
     )
     exit_notes = forms.CharField(
         label=_("Note sull'uscita"), required=False, widget=forms.Textarea(attrs={"rows": 3})

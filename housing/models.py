@@ -13,13 +13,19 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import Case as SupportCase
-from beneficiaries.models import Household, Person
+from beneficiaries.models import (
+    DestinationGroup,
+    ExitDestination,
+    Household,
+    Person,
+    destination_group,
+)
 from core.models import TimeStampedModel
 from partners.models import Organisation
 from projects.models import Project
@@ -165,35 +171,6 @@ class Placement(TimeStampedModel):
         AGREEMENT_BREACH = "agreement_breach", _("Violazione del patto di accoglienza")
         OTHER = "other", _("Altro")
 
-    class Destination(models.TextChoices):
-        OWN_RENTED_HOME = "own_rented_home", _("Casa in affitto propria")
-        PUBLIC_HOUSING = "public_housing", _("Casa popolare (edilizia pubblica)")
-        TRANSITIONAL_HOUSING = "transitional_housing", _("Abitare temporaneo o transitorio")
-        FAMILY_OR_FRIENDS = "family_or_friends", _("Presso familiari o amici")
-        ANOTHER_PROJECT = "another_project", _("Altro progetto")
-        INSTITUTION = "institution", _("Struttura o istituto")
-        LEFT_WITHOUT_NOTICE = "left_without_notice", _("Uscito senza preavviso")
-        UNKNOWN = "unknown", _("Non nota")
-
-    class DestinationGroup(models.TextChoices):
-        STABLE = "stable", _("Soluzione stabile")
-        TEMPORARY = "temporary", _("Soluzione temporanea")
-        INSTITUTIONAL = "institutional", _("Struttura o istituto")
-        UNKNOWN = "unknown", _("Non nota")
-
-    # The one place that says which group each destination belongs to (for reports);
-    # destination_group() and destination_group_expression() both read it.
-    DESTINATION_GROUPS = {
-        Destination.OWN_RENTED_HOME: DestinationGroup.STABLE,
-        Destination.PUBLIC_HOUSING: DestinationGroup.STABLE,
-        Destination.TRANSITIONAL_HOUSING: DestinationGroup.TEMPORARY,
-        Destination.FAMILY_OR_FRIENDS: DestinationGroup.TEMPORARY,
-        Destination.ANOTHER_PROJECT: DestinationGroup.TEMPORARY,
-        Destination.INSTITUTION: DestinationGroup.INSTITUTIONAL,
-        Destination.LEFT_WITHOUT_NOTICE: DestinationGroup.UNKNOWN,
-        Destination.UNKNOWN: DestinationGroup.UNKNOWN,
-    }
-
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="placements", verbose_name=_("nucleo")
@@ -234,7 +211,7 @@ class Placement(TimeStampedModel):
         _("motivo dell'uscita"), max_length=30, choices=ExitReason.choices, blank=True
     )
     destination = models.CharField(
-        _("destinazione"), max_length=30, choices=Destination.choices, blank=True
+        _("destinazione"), max_length=30, choices=ExitDestination.choices, blank=True
     )
     exit_notes = models.TextField(_("note sull'uscita"), blank=True)
     moved_from = models.OneToOneField(
@@ -297,26 +274,10 @@ class Placement(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("housing:placement_detail", kwargs={"public_id": self.public_id})
 
-    @classmethod
-    def destination_group(cls, destination: str) -> str:
-        return cls.DESTINATION_GROUPS.get(destination, cls.DestinationGroup.UNKNOWN)
-
-    @classmethod
-    def destination_group_expression(cls):
-        """The destination group as an SQL expression, for reports that count by group."""
-        return Case(
-            *(
-                When(destination=destination, then=Value(str(group)))
-                for destination, group in cls.DESTINATION_GROUPS.items()
-            ),
-            default=Value(""),
-            output_field=models.CharField(),
-        )
-
     def get_destination_group_display(self) -> str:
         if not self.destination:
             return ""
-        return self.DestinationGroup(self.destination_group(self.destination)).label
+        return DestinationGroup(destination_group(self.destination)).label
 
     def is_current(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()

@@ -7,7 +7,6 @@ exit is recorded, whatever the planned end says.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections.abc import Iterable
 
@@ -19,15 +18,6 @@ FOREVER = datetime.date.max.toordinal() + 1
 
 def _ordinal_end(end: datetime.date | None) -> int:
     return FOREVER if end is None else end.toordinal()
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day (31 Jan + 1 month = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 def overlaps(stay: Stay, first: datetime.date, last: datetime.date | None) -> bool:

@@ -23,6 +23,7 @@ from beneficiaries.models import Case, Household, Person, WaitingListEntry
 from beneficiaries.services import cases as cases_services
 from core import audit
 from core.access import access_for
+from core.dates import add_months
 from partners.models import Organisation
 
 from . import occupancy
@@ -51,7 +52,7 @@ def default_planned_end(*, unit: HousingUnit, start_date: datetime.date) -> date
     """The planned end of a placement that starts on start_date: the project's maximum
     stay later, or none if the project has no maximum stay."""
     months = unit.project.max_stay_months
-    return occupancy.add_months(start_date, months) if months else None
+    return add_months(start_date, months) if months else None
 
 
 def open_case(*, household: Household, project) -> Case | None:

@@ -10,20 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import access_for
+from core.forms import errors_to_form
 
 from . import selectors, services
 from .forms import PlacementEndForm, PlacementForm, PlacementMoveForm, UnitForm
 from .models import HousingUnit
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
 
 # Boards ------------------------------------------------------------------------------
 
@@ -114,7 +105,7 @@ def unit_update(request, pk):
                 **{name: form.cleaned_data[name] for name in form.Meta.fields},
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Alloggio aggiornato."))
             return redirect(unit)
@@ -161,7 +152,7 @@ def placement_create(request, pk, entry_pk):
                 monthly_contribution=data["monthly_contribution"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(
                 request,
@@ -206,7 +197,7 @@ def placement_end(request, public_id):
         try:
             services.placement_end(user=request.user, placement=placement, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Uscita registrata."))
             return redirect(placement)
@@ -228,7 +219,7 @@ def placement_move(request, public_id):
                 user=request.user, placement=placement, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(
                 request,

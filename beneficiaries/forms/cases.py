@@ -12,8 +12,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.forms.intake import offer_only
+from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.services import cases as cases_services
-from core.access import CASEWORK_ROLES
+from core.forms import DateInput
 from partners.models import Organisation
 from users.models import User
 
@@ -54,19 +55,12 @@ class _WorkersMixin:
         field = self.fields["workers"]
         # Accept any worker of an organisation that may hold the project's cases; the
         # service refuses those who do not work for the holding organisation.
-        field.queryset = User.objects.filter(
-            pk__in=User.objects.filter(
-                is_active=True,
-                staff_memberships__organisation__in=cases_services.case_holding_organisations(
-                    project=project
-                ),
-                staff_memberships__role__in=CASEWORK_ROLES,
-                staff_memberships__is_active=True,
-            ).values("pk")
+        field.queryset = cases_selectors.assignable_workers(
+            organisations=cases_services.case_holding_organisations(project=project)
         ).order_by("last_name", "first_name", "username")
         offer_only(
             field,
-            cases_services.assignable_workers(organisation=organisation).order_by(
+            cases_selectors.assignable_workers(organisations=[organisation]).order_by(
                 "last_name", "first_name", "username"
             )
             if organisation
@@ -89,7 +83,7 @@ class CaseOpenForm(_WorkersMixin, forms.Form):
     )
     opened_on = forms.DateField(
         label=_("Aperta il"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
     def __init__(self, *args, project, workers_url: str = "", **kwargs):

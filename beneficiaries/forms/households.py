@@ -11,20 +11,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import SPECIAL_CATEGORY_KINDS, Consent, Household, Person, Vulnerability
+from core.forms import BLANK_LABEL, DateInput
 from core.validators import normalise_code
-
-
-class DateInput(forms.DateInput):
-    """The browser's own date picker; the value travels as YYYY-MM-DD."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-# Django 6.1's "- Select an option -" has no Italian translation yet.
-BLANK_LABEL = _("— scegli —")
 
 
 def _label_blank_choices(form) -> None:

@@ -28,16 +28,6 @@ def offer_only(field: forms.ModelChoiceField, queryset) -> None:
     field.widget.choices = choices
 
 
-def put_errors_on_form(form: forms.Form, error) -> None:
-    """Put a service's ValidationError on the form: on the field it names when the form
-    has that field, otherwise at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 class ReferralForm(forms.Form):
     referring_organisation = forms.ModelChoiceField(
         label=_("Ente inviante"),

@@ -19,32 +19,14 @@ from beneficiaries.models import (
     AutonomyReached,
     CaseExit,
     CaseNote,
-    Destination,
     Document,
+    ExitDestination,
     FollowUp,
     Goal,
     LifeDomain,
     SupportPlan,
 )
-
-
-class DateInput(forms.DateInput):
-    """The browser's own date picker; the value travels as YYYY-MM-DD."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def put_errors_on_form(form: forms.Form, error) -> None:
-    """Put a service's ValidationError on the form: on the field it names when the form
-    has that field, otherwise at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+from core.forms import DateInput
 
 
 def _helper() -> FormHelper:
@@ -374,7 +356,7 @@ class CaseCloseForm(forms.Form):
     )
     destination = forms.ChoiceField(
         label=_("Dove va a vivere il nucleo"),
-        choices=[("", _("Scegli la destinazione")), *Destination.choices],
+        choices=[("", _("Scegli la destinazione")), *ExitDestination.choices],
         error_messages=_required(_("Indica dove va a vivere il nucleo.")),
     )
     autonomy_reached = forms.ChoiceField(
@@ -412,7 +394,7 @@ class FollowUpForm(forms.Form):
     )
     housing_situation = forms.ChoiceField(
         label=_("Dove vive"),
-        choices=[("", _("Scegli")), *Destination.choices],
+        choices=[("", _("Scegli")), *ExitDestination.choices],
         required=False,
     )
     where = forms.CharField(label=_("Indirizzo o comune"), max_length=200, required=False)

@@ -25,18 +25,21 @@ from beneficiaries.models.intake import (  # noqa: F401
     WaitingListEntry,
 )
 from beneficiaries.models.pathway import (  # noqa: F401
+    DESTINATION_GROUPS,
     Action,
     AutonomyAssessment,
     AutonomyReached,
     AutonomyScore,
     CaseExit,
     CaseNote,
-    Destination,
+    DestinationGroup,
     Document,
+    ExitDestination,
     FollowUp,
     Goal,
     LifeDomain,
     Review,
     SupportPlan,
-    add_months,
+    destination_group,
+    destination_group_expression,
 )

@@ -3,7 +3,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case as SqlCase
+from django.db.models import Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,7 @@ from beneficiaries import autonomy
 from beneficiaries.documents import document_upload_to, private_storage
 from beneficiaries.models.cases import Case
 from beneficiaries.models.households import Household, Person
+from core.dates import add_months
 from core.models import TimeStampedModel
 from partners.models import Organisation
 
@@ -83,17 +85,6 @@ class SupportPlan(TimeStampedModel):
 
     def next_review_after(self, day: datetime.date) -> datetime.date:
         return add_months(day, self.review_interval_months)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day when it has fewer days."""
-    import calendar
-
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 class Goal(TimeStampedModel):
@@ -505,17 +496,68 @@ class Document(TimeStampedModel):
         return self.expires_on is not None and self.expires_on < today
 
 
-class Destination(models.TextChoices):
-    """Where a household goes to live, at exit and at each follow-up."""
+class ExitDestination(models.TextChoices):
+    """Where a household goes to live when it leaves a unit of the network or its case
+    ends, and where it lives at each follow-up: one vocabulary for placement exits, case
+    exits and follow-ups, so that reports count them together (DESTINATION_GROUPS)."""
 
-    OWN_RENTED_HOME = "own_rented", _("Casa in affitto a proprio nome")
+    OWN_RENTED_HOME = "own_rented_home", _("Casa in affitto a proprio nome")
     PUBLIC_HOUSING = "public_housing", _("Casa popolare (edilizia pubblica)")
     OWN_PROPERTY = "own_property", _("Casa di proprietà")
-    FAMILY = "family", _("Presso familiari o amici")
+    TRANSITIONAL_HOUSING = "transitional_housing", _("Abitare temporaneo o transitorio")
+    FAMILY_OR_FRIENDS = "family_or_friends", _("Presso familiari o amici")
     ANOTHER_PROJECT = "another_project", _("Altro progetto o struttura di accoglienza")
+    INSTITUTION = "institution", _("Struttura o istituto")
     HOMELESS = "homeless", _("Senza dimora")
+    LEFT_WITHOUT_NOTICE = "left_without_notice", _("Uscito senza preavviso")
     UNKNOWN = "unknown", _("Non nota")
     OTHER = "other", _("Altro")
+
+
+class DestinationGroup(models.TextChoices):
+    """The groups of destinations that reports count by."""
+
+    STABLE = "stable", _("Soluzione stabile")
+    TEMPORARY = "temporary", _("Soluzione temporanea")
+    INSTITUTIONAL = "institutional", _("Struttura o istituto")
+    HOMELESS = "homeless", _("Senza dimora")
+    OTHER = "other", _("Altra soluzione")
+    UNKNOWN = "unknown", _("Non nota")
+
+
+# The one place that says which group each destination belongs to (for reports);
+# destination_group() and destination_group_expression() both read it.
+DESTINATION_GROUPS = {
+    ExitDestination.OWN_RENTED_HOME: DestinationGroup.STABLE,
+    ExitDestination.PUBLIC_HOUSING: DestinationGroup.STABLE,
+    ExitDestination.OWN_PROPERTY: DestinationGroup.STABLE,
+    ExitDestination.TRANSITIONAL_HOUSING: DestinationGroup.TEMPORARY,
+    ExitDestination.FAMILY_OR_FRIENDS: DestinationGroup.TEMPORARY,
+    ExitDestination.ANOTHER_PROJECT: DestinationGroup.TEMPORARY,
+    ExitDestination.INSTITUTION: DestinationGroup.INSTITUTIONAL,
+    ExitDestination.HOMELESS: DestinationGroup.HOMELESS,
+    ExitDestination.LEFT_WITHOUT_NOTICE: DestinationGroup.UNKNOWN,
+    ExitDestination.UNKNOWN: DestinationGroup.UNKNOWN,
+    ExitDestination.OTHER: DestinationGroup.OTHER,
+}
+
+
+def destination_group(destination: str) -> str:
+    """The group of a destination code; a blank or unknown code is in the unknown group."""
+    return DESTINATION_GROUPS.get(destination, DestinationGroup.UNKNOWN)
+
+
+def destination_group_expression(field: str = "destination"):
+    """The group of the destination in `field`, as an SQL expression, for reports that
+    count by group ("" when the field is blank)."""
+    return SqlCase(
+        *(
+            When(**{field: destination}, then=Value(str(group)))
+            for destination, group in DESTINATION_GROUPS.items()
+        ),
+        default=Value(""),
+        output_field=models.CharField(),
+    )
 
 
 class AutonomyReached(models.TextChoices):
@@ -542,7 +584,7 @@ class CaseExit(TimeStampedModel):
     closed_on = models.DateField(_("data di uscita"))
     reason = models.CharField(_("motivo dell'uscita"), max_length=20, choices=Reason.choices)
     destination = models.CharField(
-        _("dove va a vivere"), max_length=20, choices=Destination.choices
+        _("dove va a vivere"), max_length=20, choices=ExitDestination.choices
     )
     autonomy_reached = models.CharField(
         _("autonomia raggiunta"), max_length=10, choices=AutonomyReached.choices
@@ -589,7 +631,7 @@ class FollowUp(TimeStampedModel):
         _("ha ancora una casa?"), max_length=10, choices=StillHoused.choices, blank=True
     )
     housing_situation = models.CharField(
-        _("dove vive"), max_length=20, choices=Destination.choices, blank=True
+        _("dove vive"), max_length=20, choices=ExitDestination.choices, blank=True
     )
     where = models.CharField(
         _("indirizzo o comune"), max_length=200, blank=True, help_text=_("Facoltativo.")

@@ -35,11 +35,24 @@ from beneficiaries.selectors.households import (
     _members_prefetch,
     visible_cases,
 )
-from core.access import access_for
+from core.access import CASEWORK_ROLES, access_for
 from core.shortcuts import get_or_404
 from partners.models import StaffMembership
+from users.models import User
 
 Role = StaffMembership.Role
+
+
+def assignable_workers(*, organisations) -> QuerySet[User]:
+    """Social workers and coordinators, active, with an active membership of one of
+    `organisations` (Organisation rows or a queryset of their ids): whom a case held by
+    one of them may be assigned to. Unordered: each caller orders as it shows them."""
+    return User.objects.filter(
+        is_active=True,
+        staff_memberships__organisation__in=organisations,
+        staff_memberships__role__in=CASEWORK_ROLES,
+        staff_memberships__is_active=True,
+    ).distinct()
 
 
 def caseload(*, user) -> QuerySet[Case]:

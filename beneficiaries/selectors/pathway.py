@@ -12,16 +12,21 @@ Confidential diary entries are read only by the staff of the author's organisati
 from __future__ import annotations
 
 import datetime
+from typing import NamedTuple
 
 from django.db.models import (
     Count,
     Exists,
+    F,
+    Func,
+    Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
 )
+from django.db.models.functions import Coalesce, Greatest
 
 from beneficiaries.models import (
     Action,
@@ -180,6 +185,37 @@ def diary_of(*, user, case: Case) -> QuerySet[CaseNote]:
         )
         .order_by("-happened_on", "-id")
     )
+
+
+class LastContact(NamedTuple):
+    """The last contact with a case's household, as SQL expressions to annotate a
+    queryset with (dates: no content of any entry, so confidential ones count too)."""
+
+    own: Subquery  # the last entry of the case's own diary
+    group: Subquery  # the last group or community activity the household took part in
+    quiet_since: Func  # the later of both, each counting from the case's opening if none
+
+
+def last_contact(case_path: str = "") -> LastContact:
+    """The last contact of the case reached through `case_path` from the queryset's
+    rows: "" for cases themselves, "case__" for rows that point at a case."""
+    case_ref = OuterRef(f"{case_path}id") if case_path else OuterRef("pk")
+    own = Subquery(
+        CaseNote.objects.filter(case_id=case_ref)
+        .values("case_id")
+        .annotate(last=Max("happened_on"))
+        .values("last")[:1]
+    )
+    group = Subquery(
+        CaseNote.households.through.objects.filter(
+            household_id=OuterRef(f"{case_path}household_id")
+        )
+        .values("household_id")
+        .annotate(last=Max("casenote__happened_on"))
+        .values("last")[:1]
+    )
+    opened = F(f"{case_path}opened_on")
+    return LastContact(own, group, Greatest(Coalesce(own, opened), Coalesce(group, opened)))
 
 
 def linkable_households(*, user, case: Case) -> QuerySet[Household]:

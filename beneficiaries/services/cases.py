@@ -15,11 +15,11 @@ from beneficiaries.models import (
     CaseAssignment,
     Referral,
 )
+from beneficiaries.selectors import cases as cases_selectors
 from core import audit
-from core.access import CASEWORK_ROLES, access_for
+from core.access import access_for
 from partners.models import Organisation, StaffMembership
 from projects.models import Participation, Project
-from users.models import User
 
 Role = StaffMembership.Role
 
@@ -37,15 +37,6 @@ def case_holding_organisations(*, project: Project):
             Participation.Role.OPERATIONAL_COORDINATOR,
             Participation.Role.PARTNER,
         ],
-    ).distinct()
-
-
-def assignable_workers(*, organisation: Organisation):
-    return User.objects.filter(
-        is_active=True,
-        staff_memberships__organisation=organisation,
-        staff_memberships__role__in=CASEWORK_ROLES,
-        staff_memberships__is_active=True,
     ).distinct()
 
 
@@ -89,7 +80,9 @@ def case_open(
 
 def _assign(*, user, case: Case, workers) -> None:
     allowed = set(
-        assignable_workers(organisation=case.holding_organisation).values_list("pk", flat=True)
+        cases_selectors.assignable_workers(organisations=[case.holding_organisation]).values_list(
+            "pk", flat=True
+        )
     )
     for worker in workers:
         if worker.pk not in allowed:

@@ -34,11 +34,11 @@ from beneficiaries.models import (
     Person,
     Review,
     SupportPlan,
-    add_months,
 )
 from beneficiaries.selectors import pathway as pathway_selectors
 from core import audit
 from core.access import CASEWORK_ROLES, access_for
+from core.dates import add_months
 from partners.models import Organisation, StaffMembership
 from users.models import User
 

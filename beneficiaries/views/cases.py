@@ -14,13 +14,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from beneficiaries.filters import CaseloadFilter
 from beneficiaries.forms.cases import CaseOpenForm, CaseWorkersForm
-from beneficiaries.forms.intake import put_errors_on_form
 from beneficiaries.models import Referral
 from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import intake as intake_selectors
 from beneficiaries.services import cases as cases_services
 from core.access import access_for
+from core.forms import errors_to_form
 
 Status = Referral.Status
 
@@ -53,7 +53,7 @@ def case_open(request, public_id):
                 opened_on=form.cleaned_data["opened_on"],
             )
         except ValidationError as error:
-            put_errors_on_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Presa in carico aperta."))
             return redirect(case)
@@ -98,7 +98,7 @@ def case_assign_workers(request, public_id):
                 user=request.user, case=case, workers=list(form.cleaned_data["workers"])
             )
         except ValidationError as error:
-            put_errors_on_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Operatori assegnati aggiornati."))
             return redirect(case)

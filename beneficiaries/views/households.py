@@ -33,6 +33,7 @@ from beneficiaries.selectors import pathway as pathway_selectors
 from beneficiaries.services import households as households_services
 from core import audit
 from core.access import access_for
+from core.forms import errors_to_form
 from partners import selectors as partners_selectors
 from partners.models import Organisation
 
@@ -40,20 +41,6 @@ HISTORY_PAGE_SIZE = 50
 
 
 CONSENT_EXPIRING_DAYS = 30
-
-
-def _errors_onto(exc: ValidationError, *forms) -> None:
-    """Put a service's ValidationError on the form that has the field, or on the first
-    form when no form has it."""
-    if not hasattr(exc, "error_dict"):
-        forms[0].add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        target = next((f for f in forms if name in f.fields), None)
-        if target is None:
-            forms[0].add_error(None, errors)
-        else:
-            target.add_error(name, errors)
 
 
 @dataclass
@@ -134,7 +121,7 @@ def household_create(request):
                     **household_form.household_fields(),
                 )
             except ValidationError as exc:
-                _errors_onto(exc, person_form, household_form)
+                errors_to_form(person_form, exc, household_form)
                 valid = False
             else:
                 messages.success(request, _("Nucleo familiare registrato."))
@@ -255,7 +242,7 @@ def household_update(request, public_id):
                 **form.household_fields(),
             )
         except ValidationError as exc:
-            _errors_onto(exc, form)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Dati del nucleo aggiornati."))
             return redirect(household)
@@ -286,7 +273,7 @@ def person_create(request, public_id):
                     user=request.user, household=household, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _errors_onto(exc, form)
+                errors_to_form(form, exc)
                 valid = False
             else:
                 messages.success(request, _("Componente aggiunto al nucleo."))
@@ -326,7 +313,7 @@ def person_update(request, public_id):
         try:
             households_services.person_update(user=request.user, person=person, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_onto(exc, form)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Dati della persona aggiornati."))
             return redirect(household)
@@ -355,7 +342,7 @@ def consent_create(request, public_id):
                 user=request.user, household=household, organisations=organisations, **fields
             )
         except ValidationError as exc:
-            _errors_onto(exc, form)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Consenso registrato."))
             return redirect(household.get_absolute_url() + "#consensi")

@@ -17,13 +17,13 @@ from beneficiaries.forms.intake import (
     ReferralFilter,
     ReferralForm,
     ReferralTransitionForm,
-    put_errors_on_form,
 )
 from beneficiaries.models import Person, Referral
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import intake as intake_selectors
 from beneficiaries.services import intake as intake_services
 from core.access import access_for
+from core.forms import errors_to_form
 from projects import selectors as project_selectors
 from projects.models import Project
 
@@ -108,7 +108,7 @@ def referral_create(request, public_id):
                 user=request.user, household=household, send=send, **form.cleaned_data
             )
         except ValidationError as error:
-            put_errors_on_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(
                 request,

@@ -35,7 +35,6 @@ from beneficiaries.forms.pathway import (
     PlanForm,
     PlanUpdateForm,
     ReviewForm,
-    put_errors_on_form,
 )
 from beneficiaries.models import Action, AutonomyAssessment
 from beneficiaries.selectors import cases as cases_selectors
@@ -43,6 +42,7 @@ from beneficiaries.selectors import pathway as pathway_selectors
 from beneficiaries.services import pathway as pathway_services
 from core import security_log
 from core.access import access_for
+from core.forms import errors_to_form
 
 DIARY_PAGE_SIZE = 20
 
@@ -101,7 +101,7 @@ def plan_create(request, public_id):
         try:
             pathway_services.plan_create(user=request.user, case=case, **form.cleaned_data)
         except ValidationError as error:
-            put_errors_on_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Progetto individualizzato salvato."))
             return redirect("beneficiaries:plan_detail", public_id=case.public_id)
@@ -124,7 +124,7 @@ def plan_update(request, public_id):
         try:
             pathway_services.plan_update(user=request.user, plan=plan, **form.cleaned_data)
         except ValidationError as error:
-            put_errors_on_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Progetto individualizzato aggiornato."))
             return redirect("beneficiaries:plan_detail", public_id=case.public_id)
@@ -147,7 +147,7 @@ def goal_create(request, public_id):
         try:
             pathway_services.goal_add(user=request.user, plan=plan, **form.cleaned_data)
         except ValidationError as error:
-            put_errors_on_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Obiettivo aggiunto."))
             if "add_another" in request.POST:
@@ -167,7 +167,7 @@ def goal_close(request, pk):
         try:
             pathway_services.goal_close(user=request.user, goal=goal, **form.cleaned_data)
         except ValidationError as error:
-            put_errors_on_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Obiettivo concluso."))
             return redirect("beneficiaries:plan_detail", public_id=case.public_id)
@@ -193,7 +193,7 @@ def action_create(request, pk):
         try:
             pathway_services.action_add(user=request.user, goal=goal, **form.cleaned_data)
         except ValidationError as error:
-            put_errors_on_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Azione aggiunta."))
             return redirect("beneficiaries:plan_detail", public_id=case.public_id)
@@ -234,7 +234,7 @@ def review_record(request, pk):
         try:
             pathway_services.review_record(user=request.user, review=review, **form.cleaned_data)
         except ValidationError as error:
-            put_errors_on_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(
                 request,
@@ -303,7 +303,7 @@ def assessment_create(request, public_id):
                 review=review,
             )
         except ValidationError as error:
-            put_errors_on_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Valutazione dell'autonomia registrata."))
             return redirect("beneficiaries:assessment_list", public_id=case.public_id)
@@ -371,7 +371,7 @@ def diary_create(request, public_id):
                 households=list(data["households"]),
             )
         except ValidationError as error:
-            put_errors_on_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Nota di diario salvata."))
             return redirect("beneficiaries:diary_list", public_id=case.public_id)
@@ -412,7 +412,7 @@ def document_upload(request, public_id):
         try:
             pathway_services.document_upload(user=request.user, case=case, **form.cleaned_data)
         except ValidationError as error:
-            put_errors_on_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Documento caricato."))
             return redirect("beneficiaries:document_list", public_id=case.public_id)
@@ -459,7 +459,7 @@ def case_exit(request, public_id):
             try:
                 pathway_services.case_close(user=request.user, case=case, **form.cleaned_data)
             except ValidationError as error:
-                put_errors_on_form(form, error)
+                errors_to_form(form, error)
             else:
                 messages.success(request, _("Presa in carico chiusa."))
                 return redirect("beneficiaries:case_exit", public_id=case.public_id)
@@ -494,7 +494,7 @@ def follow_up_record(request, pk):
                 user=request.user, follow_up=follow_up, **form.cleaned_data
             )
         except ValidationError as error:
-            put_errors_on_form(form, error)
+            errors_to_form(form, error)
         else:
             messages.success(request, _("Follow-up registrato."))
             return redirect("beneficiaries:case_exit", public_id=case.public_id)

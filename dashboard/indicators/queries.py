@@ -39,16 +39,19 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from beneficiaries.models import (
     AutonomyAssessment,
     AutonomyScore,
     CaseExit,
+    DestinationGroup,
     FollowUp,
     Goal,
     Person,
     Referral,
+    destination_group_expression,
     years_before,
 )
 from beneficiaries.models import Case as SupportCase
@@ -75,9 +78,6 @@ ADULT_AGE = 18
 
 
 RETURN_WINDOW_DAYS = 365
-
-
-DestinationGroup = Placement.DestinationGroup
 
 
 class DaysBetween(Func):
@@ -309,23 +309,36 @@ def length_of_stay(*, project_ids, period: Period, by=Dimension.TOTAL) -> dict:
     }
 
 
-def exits_by_destination(*, project_ids, period: Period, by=Dimension.TOTAL) -> dict:
-    """Exits from the units in the period, in total and per destination group."""
-    per_group = {
-        str(group): Count(
-            "pk",
-            filter=Q(destination_group=group)
-            | (Q(destination_group="") if group == DestinationGroup.UNKNOWN else Q(pk=None)),
+def _count_by_group(relation: str, in_period: Q, prefix: str) -> dict:
+    """For exits reached through `relation` of the case: their number, and their number
+    per destination group (a blank destination counting as unknown), distinct because
+    the case's placements and exit are joined side by side."""
+    group = destination_group_expression(f"{relation}__destination")
+    counts = {f"{prefix}exits": Count(relation, filter=in_period, distinct=True)}
+    for each in DestinationGroup:
+        in_group = Q(Exact(group, each.value))
+        if each == DestinationGroup.UNKNOWN:
+            in_group |= Q(Exact(group, ""))
+        counts[f"{prefix}{each.value}"] = Count(
+            relation, filter=in_period & in_group, distinct=True
         )
-        for group in DestinationGroup
-    }
+    return counts
+
+
+def exits_by_destination(*, project_ids, period: Period, by=Dimension.TOTAL) -> dict:
+    """Exits in the period, in total and per destination group, on one list: the exits
+    from the units ("exits", "stable"…: placements ended, moves to another unit of the
+    network left out, as in _exits) and the case exits ("case_exits", "case_stable"…:
+    the dimissioni, transfers included). One query over the cases, which both hang from."""
+    placement_ended = Q(
+        placements__end_date__gte=period.start, placements__end_date__lte=period.end
+    ) & ~Q(placements__exit_reason=Placement.ExitReason.MOVED)
+    case_closed = Q(exit__closed_on__gte=period.start, exit__closed_on__lte=period.end)
     return _grouped(
-        _exits(project_ids, period).annotate(
-            destination_group=Placement.destination_group_expression()
-        ),
-        _group_key(by, VIA_CASE),
-        exits=Count("pk"),
-        **per_group,
+        SupportCase.objects.filter(project_id__in=list(project_ids)),
+        _group_key(by, CASE),
+        **_count_by_group("placements", placement_ended, ""),
+        **_count_by_group("exit", case_closed, "case_"),
     )
 
 

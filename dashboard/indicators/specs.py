@@ -27,6 +27,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from beneficiaries.models import DESTINATION_GROUPS, ExitDestination
 from dashboard.indicators.queries import (
     DestinationGroup,
     autonomy_change,
@@ -40,7 +41,6 @@ from dashboard.indicators.queries import (
     referrals,
     returns,
 )
-from housing.models import Placement
 
 
 class Unit(StrEnum):
@@ -127,17 +127,15 @@ class Spec:
 _lower = lazy(lambda text: str(text).lower(), str)
 
 
-def _exit_group_definition(group) -> Promise:
+def _exit_group_definition(group, lead: Promise) -> Promise:
     """The definition of an exit group: the destinations it gathers, in the current
-    language (Placement.DESTINATION_GROUPS is the one place that says which)."""
+    language (DESTINATION_GROUPS is the one place that says which)."""
     labels = [
-        Placement.Destination(destination).label
-        for destination, in_group in Placement.DESTINATION_GROUPS.items()
+        ExitDestination(destination).label
+        for destination, in_group in DESTINATION_GROUPS.items()
         if in_group == group
     ]
-    return format_lazy(
-        "{}: " + "; ".join(["{}"] * len(labels)) + ".", _("Uscite dagli alloggi verso"), *labels
-    )
+    return format_lazy("{}: " + "; ".join(["{}"] * len(labels)) + ".", lead, *labels)
 
 
 def _empty(values: dict | None) -> dict:
@@ -271,7 +269,7 @@ SPECS: tuple[Spec, ...] = (
         Spec(
             f"exits_{group.value}",
             format_lazy("{} {}", _("verso"), _lower(group.label)),
-            _exit_group_definition(group),
+            _exit_group_definition(group, _("Uscite dagli alloggi verso")),
             "exits_by_destination",
             (lambda value: lambda r: _count(r.get(value)))(group.value),
             indent=True,
@@ -284,6 +282,35 @@ SPECS: tuple[Spec, ...] = (
         _("Uscite verso una soluzione stabile ÷ uscite dagli alloggi."),
         "exits_by_destination",
         lambda r: share(r.get(DestinationGroup.STABLE.value), r.get("exits")),
+    ),
+    Spec(
+        "case_exits",
+        _("Dimissioni"),
+        _(
+            "Prese in carico chiuse nel periodo con la registrazione dell'uscita, "
+            "passaggi ad altro progetto compresi; contate per destinazione con gli stessi "
+            "gruppi delle uscite dagli alloggi."
+        ),
+        "exits_by_destination",
+        lambda r: _count(r.get("case_exits")),
+    ),
+    *(
+        Spec(
+            f"case_exits_{group.value}",
+            format_lazy("{} {}", _("verso"), _lower(group.label)),
+            _exit_group_definition(group, _("Dimissioni verso")),
+            "exits_by_destination",
+            (lambda value: lambda r: _count(r.get(value)))(f"case_{group.value}"),
+            indent=True,
+        )
+        for group in DestinationGroup
+    ),
+    Spec(
+        "case_exits_stable_share",
+        _("Quota di dimissioni verso una soluzione stabile"),
+        _("Dimissioni verso una soluzione stabile ÷ dimissioni."),
+        "exits_by_destination",
+        lambda r: share(r.get(f"case_{DestinationGroup.STABLE.value}"), r.get("case_exits")),
     ),
     Spec(
         "housed_6",

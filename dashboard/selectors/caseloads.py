@@ -21,24 +21,24 @@ import datetime
 from django.db.models import (
     Count,
     Exists,
-    F,
     IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from beneficiaries.models import Case, CaseAssignment, CaseNote, Review
+from beneficiaries.models import Case, CaseAssignment, Review
+from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import households as households_selectors
+from beneficiaries.selectors import pathway as pathway_selectors
 from beneficiaries.selectors.households import reference_name
-from core.access import CASEWORK_ROLES, access_for
+from core.access import access_for
 from dashboard.selectors.my_day import NO_CONTACT_DAYS
-from partners.models import StaffMembership
+from partners.models import Organisation, StaffMembership
 from projects.models import Project
 from users.models import User
 
@@ -74,23 +74,6 @@ def _overdue_reviews(path: str, today: datetime.date) -> Subquery:
     )
 
 
-def _last_contact(path: str):
-    own = Subquery(
-        CaseNote.objects.filter(case_id=_case_ref(path))
-        .values("case_id")
-        .annotate(last=Max("happened_on"))
-        .values("last")[:1]
-    )
-    group = Subquery(
-        CaseNote.households.through.objects.filter(household_id=OuterRef(f"{path}household_id"))
-        .values("household_id")
-        .annotate(last=Max("casenote__happened_on"))
-        .values("last")[:1]
-    )
-    opened = F(f"{path}opened_on")
-    return own, group, Greatest(Coalesce(own, opened), Coalesce(group, opened))
-
-
 def no_contact_cutoff(today: datetime.date) -> datetime.date:
     return today - datetime.timedelta(days=NO_CONTACT_DAYS)
 
@@ -98,7 +81,7 @@ def no_contact_cutoff(today: datetime.date) -> datetime.date:
 def with_flags(cases: QuerySet[Case], *, today: datetime.date) -> QuerySet[Case]:
     """The cases with what the caseload table shows: the reference person's name, the
     number of overdue reviews, the last contact and the day since which it is quiet."""
-    own, group, quiet_since = _last_contact("")
+    own, group, quiet_since = pathway_selectors.last_contact("")
     return (
         cases.select_related("project", "holding_organisation")
         .prefetch_related(Prefetch("workers", queryset=User.objects.order_by("last_name")))
@@ -123,7 +106,7 @@ def per_worker(*, user, today: datetime.date | None = None) -> list[dict]:
     coordinator sees who has room. Two queries."""
     today = today or timezone.localdate()
     cases = caseload_cases(user=user)
-    _own, _group, quiet_since = _last_contact("case__")
+    _own, _group, quiet_since = pathway_selectors.last_contact("case__")
     rows = (
         CaseAssignment.objects.filter(case__in=cases)
         .annotate(overdue=_overdue_reviews("case__", today), quiet_since=quiet_since)
@@ -139,7 +122,7 @@ def per_worker(*, user, today: datetime.date | None = None) -> list[dict]:
     )
     counts = {row.pop("worker_id"): row for row in rows}
     workers = User.objects.filter(
-        Q(pk__in=list(counts)) | Q(pk__in=assignable_workers(user=user).values("pk"))
+        Q(pk__in=list(counts)) | Q(pk__in=_assignable_worker_ids(user))
     ).order_by("last_name", "first_name", "username")
     zero = {"open_cases": 0, "overdue_cases": 0, "quiet_cases": 0}
     result = []
@@ -159,7 +142,7 @@ def per_project(*, user, today: datetime.date | None = None) -> list[dict]:
     """One row per project: open cases, cases without a worker, cases with overdue
     reviews, quiet households, and how many workers share them. One query."""
     today = today or timezone.localdate()
-    _own, _group, quiet_since = _last_contact("")
+    _own, _group, quiet_since = pathway_selectors.last_contact("")
     assigned = CaseAssignment.objects.filter(case_id=OuterRef("pk"))
     rows = (
         caseload_cases(user=user)
@@ -191,28 +174,15 @@ def per_project(*, user, today: datetime.date | None = None) -> list[dict]:
     ]
 
 
-def assignable_workers(*, user) -> QuerySet[User]:
-    """Social workers and coordinators, active, of the organisations that hold the
-    user's caseload cases or that the user coordinates: whom the user may assign. The
-    service checks again, case by case, that the worker works for its holding
-    organisation."""
+def assigning_organisations(*, user) -> QuerySet[Organisation]:
+    """The organisations whose social workers and coordinators the user may assign
+    (beneficiaries.selectors.cases.assignable_workers): those that hold the user's
+    caseload cases and those the user coordinates. The service checks again, case by
+    case, that the worker works for its holding organisation."""
     organisations = access_for(user).coordinating_organisations
-    return (
-        User.objects.filter(
-            is_active=True,
-            staff_memberships__is_active=True,
-            staff_memberships__role__in=CASEWORK_ROLES,
-        )
-        .filter(
-            Q(staff_memberships__organisation_id__in=organisations)
-            | Q(
-                staff_memberships__organisation_id__in=caseload_cases(user=user).values(
-                    "holding_organisation_id"
-                )
-            )
-        )
-        .distinct()
-        .order_by("last_name", "first_name", "username")
+    return Organisation.objects.filter(
+        Q(pk__in=organisations)
+        | Q(pk__in=caseload_cases(user=user).values("holding_organisation_id"))
     )
 
 
@@ -222,11 +192,17 @@ def filterable_workers(*, user) -> QuerySet[User]:
     return (
         User.objects.filter(
             Q(case_assignments__case__in=caseload_cases(user=user))
-            | Q(pk__in=assignable_workers(user=user).values("pk"))
+            | Q(pk__in=_assignable_worker_ids(user))
         )
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
+
+
+def _assignable_worker_ids(user) -> QuerySet:
+    return cases_selectors.assignable_workers(
+        organisations=assigning_organisations(user=user)
+    ).values("pk")
 
 
 def caseload_projects(*, user) -> QuerySet[Project]:

@@ -13,24 +13,18 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import (
-    Max,
-    OuterRef,
-    Subquery,
-)
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import OuterRef
 from django.utils import timezone
 
 from beneficiaries.models import (
     Action,
-    CaseNote,
     Document,
     FollowUp,
     Review,
 )
 from beneficiaries.selectors.cases import my_cases
 from beneficiaries.selectors.households import reference_name
-from beneficiaries.selectors.pathway import DOCUMENTS_AHEAD_DAYS
+from beneficiaries.selectors.pathway import DOCUMENTS_AHEAD_DAYS, last_contact
 from housing.models import Placement
 from partners.models import StaffMembership
 
@@ -113,30 +107,15 @@ def my_day(*, user, today: datetime.date | None = None) -> dict:
         .annotate(household_name=reference_name(OuterRef("household_id")))
         .order_by("planned_end_date", "pk")
     )
-    own_last = Subquery(
-        CaseNote.objects.filter(case_id=OuterRef("pk"))
-        .values("case_id")
-        .annotate(last=Max("happened_on"))
-        .values("last")[:1]
-    )
-    group_last = Subquery(
-        CaseNote.households.through.objects.filter(household_id=OuterRef("household_id"))
-        .values("household_id")
-        .annotate(last=Max("casenote__happened_on"))
-        .values("last")[:1]
-    )
+    contact = last_contact()
     no_contact = (
         open_cases.annotate(
-            own_last=own_last,
-            group_last=group_last,
+            own_last=contact.own,
+            group_last=contact.group,
             household_name=reference_name(OuterRef("household_id")),
         )
         # A case opened recently has had no time to go quiet: count from its opening.
-        .annotate(
-            quiet_since=Greatest(
-                Coalesce("own_last", "opened_on"), Coalesce("group_last", "opened_on")
-            )
-        )
+        .annotate(quiet_since=contact.quiet_since)
         .filter(quiet_since__lt=today - datetime.timedelta(days=NO_CONTACT_DAYS))
         .order_by("quiet_since", "pk")
     )

@@ -26,7 +26,7 @@ from core import security_log
 from core.access import access_for
 from dashboard import exports
 from dashboard import services as dashboard_services
-from dashboard.filters import CaseloadFilter
+from dashboard.filters import CoordinatorCaseloadFilter
 from dashboard.forms import BulkAssignForm
 from dashboard.selectors import caseloads as caseloads_selectors
 from dashboard.views.indicators import (
@@ -49,7 +49,9 @@ def _caseload_page(request, today):
     cases = caseloads_selectors.with_flags(
         caseloads_selectors.caseload_cases(user=request.user), today=today
     ).order_by("project__name", "household_name", "opened_on", "pk")
-    return CaseloadFilter(request.GET or None, queryset=cases, user=request.user, today=today)
+    return CoordinatorCaseloadFilter(
+        request.GET or None, queryset=cases, user=request.user, today=today
+    )
 
 
 @require_GET

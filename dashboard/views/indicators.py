@@ -139,13 +139,17 @@ def _columns(report: indicators.Report, total: indicators.Report | None = None) 
 
 
 def _exit_rows(report: indicators.Report) -> list[dict]:
+    """One row per destination group: the exits from the units and the case exits."""
     figures = (report.results.get("exits_by_destination") or {}).get(TOTAL, {})
     total = figures.get("exits") or 0
+    case_total = figures.get("case_exits") or 0
     return [
         {
             "label": str(group.label),
             "count": figures.get(group.value) or 0,
             "share": indicators.share(figures.get(group.value), total),
+            "case_count": figures.get(f"case_{group.value}") or 0,
+            "case_share": indicators.share(figures.get(f"case_{group.value}"), case_total),
         }
         for group in indicators.DestinationGroup
     ]
@@ -167,7 +171,10 @@ def _dashboard(projects: list[Project], period: Period, by: Dimension | None) ->
         "series_labels": charts.series_labels(),
         "exit_rows": exit_rows,
         "exits_total": sum(row["count"] for row in exit_rows),
-        "exits_chart": charts.exits_chart([(r["label"], r["count"]) for r in exit_rows]),
+        "case_exits_total": sum(row["case_count"] for row in exit_rows),
+        "exits_chart": charts.exits_chart(
+            [(r["label"], r["count"], r["case_count"]) for r in exit_rows]
+        ),
     }
 
 
@@ -243,8 +250,17 @@ def _exits_table(data: dict, title: str) -> exports.Table:
     return exports.Table(
         name="uscite",
         title=_("Uscite per destinazione"),
-        columns=[_("Destinazione"), _("Uscite"), _("Quota (%)")],
-        rows=[[r["label"], r["count"], r["share"].value] for r in data["exit_rows"]],
+        columns=[
+            _("Destinazione"),
+            _("Uscite dagli alloggi"),
+            _("Quota (%)"),
+            _("Dimissioni"),
+            _("Quota delle dimissioni (%)"),
+        ],
+        rows=[
+            [r["label"], r["count"], r["share"].value, r["case_count"], r["case_share"].value]
+            for r in data["exit_rows"]
+        ],
         notes=_period_notes(title, data["period"]),
     )
 

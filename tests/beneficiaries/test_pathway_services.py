@@ -420,7 +420,7 @@ def test_closing_schedules_follow_ups_at_3_6_12_months(alice, case_alfa):
         case=case_alfa,
         closed_on=D(2026, 8, 31),
         reason="goals_reached",
-        destination="own_rented",
+        destination="own_rented_home",
         autonomy_reached="yes",
     )
     case_alfa.refresh_from_db()
@@ -474,7 +474,7 @@ def test_follow_up_records_whether_still_housed_and_where(alice, case_alfa):
         case=case_alfa,
         closed_on=D(2026, 5, 1),
         reason="goals_reached",
-        destination="own_rented",
+        destination="own_rented_home",
         autonomy_reached="yes",
     )
     follow_up = case_alfa.follow_ups.get(months_after_exit=3)
@@ -492,7 +492,7 @@ def test_follow_up_records_whether_still_housed_and_where(alice, case_alfa):
         follow_up=follow_up,
         done_on=D(2026, 8, 3),
         still_housed="yes",
-        housing_situation="own_rented",
+        housing_situation="own_rented_home",
         where="Liscate",
     )
     follow_up.refresh_from_db()

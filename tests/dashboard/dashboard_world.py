@@ -11,7 +11,7 @@ Households of Casa Alfa (referred by Comune Uno unless said otherwise):
 - H2  man (1970), woman (1975), son born 2007-06-30 (18 on the last day: an adult);
       referral sent 2025-01-10 and accepted; case 2025-02-01 → 2025-05-31; the couple in
       U2 from 2025-02-15 to 2025-05-30, exit to an own rented home (stable); case exit
-      "goals reached"; referred again on 2025-09-01 (a return); autonomy 2.0 → 3.2.
+      "goals reached", to an own rented home too; referred again on 2025-09-01 (a return); autonomy 2.0 → 3.2.
 - H3  case closed 2024-12-15 (not served); its 6-month follow-up done 2025-06-15: housed.
 - H4  case closed 2024-06-30 (not served); 6-month follow-up done 2025-01-02: unknown;
       12-month follow-up done 2025-06-30: not housed.
@@ -20,14 +20,16 @@ Households of Casa Alfa (referred by Comune Uno unless said otherwise):
 - H7  man (1960), referred by Comune Due on 2025-05-01, accepted; case from 2025-05-10;
       in U2 from 2025-06-20.
 - H8  a draft referral, never sent.
-- H9  woman (1980); case 2024-06-01 → 2025-04-05 (exit "transferred", referred again on
+- H9  woman (1980); case 2024-06-01 → 2025-04-05 (exit "transferred" to another
+      project, referred again on
       2025-04-10, not a return because of the transfer); in U3 from 2024-06-10 to
       2025-01-31, moved to U1 from 2025-02-01 to 2025-03-31, exit to another project
       (temporary); autonomy 3.0 → 2.3.
 - H10 woman (1995); referral sent 2024-12-20; case from 2025-01-05, open; in U3 from
       2025-01-06 to 2025-01-20, left without notice (unknown).
 - H11 case opened 2025-07-05, after the period (not served).
-- H12 man (1965); case 2024-03-01 → 2025-03-15 (exit "voluntary"); referred again on
+- H12 man (1965); case 2024-03-01 → 2025-03-15 (exit "voluntary", homeless, never
+      placed in a unit); referred again on
       2026-04-01, 382 days later (not a return); an exit assessment but no entry one.
 
 Units of Casa Alfa: U1 (4 places), U2 (2), U3 (2), all available; U4 (3 places) is
@@ -135,7 +137,7 @@ def _occupy(unit, placement, person, slot, start, end=None):
     )
 
 
-def _exit(case, on, reason, destination="own_rented"):
+def _exit(case, on, reason, destination="own_rented_home"):
     CaseExit.objects.create(
         case=case, closed_on=on, reason=reason, destination=destination, autonomy_reached="yes"
     )
@@ -218,7 +220,7 @@ def build(*, project_alfa, project_beta, coop_alfa, coop_beta, comune_uno) -> Wo
                             done_on=D(2025, 3, 20), still_housed="no")  # fmt: skip
     FollowUp.objects.create(case=c3, months_after_exit=6, due_on=D(2025, 6, 15),
                             done_on=D(2025, 6, 15), still_housed="yes",
-                            housing_situation="own_rented")  # fmt: skip
+                            housing_situation="own_rented_home")  # fmt: skip
     FollowUp.objects.create(case=c3, months_after_exit=12, due_on=D(2025, 12, 15))
     h4 = _household(comune_uno, (REF, M, D(1980, 1, 1)))
     c4 = case("H4", h4, D(2024, 1, 10), D(2024, 6, 30))
@@ -277,7 +279,7 @@ def build(*, project_alfa, project_beta, coop_alfa, coop_beta, comune_uno) -> Wo
     # H12: a case exit in the period, referred again too late to be a return.
     h12 = _household(comune_uno, (REF, M, D(1965, 1, 1)))
     c12 = case("H12", h12, D(2024, 3, 1), D(2025, 3, 15))
-    _exit(c12, D(2025, 3, 15), CaseExit.Reason.VOLUNTARY)
+    _exit(c12, D(2025, 3, 15), CaseExit.Reason.VOLUNTARY, destination="homeless")
     _referral(h12, beta, comune_uno, on=D(2026, 4, 1), status=Referral.Status.SENT)
     AutonomyAssessmentFactory(case=c12, moment="exit", taken_on=D(2025, 3, 15))
 

@@ -133,18 +133,44 @@ def test_exits_by_destination_group(world):
     figures = alfa(world, indicators.exits_by_destination)
     # H2 to an own rented home (stable), H9 to another project (temporary), H10 left
     # without notice (unknown); H9's move from U3 is not an exit.
+    # Case exits in the period, on the same list with the same groups: H2 to an own
+    # rented home (stable), H9 transferred to another project (temporary), H12 homeless
+    # (never placed: a case exit without a placement exit). H3's and H4's were in 2024.
     assert figures == {
         "exits": 3,
         "stable": 1,
         "temporary": 1,
         "institutional": 0,
+        "homeless": 0,
+        "other": 0,
         "unknown": 1,
+        "case_exits": 3,
+        "case_stable": 1,
+        "case_temporary": 1,
+        "case_institutional": 0,
+        "case_homeless": 1,
+        "case_other": 0,
+        "case_unknown": 0,
     }
 
 
 def test_share_of_exits_to_stable_housing(world):
     report = indicators.report(projects=[world.project], period=HALF_2025)
     assert report.figure("exits_stable_share").value == round(100 * 1 / 3, 1) == 33.3
+    assert report.figure("case_exits_stable_share").value == round(100 * 1 / 3, 1) == 33.3
+
+
+def test_exits_by_destination_per_project_keep_projects_apart(world):
+    figures = indicators.exits_by_destination(
+        project_ids=[world.project.pk, world.other_project.pk],
+        period=HALF_2025,
+        by=Dimension.PROJECT,
+    )
+    alfa_figures, beta_figures = figures[world.project.pk], figures[world.other_project.pk]
+    assert (alfa_figures["exits"], alfa_figures["case_exits"]) == (3, 3)
+    # Casa Beta: B1 left UB for public housing (stable); its case is still open.
+    assert (beta_figures["exits"], beta_figures["stable"]) == (1, 1)
+    assert beta_figures["case_exits"] == 0
 
 
 def test_share_still_housed_at_the_six_month_follow_up(world):

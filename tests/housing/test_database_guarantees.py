@@ -11,6 +11,7 @@ import datetime
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from beneficiaries.models import ExitDestination
 from housing import postgres, services
 from housing.models import HousingUnit, Placement, PlaceOccupancy
 
@@ -117,6 +118,6 @@ def test_capacity_may_drop_below_places_used_only_in_the_past(
         placement=placement,
         end_date=today - DAY,
         exit_reason=Placement.ExitReason.AUTONOMY,
-        destination=Placement.Destination.OWN_RENTED_HOME,
+        destination=ExitDestination.OWN_RENTED_HOME,
     )
     HousingUnit.objects.filter(pk=unit_alfa.pk).update(capacity=1)

@@ -24,12 +24,6 @@ def test_daily_counts():
     assert occupancy.daily_counts(stays, D(2027, 1, 1), 5) == [0, 1, 2, 1, 1]
 
 
-def test_add_months_keeps_the_day_or_takes_the_month_end():
-    assert occupancy.add_months(D(2027, 1, 15), 18) == D(2028, 7, 15)
-    assert occupancy.add_months(D(2027, 1, 31), 1) == D(2027, 2, 28)
-    assert occupancy.add_months(D(2027, 11, 30), 3) == D(2028, 2, 29)
-
-
 def test_a_person_keeps_one_place_when_one_is_free_throughout():
     busy = {1: [(D(2027, 1, 1), None)]}
     assert occupancy.assign_places(busy, range(1, 3), D(2027, 2, 1), None) == [

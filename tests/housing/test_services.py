@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from beneficiaries.models import Case, WaitingListEntry
+from beneficiaries.models import Case, ExitDestination, WaitingListEntry
 from core.models import AuditEvent
 from housing import services
 from housing.models import HousingUnit, Placement, PlaceOccupancy
@@ -101,7 +101,7 @@ def test_a_place_freed_by_an_exit_can_be_taken_the_next_day(
         placement=first,
         end_date=today - DAY,
         exit_reason=Placement.ExitReason.AUTONOMY,
-        destination=Placement.Destination.OWN_RENTED_HOME,
+        destination=ExitDestination.OWN_RENTED_HOME,
     )
     place(carla, unit_alfa_small, make_household(size=2), today)
     assert people_in(unit_alfa_small, today) == 2
@@ -293,7 +293,7 @@ def test_ending_a_placement_frees_the_places_after_the_last_night(
         placement=placement,
         end_date=today,
         exit_reason=Placement.ExitReason.AUTONOMY,
-        destination=Placement.Destination.PUBLIC_HOUSING,
+        destination=ExitDestination.PUBLIC_HOUSING,
     )
     placement.refresh_from_db()
     assert placement.end_date == today
@@ -310,7 +310,7 @@ def test_an_exit_before_the_entry_is_refused(carla, unit_alfa, make_household, t
             placement=placement,
             end_date=today - DAY,
             exit_reason=Placement.ExitReason.VOLUNTARY,
-            destination=Placement.Destination.UNKNOWN,
+            destination=ExitDestination.UNKNOWN,
         )
     assert "L'uscita non può precedere l'ingresso" in error.value.message_dict["end_date"][0]
     placement.refresh_from_db()
@@ -413,7 +413,7 @@ def test_lowering_capacity_moves_people_onto_the_remaining_places(
         placement=first,
         end_date=today - DAY,
         exit_reason=Placement.ExitReason.AUTONOMY,
-        destination=Placement.Destination.FAMILY_OR_FRIENDS,
+        destination=ExitDestination.FAMILY_OR_FRIENDS,
     )
 
     services.unit_update(user=carla, unit=unit_alfa, capacity=2)

@@ -368,7 +368,7 @@ def test_placement_page_and_exit(client_for, carla, unit_alfa, make_household, t
         follow=True,
     )
     assert "Uscita registrata." in text(response)
-    assert "Casa in affitto propria (Soluzione stabile)" in text(response)
+    assert "Casa in affitto a proprio nome (Soluzione stabile)" in text(response)
     assert PlaceOccupancy.objects.filter(end_date=today).count() == 2
 
 

@@ -1,0 +1,33 @@
+"""Pieces every form of the apps shares: the date widget, the label of an empty choice,
+and how a service's ValidationError lands on a form."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Django 6.1's "- Select an option -" has no Italian translation yet.
+BLANK_LABEL = _("— scegli —")
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker; the value travels as YYYY-MM-DD."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def errors_to_form(form: forms.Form, error: ValidationError, *more_forms: forms.Form) -> None:
+    """Put a service's ValidationError on the form that has the field it names (`form`
+    first, then `more_forms` in order), or at the top of `form` when none has it."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    forms_ = (form, *more_forms)
+    for name, errors in error.error_dict.items():
+        target = next((f for f in forms_ if name in f.fields), None)
+        if target is None:
+            form.add_error(None, errors)
+        else:
+            target.add_error(name, errors)
