@@ -13,6 +13,7 @@ urlpatterns = [
     path("progetti/", include("projects.urls")),
     path("", include("beneficiaries.urls")),
     path("alloggi/", include("housing.urls")),
+    path("notifiche/", include("notifications.urls")),
     # Choosing the language must work on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -33,6 +33,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import scoping, security_log
 from .models import SecurityEvent
+from .signals import account_alert
 
 Kind = SecurityEvent.Kind
 RECOVERY_CODE_COUNT = 10
@@ -244,3 +245,5 @@ def disable(*, request) -> None:
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
     request.session.pop(PENDING_KEY, None)
     security_log.record(Kind.TWO_FACTOR_DISABLED, request=request)
+    # The owner hears of it even if it was not them (notifications listens).
+    account_alert.send(sender=SecurityEvent, user=user, kind="two_factor_disabled")
