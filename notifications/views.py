@@ -7,7 +7,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -33,7 +35,7 @@ def _back_to_list(request):
 @require_GET
 def notification_list(request):
     notifications = selectors.notifications_for(user=request.user)
-    filterset = NotificationFilter(request.GET or None, queryset=notifications)
+    filterset = NotificationFilter(request.GET, queryset=notifications)
     found = filterset.qs if filterset.is_valid() else notifications.none()
     page_obj = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -50,11 +52,14 @@ def notification_list(request):
 
 @require_GET
 def notification_bell(request):
-    """The bell's count, asked by htmx when a page loads and every few seconds."""
-    return render(
-        request,
-        "includes/notification_bell.html#bell_count",
-        {"unread": selectors.unread_count(user=request.user)},
+    """The bell's count, asked by htmx when a page loads and every few seconds. Rendered
+    without the request's context processors: the fragment needs none of them, and they
+    would cost the navigation's queries on every poll."""
+    return HttpResponse(
+        render_to_string(
+            "includes/notification_bell.html#bell_count",
+            {"unread": selectors.unread_count(user=request.user)},
+        )
     )
 
 

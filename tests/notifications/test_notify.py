@@ -63,10 +63,13 @@ def test_links_only_to_a_page_of_abitare(alice, link):
 def test_a_rolled_back_event_leaves_no_notification_and_no_email(
     alice, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            services.notify(recipients=[alice], kind=Kind.CASE_OPENED, link=LINK)
-            raise RuntimeError("the service failed after notifying")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.notify(recipients=[alice], kind=Kind.CASE_OPENED, link=LINK)
+        raise RuntimeError("the service failed after notifying")
     assert not Notification.objects.exists()
     assert not OutgoingEmail.objects.exists()
     assert mail.outbox == []
