@@ -13,7 +13,9 @@ from datetime import datetime, time
 
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.tasks import task_backends
 from django.utils import timezone
+from django_tasks_db import DatabaseBackend
 
 from . import services
 from .models import ScheduledRun
@@ -30,14 +32,21 @@ class Job:
 
 
 def daily_jobs() -> list[Job]:
-    return [
+    jobs = [
         Job("backup", time(2, 0), "backup"),
         Job("apply_retention", time(3, 0), "apply_retention"),
         Job("purge_security_log", time(3, 15), "purge_security_log"),
         Job("purge_notifications", time(3, 30), "purge_notifications"),
-        Job("prune_task_results", time(3, 45), "prune_db_task_results", ("--min-age-days", "14")),
         Job("send_digests", services.digest_time(), "send_digests"),
     ]
+    if isinstance(task_backends["default"], DatabaseBackend):
+        # Finished tasks are rows too: keep two weeks of them for the admin to read.
+        jobs.append(
+            Job(
+                "prune_task_results", time(3, 45), "prune_db_task_results", ("--min-age-days", "14")
+            )
+        )
+    return jobs
 
 
 def _claim(job: Job, day) -> ScheduledRun | None:
