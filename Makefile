@@ -23,7 +23,9 @@ run: install
 	DJANGO_DEBUG=true $(MANAGE) migrate --no-input
 	DJANGO_DEBUG=true $(MANAGE) load_network
 	DJANGO_DEBUG=true $(MANAGE) load_demo
-	DJANGO_DEBUG=true $(MANAGE) runserver $(HOST)
+	# The web server, the background-task worker and the scheduler loop together;
+	# Ctrl-C stops all three (scripts/run-dev.sh).
+	PY=$(PY) HOST=$(HOST) scripts/run-dev.sh
 
 test: install
 	$(VENV)/bin/ruff check .

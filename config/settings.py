@@ -51,9 +51,12 @@ INSTALLED_APPS = [
     "projects",
     "housing",
     "beneficiaries",
-    # Above the domain: nothing below imports them (docs/architecture.md).
+    # Above the domain: nothing below imports them (docs/architecture.md);
+    # domain services call notifications.services.notify.
     "dashboard",
     "privacy",
+    "notifications",
+    "django_tasks_db",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -82,6 +85,9 @@ MIDDLEWARE = [
     "core.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Gives a browser that has just logged in the cookie that makes it known next time
+    # (notifications.services.browser_login_check).
+    "notifications.middleware.KnownBrowserMiddleware",
     "core.middleware.AccessDeniedLogMiddleware",
     # Last, as django-axes asks: turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -103,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -307,6 +314,62 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+
+# Background tasks (Django's django.tasks) -------------------------------------------
+# Stored in the database by django-tasks-db and run by its worker, `manage.py db_worker`,
+# a process of its own (`make run` starts it beside the web server). No other server.
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# E-mail ------------------------------------------------------------------------------
+# EMAIL_URL, read by django-environ: smtp+tls://user:password@smtp.example.org:587 (or
+# smtp+ssl://…:465, smtp://host:25), consolemail:// (printed by the worker),
+# filemail:///path/to/folder (one file per e-mail). Development writes to the console,
+# so nothing leaves the machine; production defaults to the local mail server.
+_email_config = env.email_url(
+    "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
+)
+# (Lower case: Django 6.1 takes mail settings only through MAILERS.)
+_email_timeout = env.int("EMAIL_TIMEOUT", default=30)
+
+
+def _mailer(config: dict) -> dict:
+    """Django 6.1's MAILERS entry for django-environ's e-mail settings."""
+    backend = config["EMAIL_BACKEND"]
+    options = {}
+    if backend.endswith("smtp.EmailBackend"):
+        options = {
+            "host": config.get("EMAIL_HOST") or "localhost",
+            "port": config.get("EMAIL_PORT") or 25,
+            "username": config.get("EMAIL_HOST_USER") or "",
+            "password": config.get("EMAIL_HOST_PASSWORD") or "",
+            "use_tls": bool(config.get("EMAIL_USE_TLS")),
+            "use_ssl": bool(config.get("EMAIL_USE_SSL")),
+            "timeout": _email_timeout,
+        }
+    elif backend.endswith("filebased.EmailBackend"):
+        # filemail:///var/mail is var/mail in the project; filemail:////srv/mail absolute.
+        options = {"file_path": str(BASE_DIR / (config.get("EMAIL_FILE_PATH") or "var/mail"))}
+    return {"BACKEND": backend, "OPTIONS": options}
+
+
+MAILERS = {"default": _mailer(_email_config)}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Abitare <noreply@abitare.invalid>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people reach Abitare at, for the one link an e-mail carries.
+SITE_URL = env("ABITARE_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Notifications (notifications/) ------------------------------------------------------
+# In-app notifications are kept this many days, then purged (`purge_notifications`).
+NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=90)
+# The daily digest goes out from this hour (HH:MM, network's time zone, TIME_ZONE).
+NOTIFICATION_DIGEST_TIME = env("NOTIFICATION_DIGEST_TIME", default="07:30")
+# How often the bell asks for the unread count, in seconds.
+NOTIFICATION_BELL_POLL_SECONDS = env.int("NOTIFICATION_BELL_POLL_SECONDS", default=60)
 
 LOGGING = {
     "version": 1,

@@ -32,3 +32,8 @@ AUTHENTICATION_BACKENDS = [
     "tests.core.security_backend.RequestOptionalAxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Tasks run at once, in the test's own thread (the worker itself is tested against a real
+# database in tests/notifications/test_worker.py); e-mails stay in django.core.mail.outbox.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("beneficiaries.urls")),
     path("", include("privacy.urls")),
     path("alloggi/", include("housing.urls")),
+    path("notifiche/", include("notifications.urls")),
     # Choosing the language must work on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -39,6 +39,9 @@ LOGIN_AT_KEY = "_security_login_at"
 # Writing the session on every request would cost a database write per click; a
 # request within this many seconds of the last recorded one leaves it unchanged.
 _ACTIVITY_RESOLUTION = 15
+# Sent by requests a page makes on its own (the bell's polling): they are not the user
+# doing something, so they must not keep an idle session alive.
+BACKGROUND_HEADER = "X-Abitare-Background"
 
 
 def idle_timeout() -> int:
@@ -129,7 +132,8 @@ class SessionSecurityMiddleware:
                 _("La sessione è scaduta per inattività: accedi di nuovo."),
             )
             return True
-        if last is None or now - last >= _ACTIVITY_RESOLUTION:
+        background = request.headers.get(BACKGROUND_HEADER) == "true"
+        if last is None or (now - last >= _ACTIVITY_RESOLUTION and not background):
             mark_activity(session, now)
         # For the page's warning (templates/includes/session_timeout.html).
         request.session_seconds_left = seconds_left(session, now)

@@ -17,10 +17,12 @@ import logging
 
 from axes.helpers import get_client_ip_address
 from axes.signals import user_locked_out
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from .models import SecurityEvent
+from .signals import account_alert
 
 Kind = SecurityEvent.Kind
 logger = logging.getLogger("abitare.security")
@@ -112,3 +114,12 @@ def _on_lockout(sender, request, username, ip_address, **kwargs):
         username=str(username or ""),
         details={"failures": getattr(request, "axes_failures_since_start", None)},
     )
+    # The account's owner, if the name is one, is told (notifications listens).
+    User = get_user_model()
+    owner = (
+        User._default_manager.filter(**{User.USERNAME_FIELD: username}).first()
+        if username
+        else None
+    )
+    if owner is not None:
+        account_alert.send(sender=SecurityEvent, user=owner, kind="lockout")

@@ -35,6 +35,7 @@ from core.access import access_for
 
 from . import security_log
 from .models import SecurityEvent
+from .signals import account_alert
 
 Kind = SecurityEvent.Kind
 RECOVERY_CODE_COUNT = 10
@@ -241,3 +242,5 @@ def disable(*, request) -> None:
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
     request.session.pop(PENDING_KEY, None)
     security_log.record(Kind.TWO_FACTOR_DISABLED, request=request)
+    # The owner hears of it even if it was not them (notifications listens).
+    account_alert.send(sender=SecurityEvent, user=user, kind="two_factor_disabled")
