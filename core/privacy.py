@@ -102,6 +102,11 @@ for label, reason in (
     ("auth.Group", "groups of permissions"),
     ("auth.Permission", "permissions"),
     ("contenttypes.ContentType", "the list of models"),
+    (
+        "django_tasks_database.DBTaskResult",
+        "the background task queue: task names and the ids of rows they work on (an "
+        "e-mail of the outbox), never household data",
+    ),
 ):
     if model := _optional(label):
         not_personal(model, reason=reason)
