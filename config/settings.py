@@ -48,10 +48,11 @@ INSTALLED_APPS = [
     "projects",
     "housing",
     "beneficiaries",
-    "axes",
+    # With Italian names in the admin (core/admin_apps.py).
+    "core.admin_apps.AxesConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "core.admin_apps.TOTPConfig",
+    "core.admin_apps.StaticConfig",
 ]
 
 MIDDLEWARE = [

@@ -148,6 +148,7 @@ class WaitingListEntryFactory(factory.django.DjangoModelFactory):
     household = factory.LazyAttribute(lambda o: o.referral.household)
     added_on = datetime.date(2026, 10, 1)
 
+
 # Housing stock (issue 4) ------------------------------------------------------------
 
 from housing.models import HousingUnit, Property  # noqa: E402
@@ -261,4 +262,3 @@ class AutonomyAssessmentFactory(factory.django.DjangoModelFactory):
             AutonomyScore(assessment=obj, domain=d.value, level=chosen.get(d.value, 2))
             for d in autonomy.DOMAINS
         )
-
