@@ -212,3 +212,23 @@ def login_as(page, live_server):
         return page
 
     return login
+
+
+# The navigation ------------------------------------------------------------------------
+
+
+def open_navigation(page):
+    """Below 1200 px the navigation is behind the menu button: open it if it is closed."""
+    toggler = page.get_by_role("button", name="Apri il menu")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+        expect(page.locator("#main-nav")).to_be_visible()
+    return page.get_by_role("navigation", name="Navigazione principale")
+
+
+def log_out(page):
+    """ "Esci" is in the menu under the user's name."""
+    open_navigation(page)
+    page.get_by_test_id("current-user").click()
+    page.get_by_role("button", name="Esci").click()
+    expect(page.get_by_label("Nome utente")).to_be_visible()

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from partners.models import Organisation, StaffMembership
 from projects.models import Participation, Project
+from tests.browser.conftest import open_navigation
 from tests.factories import (
     MunicipalityFactory,
     OrganisationFactory,
@@ -106,7 +107,7 @@ def test_coordinator_sees_who_does_what_switches_to_english_and_logs_out(
     page.go_back()
 
     # The same project through the navigation.
-    nav = page.get_by_role("navigation", name="Navigazione principale")
+    nav = open_navigation(page)
     nav.get_by_role("link", name="Progetti").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Progetti")
     page.get_by_role("link", name=project.name).click()

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from beneficiaries.models import Case, Referral
 from partners.models import StaffMembership
+from tests.browser.conftest import log_out, open_navigation
 from tests.factories import (
     OrganisationFactory,
     ParticipationFactory,
@@ -18,11 +19,6 @@ from tests.factories import (
 )
 
 TABLET = {"width": 1024, "height": 768}
-
-
-def log_out(page):
-    page.get_by_role("button", name="Esci").click()
-    expect(page.get_by_label("Nome utente")).to_be_visible()
 
 
 @pytest.mark.browser
@@ -37,7 +33,7 @@ def test_referrer_sends_coordinator_accepts_and_opens_worker_sees_the_case(
     gino = UserFactory(username="gino", first_name="Gino", last_name="Galli")
     StaffMembershipFactory(user=gino, organisation=gamma, role=StaffMembership.Role.SOCIAL_WORKER)
     page.set_viewport_size(TABLET)
-    nav = page.get_by_role("navigation", name="Navigazione principale")
+    nav = open_navigation(page)
 
     # 1. The municipal referrer registers the household...
     login_as("marco")
