@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -161,7 +161,7 @@ def to_xlsx(table: Table) -> bytes:
     info.append([table.title])
     info["A1"].font = Font(bold=True, size=13)
     info.append([])
-    made = timezone.localtime().strftime("%d/%m/%Y %H:%M")
+    made = formats.date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")
     for label, text in [*table.notes, (_("Esportato il"), made)]:
         info.append([str(label), str(text)])
     for row in info.iter_rows(min_row=3):

@@ -1,13 +1,14 @@
-// Tables wider than the screen scroll sideways inside their .table-responsive box. A box
+// Tables and charts wider than the screen scroll sideways inside their box
+// (.table-responsive, .scroll-box). A box
 // that scrolls must be reachable with the keyboard (WCAG 2.1.1): it joins the tab order,
-// as a region named by its table's caption, only while it actually scrolls.
+// as a region named by its table's caption or its chart's title, only while it actually scrolls.
 (function () {
   "use strict";
 
   function update(box) {
     const scrolls = box.scrollWidth > box.clientWidth + 1;
     if (scrolls && !box.hasAttribute("tabindex")) {
-      const caption = box.querySelector("caption");
+      const caption = box.querySelector("caption, svg > title");
       box.setAttribute("tabindex", "0");
       box.setAttribute("role", "region");
       if (caption && caption.textContent.trim()) {
@@ -23,7 +24,7 @@
   }
 
   function updateAll() {
-    document.querySelectorAll(".table-responsive").forEach(update);
+    document.querySelectorAll(".table-responsive, .scroll-box").forEach(update);
   }
 
   updateAll();
