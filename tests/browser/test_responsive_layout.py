@@ -116,7 +116,8 @@ def _world(*, household_alfa, project_alfa, project_beta, coop_alfa, coop_beta, 
     case = household.cases.get()
     plan = SupportPlanFactory(case=case, summary="Una casa propria. " + LONG_WORD)
     goal = GoalFactory(plan=plan, description="Trovare un lavoro stabile " + LONG_WORD)
-    ActionFactory(goal=goal, description="Iscrizione al centro per l'impiego " + LONG_WORD)
+    # An action is at most 300 characters: the longest unbroken one there can be.
+    ActionFactory(goal=goal, description="Iscrizione " + LONG_WORD[:280])
     CaseNoteFactory(case=case, text=LONG_WORD, duration_minutes=45)
     CaseNoteFactory(case=case, text="Visita domiciliare, tutto in ordine.", duration_minutes=90)
     AutonomyAssessmentFactory(case=case, moment="entry", taken_on=datetime.date(2026, 2, 1))
