@@ -59,7 +59,7 @@ def test_every_admin_list_and_add_page_loads_in_both_languages(admin_client, mod
         assert f'<html lang="{language}"' in html
         if language == "it":
             found = [text for text in ENGLISH_LEFTOVERS if text in html]
-            if url.endswith("changelist/") or "/changelist" in url or url.count("/") == 4:
+            if not url.endswith("/add/"):  # add forms list the permissions (see above)
                 found += [text for text in ENGLISH_MODEL_NAMES if f">{text}" in html]
             assert not found, (url, found)
 
