@@ -57,10 +57,11 @@ INSTALLED_APPS = [
     "privacy",
     "notifications",
     "django_tasks_db",
-    "axes",
+    # With Italian names in the admin (core/admin_apps.py).
+    "core.admin_apps.AxesConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "core.admin_apps.TOTPConfig",
+    "core.admin_apps.StaticConfig",
 ]
 # Demo data, the national-scale generator and the benchmarks: development only.
 if DEBUG:
@@ -199,6 +200,8 @@ LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italiano")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Rome"
+# One set of date and number formats per language, used by every template and export.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -300,6 +303,8 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"
+# A refused form in the user's language, in the site's layout (templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "core.error_views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -111,6 +111,7 @@ class SecurityEvent(models.Model):
         RECOVERY_CODES_NEW = "2fa_codes_new", _("Nuovi codici di recupero")
         TWO_FACTOR_DISABLED = "2fa_disabled", _("Autenticazione a due fattori disattivata")
         ERASURE = "erasure", _("Anonimizzazione di dati personali")
+        PASSWORD_CHANGED = "password_changed", _("Password cambiata")
 
     at = models.DateTimeField(_("quando"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("evento"), max_length=20, choices=Kind.choices, db_index=True)

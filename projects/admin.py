@@ -1,10 +1,40 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext as _
 
 from .models import Participation, PriorityRule, Project, Service
 
 
+class ParticipationFormSet(BaseInlineFormSet):
+    """Each row checks the one-lead constraint against the database only; two new rows
+    both marked capofila would pass it and break it on saving. Counted here, over what
+    the project will have once the form is saved."""
+
+    def clean(self):
+        super().clean()
+        leads = [
+            form
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not self._should_delete_form(form)
+            and getattr(form, "cleaned_data", None)
+            and form.cleaned_data.get("role") == Participation.Role.LEAD
+        ]
+        if len(leads) > 1:
+            raise ValidationError(
+                _(
+                    "Un progetto ha un solo ente capofila: ne hai indicati %(count)s. "
+                    "Lascia il ruolo di capofila a uno solo."
+                )
+                % {"count": len(leads)},
+                code="one_lead",
+            )
+
+
 class ParticipationInline(admin.TabularInline):
     model = Participation
+    formset = ParticipationFormSet
     extra = 1
     autocomplete_fields = ["organisation"]
 

@@ -135,6 +135,17 @@ class Participation(models.Model):
                 name="participation_unique",
                 violation_error_message=_("Questo ente ha già questo ruolo in questo progetto."),
             ),
+            # A project has one lead (capofila) at most: the body that answers for it
+            # to the funders. Some projects have none (the co-housing of the Union).
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=models.Q(role="lead"),
+                name="participation_one_lead_per_project",
+                violation_error_message=_(
+                    "Questo progetto ha già un ente capofila: un progetto ne ha uno solo. "
+                    "Per cambiarlo, togli prima il ruolo di capofila all'ente attuale."
+                ),
+            ),
         ]
 
     def __str__(self):

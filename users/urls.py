@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import LoginForm
+from .views import PasswordChangeView
 
 urlpatterns = [
     path(
@@ -12,4 +13,5 @@ urlpatterns = [
         name="login",
     ),
     path("uscita/", auth_views.LogoutView.as_view(), name="logout"),
+    path("profilo/sicurezza/password/", PasswordChangeView.as_view(), name="password_change"),
 ]

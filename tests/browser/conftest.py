@@ -2,11 +2,19 @@
 
 In CI (CI=true) Chromium must be there and the tests run; elsewhere they skip, with the
 reason shown, when it is missing.
+
+Every page a browser test opens is checked with axe-core (from the npm registry,
+node_modules/axe-core, installed by `npm ci`) against WCAG 2.1 A and AA: the engine is
+injected into each document as it loads, runs when the page has loaded, and reports
+back; a test fails at its end if any page it opened had a violation. AXE_CORE_JS may
+point at another copy of axe.min.js.
 """
 
+import json
 import os
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -18,17 +26,124 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
+AXE_JS = Path(
+    os.environ.get("AXE_CORE_JS")
+    or Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+)
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
 def pytest_collection_modifyitems(config, items):
-    if os.path.exists(CHROMIUM):
+    missing = []
+    if not os.path.exists(CHROMIUM):
+        missing.append(f"no Chromium at {CHROMIUM}: apt-get install chromium")
+    if not AXE_JS.exists():
+        missing.append(f"no axe-core at {AXE_JS}: npm ci")
+    if not missing:
         return
     if os.environ.get("CI"):
-        raise pytest.UsageError(
-            f"CI must run the browser tests, but there is no Chromium at {CHROMIUM}"
-        )
-    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}: apt-get install chromium")
+        raise pytest.UsageError("CI must run the browser tests, but: " + "; ".join(missing))
+    skip = pytest.mark.skip(reason="; ".join(missing))
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+# axe-core on every page ----------------------------------------------------------------
+
+# Runs in every document after axe itself (an init script: the page's Content Security
+# Policy does not apply to it). Frames are checked as part of their top document.
+_AXE_ON_LOAD = """
+(() => {
+  if (window.top !== window) return;
+  const options = {runOnly: {type: "tag", values: %(tags)s}, resultTypes: ["violations"]};
+  // One run at a time (axe refuses to start while it runs): checks queue up.
+  let queue = Promise.resolve();
+  window.__abitareAxeCheck = () => {
+    const next = queue.then(() => axe.run(document, options)).then(
+      (result) => result.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ") + " — " + n.failureSummary),
+      })));
+    queue = next.catch(() => {});
+    return next;
+  };
+  window.addEventListener("load", () => {
+    setTimeout(() => {
+      window.__abitareAxeCheck()
+        .then((violations) => window.__abitareAxeReport(location.href, violations))
+        .catch(() => {});  // a page left before axe finished: checked by the next load
+    }, 50);
+  });
+})();
+"""
+
+
+class AxeWatch:
+    """The axe results of the pages one browser page (tab) has loaded."""
+
+    def __init__(self, page):
+        self.page = page
+        self.results: list[tuple[str, list]] = []
+        page.expose_function(
+            "__abitareAxeReport", lambda url, violations: self.results.append((url, violations))
+        )
+        page.add_init_script(script=AXE_JS.read_text(encoding="utf-8"))
+        page.add_init_script(script=_AXE_ON_LOAD % {"tags": json.dumps(WCAG_TAGS)})
+
+    def check_now(self):
+        """Check the page as it is now (after an htmx swap, a dialog, a resize)."""
+        self.page.wait_for_load_state("load")
+        violations = self.page.evaluate("window.__abitareAxeCheck()")
+        self.results.append((self.page.url, violations))
+
+    def checked_urls(self) -> list[str]:
+        return [url for url, _ in self.results]
+
+    def problems(self) -> str:
+        lines = []
+        for url, violations in self.results:
+            for v in violations:
+                lines.append(f"{url}: {v['id']} ({v['impact']}) {v['help']}")
+                lines.extend(f"    {node}" for node in v["nodes"])
+        return "\n".join(lines)
+
+    def assert_no_violations(self):
+        problems = self.problems()
+        assert not problems, "axe-core found WCAG 2.1 A/AA violations:\n" + problems
+
+
+def watch_with_axe(page) -> AxeWatch:
+    return AxeWatch(page)
+
+
+@pytest.fixture
+def axe(request):
+    """axe-core on the test's `page`: every page it loads is checked, and the test fails
+    at its end on any violation (after checking the page it ended on once more)."""
+    page = request.getfixturevalue("page")
+    watch = AxeWatch(page)
+    yield watch
+    if page.is_closed() or request.node.rep_call_failed:
+        return
+    if page.url.startswith("http"):
+        watch.check_now()
+    watch.assert_no_violations()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.rep_call_failed = report.failed
+    return report
+
+
+@pytest.fixture(autouse=True)
+def _axe_on_every_browser_page(request):
+    """Every browser test that opens the `page` gets axe on it."""
+    if "page" in request.fixturenames:
+        request.getfixturevalue("axe")
 
 
 @pytest.fixture(scope="session")
@@ -97,3 +212,27 @@ def login_as(page, live_server):
         return page
 
     return login
+
+
+# The navigation ------------------------------------------------------------------------
+
+
+def open_navigation(page):
+    """Below 1200 px the navigation is behind the menu button: open it if it is closed."""
+    toggler = page.locator("nav .navbar-toggler")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+        expect(page.locator("#main-nav")).to_be_visible()
+    return page.locator("header nav.navbar")
+
+
+def log_out(page):
+    """The logout button is in the menu under the user's name (in any language)."""
+    account = page.get_by_test_id("current-user")
+    if account.count():
+        open_navigation(page)
+        account.click()
+        page.locator("#main-nav form[action$='/uscita/'] button").click()
+    else:
+        page.locator("form[action$='/uscita/'] button").first.click()
+    expect(page).to_have_url(re.compile(r"/accesso/$"))

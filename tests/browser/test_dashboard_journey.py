@@ -6,6 +6,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from tests.browser.conftest import open_navigation
 from tests.dashboard import dashboard_world
 
 TABLET = {"width": 1024, "height": 768}
@@ -52,7 +53,7 @@ def test_coordinator_changes_the_period_and_downloads_the_same_figures(
     )
     page.set_viewport_size(TABLET)
     login_as("carla")
-    nav = page.get_by_role("navigation", name="Navigazione principale")
+    nav = open_navigation(page)
     nav.get_by_role("link", name="Cruscotto").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Cruscotto della rete")
     page.get_by_test_id("project-links").get_by_role("link", name="Casa Alfa").click()

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from partners.models import Organisation, StaffMembership
 from projects.models import Participation, Project
+from tests.browser.conftest import open_navigation
 from tests.factories import (
     MunicipalityFactory,
     OrganisationFactory,
@@ -106,7 +107,7 @@ def test_coordinator_sees_who_does_what_switches_to_english_and_logs_out(
     page.go_back()
 
     # The same project through the navigation.
-    nav = page.get_by_role("navigation", name="Navigazione principale")
+    nav = open_navigation(page)
     nav.get_by_role("link", name="Progetti").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Progetti")
     page.get_by_role("link", name=project.name).click()
@@ -117,7 +118,8 @@ def test_coordinator_sees_who_does_what_switches_to_english_and_logs_out(
     page.get_by_role("button", name="Cambia lingua").click()
     expect(page).to_have_url(f"{live_server.url}/progetti/co-housing-adda-martesana/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    nav = page.get_by_role("navigation", name="Main navigation")
+    nav = open_navigation(page)
+    expect(nav).to_have_accessible_name("Main navigation")
     expect(nav.get_by_role("link", name="Projects")).to_be_visible()
     expect(nav.get_by_role("link", name="Network organisations")).to_be_visible()
     expect(page.get_by_role("heading", name="Who does what")).to_be_visible()
@@ -128,6 +130,7 @@ def test_coordinator_sees_who_does_what_switches_to_english_and_logs_out(
     ).to_contain_text("Cooperativa sociale POP")
     expect(page.get_by_test_id("max-stay")).to_have_text("18 months")
 
+    page.get_by_role("button", name="Giovanna Conti").click()
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(r"/accesso/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Log in to Abitare")

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from beneficiaries.models import Case, Person, Referral, WaitingListEntry
 from housing import services
 from housing.models import Placement
+from tests.browser.conftest import open_navigation
 from tests.factories import (
     CaseFactory,
     HousingUnitFactory,
@@ -73,7 +74,7 @@ def test_coordinator_fills_a_free_place_from_the_matching_list(
 
     page.set_viewport_size(TABLET)
     login_as("carla")
-    nav = page.get_by_role("navigation", name="Navigazione principale")
+    nav = open_navigation(page)
     nav.get_by_role("link", name="Alloggi").click()
     page.get_by_role("link", name="Casa Alfa").click()
 

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from beneficiaries.models import Case, Referral
 from partners.models import StaffMembership
+from tests.browser.conftest import log_out, open_navigation
 from tests.factories import (
     OrganisationFactory,
     ParticipationFactory,
@@ -18,11 +19,6 @@ from tests.factories import (
 )
 
 TABLET = {"width": 1024, "height": 768}
-
-
-def log_out(page):
-    page.get_by_role("button", name="Esci").click()
-    expect(page.get_by_label("Nome utente")).to_be_visible()
 
 
 @pytest.mark.browser
@@ -37,11 +33,10 @@ def test_referrer_sends_coordinator_accepts_and_opens_worker_sees_the_case(
     gino = UserFactory(username="gino", first_name="Gino", last_name="Galli")
     StaffMembershipFactory(user=gino, organisation=gamma, role=StaffMembership.Role.SOCIAL_WORKER)
     page.set_viewport_size(TABLET)
-    nav = page.get_by_role("navigation", name="Navigazione principale")
 
     # 1. The municipal referrer registers the household...
     login_as("marco")
-    nav.get_by_role("link", name="Nuovo nucleo").click()
+    open_navigation(page).get_by_role("link", name="Nuovo nucleo").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Nuovo nucleo familiare")
     page.get_by_label("Situazione abitativa prima dell'ingresso").select_option("eviction")
     page.get_by_role("textbox", name=re.compile(r"^Nome")).fill("Amina")
@@ -64,7 +59,7 @@ def test_referrer_sends_coordinator_accepts_and_opens_worker_sees_the_case(
 
     # 2. The coordinator finds it among the incoming referrals and accepts it.
     login_as("carla")
-    nav.get_by_role("link", name="Segnalazioni").click()
+    open_navigation(page).get_by_role("link", name="Segnalazioni").click()
     expect(page.get_by_test_id("count-sent")).to_have_text("1")
     page.get_by_role("link", name="Nucleo Amina Diallo").click()
     expect(page.get_by_test_id("reason")).to_contain_text("Sfratto esecutivo")
@@ -109,7 +104,7 @@ def test_referrer_sends_coordinator_accepts_and_opens_worker_sees_the_case(
 
     # 4. The social worker finds the household on her caseload and opens the case.
     login_as("alice")
-    nav.get_by_role("link", name="Prese in carico").click()
+    open_navigation(page).get_by_role("link", name="Prese in carico").click()
     page.get_by_role("link", name="Amina Diallo").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Nucleo Amina Diallo")
     page.get_by_test_id("cases").get_by_role("link", name="Casa Alfa").click()

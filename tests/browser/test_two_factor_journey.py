@@ -13,6 +13,7 @@ from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from partners.models import StaffMembership
+from tests.browser.conftest import log_out as browser_log_out
 from tests.factories import OrganisationFactory, StaffMembershipFactory, UserFactory
 
 PASSWORD = "correct-horse-battery"
@@ -41,8 +42,7 @@ def log_in_with_password(page, live_server):
 
 
 def log_out(page, live_server):
-    page.get_by_role("button", name=re.compile(r"^Esci")).first.click()
-    expect(page).to_have_url(re.compile(r"/accesso/$"))
+    browser_log_out(page)
 
 
 @pytest.mark.browser

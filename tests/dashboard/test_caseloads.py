@@ -244,12 +244,37 @@ def test_the_redirect_stays_on_this_site(client_for, carla, dave, cases):
 def test_exporting_the_cases_with_names_is_logged(client_for, carla, cases):
     url = reverse("dashboard:caseloads_export", kwargs={"table": "prese-in-carico", "fmt": "csv"})
     response = client_for(carla).get(url, {"show": "attention"})
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][0] == "Persona di riferimento"
     assert sorted(row[0].split()[-1] for row in rows[1:]) == ["Bianchi", "Rossi"]
     event = SecurityEvent.objects.get(kind=SecurityEvent.Kind.EXPORT)
     assert event.user == carla
     assert event.details == {"table": "carichi/prese-in-carico", "format": "csv", "rows": 2}
+
+
+def test_the_cases_export_in_both_csv_dialects(client_for, carla, cases):
+    client = client_for(carla)
+    italian = client.get(
+        reverse("dashboard:caseloads_export", kwargs={"table": "prese-in-carico", "fmt": "csv"})
+    )
+    rows = _parse_csv(italian.content, ";")
+    opened = rows[0].index("Aperta il")
+    assert all(
+        datetime.datetime.strptime(row[opened], "%d/%m/%Y").tzinfo is None for row in rows[1:]
+    )
+    international = client.get(
+        reverse(
+            "dashboard:caseloads_export", kwargs={"table": "prese-in-carico", "fmt": "csv-intl"}
+        )
+    )
+    rows = _parse_csv(international.content, ",")
+    assert all(datetime.date.fromisoformat(row[opened]) for row in rows[1:])
+    assert len(rows) > 1
+
+
+def _parse_csv(content: bytes, delimiter: str):
+    assert content.startswith("\ufeff".encode())
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=delimiter))
 
 
 def test_the_workers_table_in_xlsx(client_for, carla, cases):

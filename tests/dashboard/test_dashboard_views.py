@@ -178,14 +178,14 @@ def test_the_charts_are_accessible_svg_with_their_tables(client_for, carla, worl
     assert '<title id="trend-title">Andamento mensile dal 01/01/2025 al 30/06/2025</title>' in html
     assert 'data-testid="trend-table"' in html and 'data-testid="exits-table"' in html
     # A point of the trend: one referral in January.
-    assert "Gennaio 2025: segnalazioni nuove 1" in html
+    assert "gennaio 2025: segnalazioni nuove 1" in html
 
 
 def test_the_printable_page_has_the_period_and_no_navigation_in_print(client_for, carla, world):
     html = client_for(carla).get(project_url("project_dashboard_print"), HALF_2025).content.decode()
     assert 'data-testid="printable-report"' in html
-    assert "Periodo: dal 01 Gennaio 2025 al 30 Giugno 2025" in html
-    assert "projects/print.js" in html
+    assert "Periodo: dal 1 gennaio 2025 al 30 giugno 2025" in html
+    assert "dashboard/print.js" in html
     assert figures(html)["households"] == ["6"]
     assert accessibility_problems(html) == []
 
@@ -253,12 +253,24 @@ def test_the_indicators_in_csv_read_back_as_on_the_page(client_for, carla, world
         'filename="cruscotto-casa-alfa-2025-01-01-2025-06-30-indicatori.csv"'
         in (response["Content-Disposition"])
     )
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    # The Italian dialect: semicolons and the decimal comma.
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Indicatore", "Valore", "Unità", "Base di calcolo", "Definizione"]
     by_label = {row[0]: row for row in rows[1:]}
     assert by_label["Nuclei seguiti"][1] == "6"
-    assert by_label["Segnalazioni accolte"][1:4] == ["66.7", "%", "2 su 3"]
+    assert by_label["Segnalazioni accolte"][1:4] == ["66,7", "%", "2 su 3"]
     assert len(rows) - 1 == len(shown)
+
+
+def test_the_indicators_in_the_international_csv(client_for, carla, world):
+    url = project_url("project_dashboard_export", table="indicatori", fmt="csv-intl")
+    response = client_for(carla).get(url, HALF_2025)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].endswith('-indicatori.csv"')
+    assert response.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    by_label = {row[0]: row for row in rows[1:]}
+    assert by_label["Segnalazioni accolte"][1:4] == ["66.7", "%", "2 su 3"]
 
 
 def test_the_indicators_in_xlsx_read_back_as_on_the_page(client_for, carla, world):
@@ -296,19 +308,19 @@ def test_the_monthly_trend_and_the_exits_export(client_for, carla, world):
         project_url("project_dashboard_export", table="andamento", fmt="xlsx"), HALF_2025
     )
     rows = list(load_workbook(io.BytesIO(trend.content)).active.iter_rows(values_only=True))
-    assert rows[1] == ("Gennaio 2025", 1, 1, 1)
+    assert rows[1] == ("gennaio 2025", 1, 1, 1)
     exits = client.get(
         project_url("project_dashboard_export", table="uscite", fmt="csv"), HALF_2025
     )
-    lines = list(csv.reader(io.StringIO(exits.content.decode("utf-8-sig"))))
+    lines = list(csv.reader(io.StringIO(exits.content.decode("utf-8-sig")), delimiter=";"))
     # Placement exits then case exits: H2 to an own rented home for both (1 of 3 each).
-    assert lines[1] == ["Soluzione stabile", "1", "33.3", "1", "33.3"]
+    assert lines[1] == ["Soluzione stabile", "1", "33,3", "1", "33,3"]
 
 
 def test_the_network_export_has_a_column_per_project_and_a_total(client_for, carla, world):
     url = reverse("dashboard:dashboard_export", kwargs={"table": "indicatori", "fmt": "csv"})
     response = client_for(carla).get(url, HALF_2025)
-    header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert header == ["Indicatore", "Unità", "Casa Alfa", "Totale", "Definizione"]
 
 

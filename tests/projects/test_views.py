@@ -163,8 +163,8 @@ def test_detail_shows_services_target_rules_stay_dates_area_and_status(
     assert rules.index("Donna con figli minori") < rules.index("Sfratto in corso")
     assert "+10" in rules and "+4" in rules
     assert "18 mesi" in html.split('data-testid="max-stay"')[1].split("</dd>")[0]
-    assert "01 Marzo 2024" in html
-    assert "31 Dicembre 2026" in html
+    assert "1 marzo 2024" in html
+    assert "31 dicembre 2026" in html
     area = html.split('data-testid="area-served"')[1].split("</dd>")[0]
     assert area.count("<li>") == 4
     assert "Comune di Truccazzano" in area
