@@ -226,13 +226,29 @@ def open_navigation(page):
     return page.locator("header nav.navbar")
 
 
+def open_account_menu(page):
+    """Open the menu under the user's name. On a loaded machine the first click can land
+    while the page is still wiring its scripts (Bootstrap's dropdown, the bell's htmx
+    swap) and open nothing; a person would click again, and so does this."""
+    open_navigation(page)
+    account = page.get_by_test_id("current-user")
+    menu = page.locator("#main-nav .dropdown-menu")
+    for _ in range(3):
+        account.click()
+        try:
+            expect(menu).to_be_visible(timeout=3000)
+            return menu
+        except AssertionError:
+            continue
+    expect(menu).to_be_visible()
+    return menu
+
+
 def log_out(page):
     """The logout button is in the menu under the user's name (in any language)."""
     account = page.get_by_test_id("current-user")
     if account.count():
-        open_navigation(page)
-        account.click()
-        page.locator("#main-nav form[action$='/uscita/'] button").click()
+        open_account_menu(page).locator("form[action$='/uscita/'] button").click()
     else:
         page.locator("form[action$='/uscita/'] button").first.click()
     expect(page).to_have_url(re.compile(r"/accesso/$"))
