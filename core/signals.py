@@ -16,3 +16,7 @@ referral_moved = Signal()
 # `actor`, and `opened` (True when the case has just been opened). Sent by
 # beneficiaries.services.cases inside the transaction.
 case_workers_added = Signal()
+
+# The daily reminders scan found things due for `user`: `counts` ({kind: how many},
+# kinds of notifications.kinds.Kind) on `day`. Sent by dashboard's scan_reminders.
+reminders_due = Signal()

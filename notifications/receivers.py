@@ -6,11 +6,12 @@ if the transaction rolls back, no notification and no e-mail exist."""
 
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.urls import reverse
 
 from beneficiaries.models import Referral
 from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import intake as intake_selectors
-from core.signals import account_alert, case_workers_added, referral_moved
+from core.signals import account_alert, case_workers_added, referral_moved, reminders_due
 
 from . import services
 from .kinds import Kind
@@ -64,3 +65,16 @@ def _on_case_workers_added(sender, case, workers, actor, opened, **kwargs):
         link=case.get_absolute_url(),
         actor=actor,
     )
+
+
+@receiver(reminders_due, dispatch_uid="notifications_reminders_due")
+def _on_reminders_due(sender, user, counts, day, **kwargs):
+    # One notification per user, kind and day however often the scan runs (the key).
+    for kind, count in counts.items():
+        services.notify(
+            recipients=[user],
+            kind=kind,
+            link=reverse("home"),
+            count=count,
+            key=f"{kind}:{day.isoformat()}",
+        )
