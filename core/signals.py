@@ -6,3 +6,17 @@ from django.dispatch import Signal
 # (the account's owner) and `kind`, one of "two_factor_disabled" and "lockout"
 # (notifications.kinds.Kind). Sent inside the transaction of the event.
 account_alert = Signal()
+
+# A referral moved to `to_status` (sent, accepted, declined, withdrawn...): `referral`,
+# `to_status`, `actor` (who moved it). Sent by beneficiaries.services.intake inside the
+# transaction of the move, so a rollback leaves nothing of what receivers wrote.
+referral_moved = Signal()
+
+# Social workers were added to a case: `case`, `workers` (only the newly added ones),
+# `actor`, and `opened` (True when the case has just been opened). Sent by
+# beneficiaries.services.cases inside the transaction.
+case_workers_added = Signal()
+
+# The daily reminders scan found things due for `user`: `counts` ({kind: how many},
+# kinds of notifications.kinds.Kind) on `day`. Sent by dashboard's scan_reminders.
+reminders_due = Signal()

@@ -100,3 +100,14 @@ def my_cases(*, user) -> QuerySet[Case]:
     return cases.filter(
         Exists(CaseAssignment.objects.filter(case_id=OuterRef("pk"), worker_id=user.pk))
     )
+
+
+def case_notification_recipients(case: Case, workers) -> list:
+    """Of the `workers` just assigned to `case`, those whose access object lets them
+    see it (told a case was opened for them or assigned to them)."""
+    return [
+        worker
+        for worker in workers
+        if worker.is_active
+        and Case.objects.filter(access_for(worker).cases_q(), pk=case.pk).exists()
+    ]

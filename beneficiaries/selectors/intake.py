@@ -20,7 +20,8 @@ the Django admin.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q, QuerySet
 
 from beneficiaries.models import (
     Person,
@@ -32,9 +33,10 @@ from beneficiaries.selectors.households import (
     _members_prefetch,
     visible_referrals,
 )
-from core.access import access_for
+from core.access import FRONTLINE_ROLES, access_for
 from core.shortcuts import get_or_404
 from partners.models import StaffMembership
+from projects.models import Participation
 
 Role = StaffMembership.Role
 
@@ -86,3 +88,54 @@ def waiting_list(*, user, project, today=None):
         rows.append((entry, priority))
     rows.sort(key=lambda row: (-row[1].total, row[0].added_on, row[0].pk))
     return rows
+
+
+# Who is told of a referral's moves -------------------------------------------------------
+
+
+def _who_see_referral(candidates, referral: Referral) -> list:
+    """Of `candidates`, those whose access object lets them see `referral`."""
+    return [
+        candidate
+        for candidate in candidates
+        if Referral.objects.filter(access_for(candidate).referrals_q(), pk=referral.pk).exists()
+    ]
+
+
+def referral_notification_recipients(referral: Referral) -> list:
+    """The receiving project's coordinators (told a referral arrived or was withdrawn):
+    active users with an active coordinator membership in an organisation that leads or
+    operationally coordinates the project, kept only if they may see the referral."""
+    candidates = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            staff_memberships__is_active=True,
+            staff_memberships__role=Role.COORDINATOR,
+            staff_memberships__organisation__participations__project_id=referral.project_id,
+            staff_memberships__organisation__participations__role__in=(
+                Participation.COORDINATING_ROLES
+            ),
+        )
+        .distinct()
+    )
+    return _who_see_referral(candidates, referral)
+
+
+def referral_referrer_recipients(referral: Referral) -> list:
+    """The referrer (told of a decision): who wrote the referral and the active frontline
+    staff of the referring organisation, kept only if they may see the referral."""
+    candidates = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(
+            Q(pk=referral.created_by_id)
+            | Q(
+                staff_memberships__is_active=True,
+                staff_memberships__role__in=FRONTLINE_ROLES,
+                staff_memberships__organisation_id=referral.referring_organisation_id,
+            )
+        )
+        .distinct()
+    )
+    return _who_see_referral(candidates, referral)

@@ -16,7 +16,7 @@ from beneficiaries.models import (
     Referral,
 )
 from beneficiaries.selectors import cases as cases_selectors
-from core import audit
+from core import audit, signals
 from core.access import access_for
 from partners.models import Organisation, StaffMembership
 from projects.models import Participation, Project
@@ -74,11 +74,13 @@ def case_open(
     case.full_clean()
     case.save()
     audit.record_create(actor=user, instance=case, household=case.household)
-    _assign(user=user, case=case, workers=workers)
+    added = _assign(user=user, case=case, workers=workers)
+    signals.case_workers_added.send(sender=Case, case=case, workers=added, actor=user, opened=True)
     return case
 
 
-def _assign(*, user, case: Case, workers) -> None:
+def _assign(*, user, case: Case, workers) -> list:
+    """Make `workers` the case's workers; returns the workers newly added."""
     allowed = set(
         cases_selectors.assignable_workers(organisations=[case.holding_organisation]).values_list(
             "pk", flat=True
@@ -91,8 +93,10 @@ def _assign(*, user, case: Case, workers) -> None:
             )
     current = set(case.assignments.values_list("worker_id", flat=True))
     wanted = {w.pk for w in workers}
+    added = []
     for worker in workers:
         if worker.pk not in current:
+            added.append(worker)
             assignment = CaseAssignment.objects.create(case=case, worker=worker)
             audit.record_create(
                 actor=user, instance=assignment, household=case.household, case=case
@@ -109,6 +113,7 @@ def _assign(*, user, case: Case, workers) -> None:
             changes={"worker": [str(assignment.worker), None]},
         )
         assignment.delete()
+    return added
 
 
 @transaction.atomic
@@ -121,5 +126,9 @@ def case_assign_workers(*, user, case: Case, workers: list) -> Case:
         raise ValidationError(_("La presa in carico è chiusa."))
     if not workers:
         raise ValidationError({"workers": _("Assegna almeno un operatore.")})
-    _assign(user=user, case=case, workers=workers)
+    added = _assign(user=user, case=case, workers=workers)
+    if added:
+        signals.case_workers_added.send(
+            sender=Case, case=case, workers=added, actor=user, opened=False
+        )
     return case

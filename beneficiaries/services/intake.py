@@ -14,7 +14,7 @@ from beneficiaries.models import (
     ReferralEvent,
     WaitingListEntry,
 )
-from core import audit
+from core import audit, signals
 from core.access import access_for
 from partners.models import Organisation, StaffMembership
 from projects.models import Participation, Project
@@ -130,4 +130,5 @@ def referral_transition(*, user, referral: Referral, to_status: str, notes: str 
         )
         entry.full_clean()
         entry.save()
+    signals.referral_moved.send(sender=Referral, referral=referral, to_status=to_status, actor=user)
     return referral

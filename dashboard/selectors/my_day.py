@@ -131,3 +131,50 @@ def my_day(*, user, today: datetime.date | None = None) -> dict:
         "follow_ups_due": _box(follow_ups_due),
         "no_contact": no_contact_box,
     }
+
+
+# The daily reminders scan: how many of each kind of thing is due for the user, on
+# the same caseload as "La mia giornata" (my_cases), so a user hears only about what
+# their own page shows.
+REMINDERS_AHEAD_DAYS = 3
+
+_EXPIRY_KINDS = {
+    Document.Kind.ISEE: "isee_expiring",
+    Document.Kind.RESIDENCE_PERMIT: "permit_expiring",
+}
+
+
+def reminder_counts(*, user, today: datetime.date | None = None) -> dict[str, int]:
+    """{kind of notification (notifications.kinds.Kind value): how many} of what is due
+    for the user; kinds with nothing due are left out."""
+    today = today or timezone.localdate()
+    ahead = today + datetime.timedelta(days=REMINDERS_AHEAD_DAYS)
+    cases = my_cases(user=user)
+    open_cases = cases.filter(closed_on__isnull=True)
+    actions = Action.objects.filter(
+        goal__plan__case__in=open_cases, status__in=Action.OPEN_STATUSES
+    )
+    reviews = Review.objects.filter(plan__case__in=open_cases, held_on__isnull=True)
+    counts = {
+        "action_overdue": actions.filter(due_on__lt=today).count(),
+        "action_due": actions.filter(due_on__gte=today, due_on__lte=ahead).count(),
+        "review_overdue": reviews.filter(scheduled_on__lt=today).count(),
+        "review_due": reviews.filter(scheduled_on__gte=today, scheduled_on__lte=ahead).count(),
+        "placement_ending": Placement.objects.filter(
+            case__in=open_cases,
+            end_date__isnull=True,
+            planned_end_date__gte=today,
+            planned_end_date__lte=today + datetime.timedelta(days=PLACEMENTS_AHEAD_DAYS),
+        ).count(),
+        "follow_up_due": FollowUp.objects.filter(
+            case__in=cases.filter(closed_on__isnull=False), done_on__isnull=True, due_on__lte=today
+        ).count(),
+    }
+    for document_kind in Document.objects.filter(
+        case__in=open_cases,
+        expires_on__gte=today,
+        expires_on__lte=today + datetime.timedelta(days=DOCUMENTS_AHEAD_DAYS),
+    ).values_list("kind", flat=True):
+        kind = _EXPIRY_KINDS.get(document_kind, "document_expiring")
+        counts[kind] = counts.get(kind, 0) + 1
+    return {kind: n for kind, n in counts.items() if n}
