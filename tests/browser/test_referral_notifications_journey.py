@@ -7,13 +7,15 @@ import pytest
 from playwright.sync_api import expect
 
 from notifications.kinds import Kind, summary
+from tests.browser.conftest import log_out as shared_log_out
 from tests.factories import PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_out(page):
-    page.get_by_role("button", name="Esci").click()
+    # The logout button is in the account menu (tests/browser/conftest.py).
+    shared_log_out(page)
     expect(page.get_by_label("Nome utente")).to_be_visible()
 
 
