@@ -1,5 +1,4 @@
-"""Forms of the dashboard and of the caseloads page. They check the shape of the input;
-which projects, cases and workers a user may choose comes from the selectors."""
+"""The filter of the coordinators' caseloads page."""
 
 from __future__ import annotations
 

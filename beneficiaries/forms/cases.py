@@ -1,5 +1,5 @@
-"""Forms of households, people and consent. They check the shape of what is typed and
-give a clear Italian message; the services enforce the rules and save."""
+"""Forms of cases: opening a case, choosing its workers, filtering the caseload. They
+check the shape of what is typed; the rules live in the services."""
 
 from __future__ import annotations
 

@@ -1,3 +1,5 @@
+"""The case (presa in carico) and the social workers assigned to it."""
+
 import uuid
 
 from django.conf import settings

@@ -1,3 +1,5 @@
+"""The household (nucleo familiare), its members, vulnerabilities and consents."""
+
 import datetime
 import unicodedata
 import uuid

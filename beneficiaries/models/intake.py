@@ -1,3 +1,5 @@
+"""Intake: the referral (segnalazione) with its events, and the waiting list."""
+
 import uuid
 
 from django.conf import settings

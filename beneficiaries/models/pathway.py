@@ -1,3 +1,7 @@
+"""The support pathway of a case: the individual plan (progetto individualizzato) with
+its goals, actions and reviews, autonomy assessments, the diary, documents, the exit
+(dimissione) with its one vocabulary of destinations, and the follow-ups."""
+
 import datetime
 import uuid
 

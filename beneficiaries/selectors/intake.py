@@ -1,22 +1,5 @@
-"""Reads of personal data: households, people, referrals, cases.
-
-This module is the scoping layer for personal data. Every view reads households and
-what hangs from them through these functions, which return only what the user may
-see:
-
-- a social worker sees the households whose case their organisation holds or to which
-  they are assigned;
-- a coordinator sees every case and every referral received (not drafts) of the
-  projects their organisation leads or operationally coordinates, and the cases their
-  organisation holds;
-- a municipal referrer sees the referrals their organisation sent and the households
-  in them, never the cases of other organisations;
-- staff of the organisation that registered a household see it (it may still have
-  only a draft referral).
-
-Organisation admins and Django admins get nothing more here: personal data is not in
-the Django admin.
-"""
+"""Reads of the intake: referrals the user may see, and a project's waiting list in
+priority order (for its coordinators). Scoped through the access object (core/access.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Writes of personal data. Each service checks that the acting user may do it, keeps
-the rules of the domain, saves everything or nothing, and writes the audit trail."""
+"""Writes of cases: opening a case from an accepted referral and assigning its workers.
+Each service asks the access object, saves everything or nothing, writes the audit trail
+and tells who must know (core.signals)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Writes of personal data. Each service checks that the acting user may do it, keeps
-the rules of the domain, saves everything or nothing, and writes the audit trail."""
+"""Writes of households, people and consent. Each service asks the access object whether
+the acting user may do it, keeps the rules of the domain, saves everything or nothing,
+and writes the audit trail."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Writes of personal data. Each service checks that the acting user may do it, keeps
-the rules of the domain, saves everything or nothing, and writes the audit trail."""
+"""Writes of the intake: drafting, sending and deciding referrals. Each service asks the
+access object, keeps the state machine, saves everything or nothing, writes the audit
+trail and tells who must know (core.signals)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
-"""Pages of the intake: referrals and their decisions, the waiting list, opening a case
-and assigning its workers. Access is decided by the selectors (404 for what the user may
-not see) and by the services (403 for what the user may not do)."""
+"""Pages of cases: the caseload (its search kept out of URLs), opening a case and
+assigning its workers, the case page. Access: selectors (404), access object (403)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Pages of the intake: referrals and their decisions, the waiting list, opening a case
-and assigning its workers. Access is decided by the selectors (404 for what the user may
-not see) and by the services (403 for what the user may not do)."""
+"""Pages of the intake: referrals and their decisions, and the waiting list. Access is
+decided by the selectors (404 for what the user may not see) and the access object
+(403 for what the user may not do)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError

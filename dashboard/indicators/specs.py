@@ -1,19 +1,5 @@
-"""The indicators of the coordinators' dashboard, computed by the database.
-
-Each indicator function takes the ids of the projects it reports on, a Period and a
-Dimension (one figure in total, or one per project, per referring municipality, per
-territorial district), and returns {group key: {name: value}} from one query built with
-Django's aggregates (Count, Sum, Avg, filtered aggregates, Exists, Subquery). No Python
-loop walks the rows of households, cases or placements: the database answers with one
-row per group. The one exception is the median on SQLite (see `_median`).
-
-The functions read no user: the caller (dashboard.views) has already decided
-which projects the user may report on, through the scoping layer. Every figure is an
-aggregate; no name leaves this module.
-
-What each indicator means is written once, in SPECS below, and shown on the page next
-to the figure, in the exports and on the printable page.
-"""
+"""What the page shows: figures, their names and their definitions, written once and
+shown beside the figure, in the exports and on the printable page."""
 
 from __future__ import annotations
 

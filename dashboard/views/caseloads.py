@@ -1,13 +1,5 @@
-"""Pages of the coordinators: the dashboard of a project, the network view across the
-projects they coordinate (per project, per referring municipality, per district), the
-printable report, the exports of every table, and the caseloads page.
-
-Every view goes in the same order: access (403 for a user who is not a coordinator,
-404 for a project they do not coordinate), then the input (a period, a split, a table,
-a format: a clear message and a 400 when it is wrong, never a 500), then the
-computation (dashboard.indicators, dashboard.selectors.caseloads), then the page or the
-file.
-"""
+"""The coordinators' caseloads: cases per worker and per project with their flags, bulk
+(re)assignment, exports. For coordinators only (the access object)."""
 
 from __future__ import annotations
 
