@@ -77,16 +77,33 @@ def record(
     household=None,
     case=None,
     changes: dict | None = None,
+    page: str | None = None,
 ) -> AuditEvent:
+    description = f"{instance} · {page}" if page else str(instance)
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         model_label=instance._meta.label,
         object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
+        object_repr=description[:200],
         household=household,
         changes=changes or {},
         **_classification(instance, case),
+    )
+
+
+def record_view(*, actor, instance: models.Model, household, case=None, page=None) -> AuditEvent:
+    """Log that a user opened a page showing a record (GDPR accountability: the read log).
+    `page` names which page of the record, for the records that have several (a case's
+    plan, diary, documents…); it is kept in the row's description, in the network's
+    language, like the rest of the trail."""
+    return record(
+        actor=actor,
+        action=Action.VIEW,
+        instance=instance,
+        household=household,
+        case=case,
+        page=page,
     )
 
 

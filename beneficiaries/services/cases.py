@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from beneficiaries.models import (
     Case,
@@ -133,3 +135,22 @@ def case_assign_workers(*, user, case: Case, workers: list) -> Case:
             sender=Case, case=case, workers=added, actor=user, opened=False
         )
     return case
+
+
+# The pages of a case, as the read log names them (in the network's language).
+CASE_PAGES = {
+    "case": gettext_lazy("scheda"),
+    "plan": gettext_lazy("progetto individualizzato"),
+    "assessments": gettext_lazy("valutazioni dell'autonomia"),
+    "diary": gettext_lazy("diario"),
+    "documents": gettext_lazy("documenti"),
+    "exit": gettext_lazy("dimissione e follow-up"),
+}
+
+
+def case_page_opened(*, user, case: Case, page: str) -> None:
+    """Log that a user opened one of a case's pages (GDPR accountability: every page
+    that shows the case file is in the read log, like the household file)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        label = str(CASE_PAGES[page])
+    audit.record_view(actor=user, instance=case, household=case.household, case=case, page=label)

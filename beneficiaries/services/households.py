@@ -164,4 +164,9 @@ def consent_withdraw(*, user, consent: Consent, on: datetime.date | None = None)
 
 def household_file_opened(*, user, household: Household) -> None:
     """Log that a user opened a household file (GDPR accountability)."""
-    audit.record(actor=user, action=audit.Action.VIEW, instance=household, household=household)
+    audit.record_view(actor=user, instance=household, household=household)
+
+
+def person_form_opened(*, user, person: Person) -> None:
+    """Log that a user opened a person's form, which shows all of that person's data."""
+    audit.record_view(actor=user, instance=person, household=person.household)

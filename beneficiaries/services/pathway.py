@@ -467,13 +467,6 @@ def case_note_create(
     return note
 
 
-def diary_opened(*, user, case: Case) -> None:
-    """Log that a user read a case's diary (GDPR accountability)."""
-    audit.record(
-        actor=user, action=audit.Action.VIEW, instance=case, household=case.household, case=case
-    )
-
-
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.0f}"
 

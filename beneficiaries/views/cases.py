@@ -82,6 +82,7 @@ def _case_page(request, case, workers_form=None):
 
 def case_detail(request, public_id):
     case = cases_selectors.case_for_user(user=request.user, public_id=public_id)
+    cases_services.case_page_opened(user=request.user, case=case, page="case")
     return _case_page(request, case)
 
 

@@ -308,6 +308,8 @@ def person_update(request, public_id):
         prefix="person",
         household=household,
     )
+    if request.method == "GET":
+        households_services.person_form_opened(user=request.user, person=person)
     if form.is_bound and form.is_valid():
         person.refresh_from_db()  # see household_update
         try:

@@ -39,6 +39,7 @@ from beneficiaries.forms.pathway import (
 from beneficiaries.models import Action, AutonomyAssessment
 from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import pathway as pathway_selectors
+from beneficiaries.services import cases as cases_services
 from beneficiaries.services import pathway as pathway_services
 from core import security_log
 from core.access import access_for
@@ -52,6 +53,8 @@ def _case(request, public_id):
 
 
 def _page(request, template, case, section, **context):
+    if request.method == "GET":
+        cases_services.case_page_opened(user=request.user, case=case, page=section)
     return render(
         request,
         template,
@@ -336,7 +339,6 @@ def diary_list(request, public_id):
     page_obj = Paginator(rows, DIARY_PAGE_SIZE).get_page(request.GET.get("page"))
     for note in page_obj:
         note.hidden_participants = note.participants - len(note.visible_participants)
-    pathway_services.diary_opened(user=request.user, case=case)
     return _page(
         request,
         "beneficiaries/diary_list.html",
