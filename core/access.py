@@ -133,18 +133,20 @@ class Access:
         if not organisations:
             return frozenset(), frozenset()
         known, viewable = set(), set()
-        for project_id, organisation_id, role in Participation.objects.filter(
-            organisation_id__in=organisations
-        ).values_list("project_id", "organisation_id", "role"):
+        for project_id, organisation_id in Participation.objects.filter(
+            organisation_id__in=organisations, role__in=CASEWORK_PARTICIPATIONS
+        ).values_list("project_id", "organisation_id"):
             known.add(project_id)
-            if organisation_id in self.casework_organisations and role in CASEWORK_PARTICIPATIONS:
+            if organisation_id in self.casework_organisations:
                 viewable.add(project_id)
         return frozenset(known), frozenset(viewable | self.coordinated_projects)
 
     @property
     def known_projects(self) -> frozenset[int]:
-        """Projects the user's organisations take part in: their housing is known to the
-        user (outside them a unit or a property is a 404)."""
+        """Projects in which the user's organisations work (lead, operational coordinator,
+        partner): their housing is known to the user (outside them a unit or a property is
+        a 404). An organisation that only refers households to a project, or funds it,
+        does not learn that its units exist."""
         return self._housing_projects[0]
 
     @property

@@ -2,9 +2,11 @@
 
 bruno works for cooperative Beta, which has nothing to do with Casa Alfa: he must not
 learn that its units exist. marco refers households to Casa Alfa from Comune Uno: his
-municipality takes part in the project, but housing is not his work. alice is a social
+municipality takes part in the project, but only as a referrer: housing is not his work,
+and its units are a 404 to him like to bruno. alice is a social
 worker of Alfa: she sees the units and her households' placements, but placing, moving
-and ending belong to the project's coordinator, carla.
+and ending belong to the project's coordinator, carla. olga, Alfa's organisation admin, knows the units exist
+but does no casework (403).
 """
 
 import pytest
@@ -77,23 +79,24 @@ EXPECTED = {
         "placement_end": 403,
         "placement_move": 403,
     },
-    "marco": {
+    # A referrer's municipality takes part in the project, but only to refer: its units
+    # are none of his business, and he must not learn they exist (issue 11, item 10).
+    "marco": {},  # everything 404
+    "bruno": {},  # everything 404
+    # Alfa's organisation admin: her cooperative works in the project, so its units are
+    # known to her, but she does no casework: the wrong role (403).
+    "olga": {
         "project_board": 403,
         "property_board": 403,
         "unit_detail": 403,
         "unit_update": 403,
         "unit_match": 403,
         "placement_create": 403,
-        # The placement hangs on a case, which a referrer never sees: not even its name.
-        "placement_detail": 404,
-        "placement_end": 404,
-        "placement_move": 404,
     },
-    "bruno": {},  # everything 404
 }
 
 
-@pytest.mark.parametrize("persona", ["carla", "alice", "marco", "bruno"])
+@pytest.mark.parametrize("persona", ["carla", "alice", "marco", "bruno", "olga"])
 def test_every_page_for_every_persona(request, client_for, world, persona):
     user = request.getfixturevalue(persona)
     client = client_for(user)
@@ -102,7 +105,7 @@ def test_every_page_for_every_persona(request, client_for, world, persona):
     assert got == expected
 
 
-@pytest.mark.parametrize("persona", ["alice", "marco", "bruno"])
+@pytest.mark.parametrize("persona", ["alice", "marco", "bruno", "olga"])
 def test_writes_by_the_wrong_people_change_nothing(
     request, client_for, world, persona, coop_alfa, today
 ):
