@@ -20,7 +20,7 @@ the Django admin.
 from __future__ import annotations
 
 from django.db.models import CharField, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Cast, Concat
 
 from beneficiaries.models import (
     SPECIAL_CATEGORY_KINDS,
@@ -30,6 +30,7 @@ from beneficiaries.models import (
     Person,
     Referral,
     Vulnerability,
+    WaitingListEntry,
     name_key,
 )
 from core.access import access_for
@@ -184,4 +185,19 @@ def history_of(*, user, household) -> QuerySet:
     )
     readable_cases = visible_cases(user=user) if access.may_do_casework() else Case.objects.none()
     events = events.filter(Q(case__isnull=True) | Q(case__in=readable_cases))
+    # A referral, and its place on a waiting list, only for who may open the referral:
+    # a coordinator of another project reads none of the household's referrals elsewhere.
+    hidden_referrals = Referral.objects.filter(household=household).exclude(
+        pk__in=visible_referrals(user=user).values("pk")
+    )
+    as_text = Cast("pk", output_field=CharField())
+    events = events.exclude(
+        model_label=Referral._meta.label,
+        object_id__in=hidden_referrals.annotate(key=as_text).values("key"),
+    ).exclude(
+        model_label=WaitingListEntry._meta.label,
+        object_id__in=WaitingListEntry.objects.filter(referral__in=hidden_referrals)
+        .annotate(key=as_text)
+        .values("key"),
+    )
     return events.order_by("-at", "-id")
