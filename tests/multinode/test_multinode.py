@@ -235,6 +235,8 @@ def node_environment(database_url, endpoint, bucket, work: Path) -> dict[str, st
         "DOCUMENTS_S3_SSE": "AES256",
         # The documents must go to the bucket: a local write would land here and show.
         "PRIVATE_STORAGE_ROOT": str(work / "must-stay-empty"),
+        # E-mail is sent by the task worker only: one file per message, here.
+        "EMAIL_URL": f"filemail:///{work / 'mail'}",
     }
 
 
@@ -306,6 +308,17 @@ def test_two_nodes_behind_nginx_share_everything(s3_server):
             start_new_session=True,
         )
         stack.callback(stop, proxy)
+        # The task worker: one process beside the nodes, on the same database.
+        worker_log = work / "worker.log"
+        worker = subprocess.Popen(  # noqa: S603 - this interpreter, fixed arguments
+            [sys.executable, "manage.py", "db_worker", "--queue-name", "default"],
+            cwd=ROOT,
+            env=env,
+            stdout=worker_log.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        stack.callback(stop, worker)
         for port, (process, log) in nodes.items():
             wait_until_up(port, process, log)
         wait_until_up(balancer, proxy, work / "nginx-error.log")
@@ -375,9 +388,26 @@ def test_two_nodes_behind_nginx_share_everything(s3_server):
         assert download.content == PDF_BYTES
         assert "no-store" in download.headers["Cache-Control"]
 
-        # TODO(issue 15): start the task worker beside the nodes and see, through the
-        # balancer, the notification it produced (e.g. for the upload above). Not done
-        # here: the tasks framework and its worker come with issue 15.
+        # The scheduled reminders scan tells the worker of her overdue action: the
+        # notification is a row both nodes read, and its e-mail a task that only the
+        # task worker (a process of its own, beside the nodes) sends.
+        mail = work / "mail"
+        assert not mail.exists() or not any(mail.iterdir())
+        assert "1 users reminded" in manage(env, "scan_reminders")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (mail.exists() and any(mail.iterdir())):
+            assert worker.poll() is None, worker_log.read_text()[-3000:]
+            time.sleep(0.5)
+        sent = list(mail.iterdir()) if mail.exists() else []
+        assert len(sent) == 1, worker_log.read_text()[-3000:]
+        message = sent[0].read_text()
+        assert "operatrice-nodi@example.org" in message and "Nadia" not in message
+        for port in (a, b):
+            bell = browser.request("GET", port, "/notifiche/campanella/", direct=True)
+            assert bell.status_code == 200, bell.status_code
+            assert 'data-testid="notification-count">1<' in bell.text, bell.text
+        listing = browser.request("GET", balancer, "/notifiche/")
+        assert "azione scaduta" in listing.text
 
         # Node A goes away in the middle of the work...
         stop(nodes[a][0])

@@ -1,14 +1,21 @@
 """The little world of the multi-node test, written into its throwaway database by
 `manage.py shell` (tests/multinode/test_multinode.py): a social worker of a cooperative
-(no second factor required of that role) with one open case. Prints what the test needs."""
+(no second factor required of that role) with one open case, whose plan has an overdue
+action, and who wants overdue actions by e-mail at once (the reminders scan tells her, the
+task worker sends the e-mail). Prints what the test needs."""
 
+import datetime
 import json
 
+from notifications.kinds import Delivery, Kind
+from notifications.models import EmailPreference
 from partners.models import StaffMembership
 from projects.models import Participation
 from tests.factories import (
+    ActionFactory,
     CaseAssignmentFactory,
     CaseFactory,
+    GoalFactory,
     MunicipalityFactory,
     OrganisationFactory,
     ParticipationFactory,
@@ -16,6 +23,7 @@ from tests.factories import (
     ProjectFactory,
     ReferralFactory,
     StaffMembershipFactory,
+    SupportPlanFactory,
     UserFactory,
 )
 
@@ -40,6 +48,13 @@ def build():
         household=person.household, project=project, referral=referral, holding_organisation=coop
     )
     CaseAssignmentFactory(case=case, worker=worker)
+    ActionFactory(
+        goal=GoalFactory(plan=SupportPlanFactory(case=case)),
+        due_on=datetime.date.today() - datetime.timedelta(days=7),
+    )
+    EmailPreference.objects.create(
+        user=worker, kind=Kind.ACTION_OVERDUE, delivery=Delivery.IMMEDIATE
+    )
     print(
         json.dumps({"username": worker.username, "password": PASSWORD, "case": str(case.public_id)})
     )
