@@ -26,6 +26,7 @@ from beneficiaries.models import (
     LifeDomain,
     SupportPlan,
 )
+from core import uploads
 from core.forms import DateInput
 
 
@@ -334,9 +335,13 @@ class DocumentForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, members, max_megabytes: int, **kwargs):
+    def __init__(self, *args, members, max_megabytes: int, oversized: bool = False, **kwargs):
+        """`oversized`: the upload handler dropped the file for its size
+        (core.uploads.SizeLimitUploadHandler), so it is missing for that reason."""
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = members
+        if oversized:
+            self.fields["file"].error_messages["required"] = uploads.too_large_message()
         self.fields["file"].help_text = gettext("PDF, JPEG o PNG, al massimo %(size)s MB.") % {
             "size": max_megabytes
         }
