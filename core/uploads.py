@@ -182,10 +182,7 @@ def _refuse_trailing(content: bytes, end: int, kind: str) -> None:
     rest = content[end:]
     if len(rest) > TRAILING_TOLERANCE or rest.strip(_BLANK):
         raise ValidationError(
-            _(
-                "Il file %(kind)s ha dati aggiunti dopo la sua fine (%(count)s byte): "
-                "non è ammesso."
-            )
+            _("Il file %(kind)s ha dati aggiunti dopo la sua fine (%(count)s byte): non è ammesso.")
             % {"kind": kind, "count": len(rest)},
             code="trailing_data",
         )
@@ -203,9 +200,7 @@ def _pdf_is_active(reader) -> bool:
     from pypdf.generic import DictionaryObject, IndirectObject
 
     references = [
-        (number, generation)
-        for generation, entries in reader.xref.items()
-        for number in entries
+        (number, generation) for generation, entries in reader.xref.items() for number in entries
     ]
     references += [(number, 0) for number in reader.xref_objStm]
     for number, generation in references:
@@ -331,8 +326,7 @@ def check_image(content: bytes, image_format: str) -> None:
     kind = image_format
     refuse_polyglot(content, kind)
     damaged = ValidationError(
-        _("L'immagine %(kind)s è danneggiata o non è una vera immagine %(kind)s.")
-        % {"kind": kind},
+        _("L'immagine %(kind)s è danneggiata o non è una vera immagine %(kind)s.") % {"kind": kind},
         code="image_damaged",
     )
     limit = max_image_pixels()
@@ -364,8 +358,7 @@ def _too_many_pixels(width, height, limit) -> ValidationError:
     megapixels = f"{limit / 1_000_000:.0f}"
     if width is None:
         message = _(
-            "L'immagine è troppo grande da decodificare: il massimo è %(limit)s milioni "
-            "di pixel."
+            "L'immagine è troppo grande da decodificare: il massimo è %(limit)s milioni di pixel."
         ) % {"limit": megapixels}
     else:
         message = _(
