@@ -14,9 +14,12 @@ import os
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core import uploads
 from core.storage import AliasedStorage
 
 # The types a document may be, recognised by their first bytes ("magic numbers"), not by
@@ -91,4 +94,33 @@ def sniff_extension(extension: str) -> str | None:
 
 
 def max_upload_bytes() -> int:
-    return int(settings.DOCUMENT_MAX_UPLOAD_BYTES)
+    return uploads.max_upload_bytes()
+
+
+def check_document(file) -> tuple[str, str]:
+    """(content type, extension to store) of an uploaded document, or a ValidationError
+    saying what is wrong with it. The type is the one the first bytes, the name's
+    extension and a full parse of the whole file agree on (core/uploads.py: size cap,
+    pypdf or Pillow, polyglots, trailing data)."""
+    content = uploads.read_capped(file)
+    sniffed = sniff(content[:16])
+    extension = os.path.splitext(file.name or "")[1].lower()
+    if sniffed is None or extension not in ALLOWED_EXTENSIONS:
+        raise ValidationError(
+            _("Tipo di file non ammesso: carica un PDF o un'immagine JPEG o PNG."),
+            code="file_type",
+        )
+    content_type, stored_extension = sniffed
+    if sniff_extension(extension) != content_type:
+        raise ValidationError(
+            _(
+                "Il contenuto del file non corrisponde alla sua estensione: "
+                "carica un PDF o un'immagine JPEG o PNG."
+            ),
+            code="file_extension",
+        )
+    if content_type == "application/pdf":
+        uploads.check_pdf(content)
+    else:
+        uploads.check_image(content, "PNG" if content_type == "image/png" else "JPEG")
+    return content_type, stored_extension

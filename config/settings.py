@@ -257,6 +257,19 @@ elif DOCUMENTS_STORAGE == "s3":
 else:
     raise ImproperlyConfigured('DOCUMENTS_STORAGE must be "local" or "s3".')
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+# Pictures with more pixels are refused before they are decoded (a 600 dpi A4 scan has
+# about 35 million); Pillow's own guard is set to the same (core/uploads.py).
+DOCUMENT_MAX_IMAGE_PIXELS = env.int("DOCUMENT_MAX_IMAGE_PIXELS", default=50_000_000)
+# The first handler drops a file as soon as it goes past DOCUMENT_MAX_UPLOAD_BYTES; the
+# other fields of a request stay under DATA_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB).
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Whatever storage writes an uploaded file, only the application's user reads it.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Health (core/health.py): /healthz answers 503 when the oldest task ready to run has
 # waited longer than this many seconds.

@@ -3,10 +3,25 @@ and how a service's ValidationError lands on a form."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 # Django 6.1's "- Select an option -" has no Italian translation yet.
 BLANK_LABEL = _("— scegli —")
+
+# Longest free text a form takes (the text fields of the models have no limit of their
+# own): a diary entry, other notes and outcomes, a reason given in a few sentences.
+NOTE_MAX_LENGTH = 10_000
+TEXT_MAX_LENGTH = 5_000
+REASON_MAX_LENGTH = 2_000
+
+
+def limit_length(field: forms.CharField, max_length: int) -> None:
+    """Give a form field built from a model's TextField a maximum length, as if it had
+    been declared with `max_length` (the validator and the `maxlength` attribute)."""
+    field.max_length = max_length
+    field.validators.append(MaxLengthValidator(max_length))
+    field.widget.attrs["maxlength"] = str(max_length)
 
 
 class DateInput(forms.DateInput):

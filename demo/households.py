@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,7 +44,7 @@ from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.services import cases as cases_services
 from core import audit
 from core.models import AuditEvent
-from core.validators import person_cf_check_char
+from core.validators import person_cf_check_char, validate_phone_number
 from demo.staff import DEMO_STAFF
 from partners.models import Organisation, StaffMembership
 from projects.models import Participation, Project
@@ -560,7 +561,7 @@ class _Generator:
         else:
             person.update(self._permit(adult))
         if relationship == Rel.REFERENCE:
-            person["phone"] = self.fake.phone_number()
+            person["phone"] = self._phone()
             if self.rng.random() < 0.3:
                 person["email"] = (
                     f"{_ascii(first)}.{_ascii(last)}{self.rng.randint(1, 99)}@example.org"
@@ -577,6 +578,17 @@ class _Generator:
             )
             person["codice_fiscale"] = unique_codice_fiscale(code, self.taken_cf)
         return person
+
+    def _phone(self) -> str:
+        # Faker's Italian numbers are not all real ones (a few have a digit too many):
+        # the person form refuses those, so the demo draws again.
+        while True:
+            number = self.fake.phone_number()
+            try:
+                validate_phone_number(number)
+            except ValidationError:
+                continue
+            return number
 
     def _permit(self, adult: bool) -> dict:
         kind = _weighted(self.rng, PERMIT_WEIGHTS) if adult else Permit.FAMILY

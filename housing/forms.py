@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import ExitDestination
 from beneficiaries.services import cases as cases_services
-from core.forms import BLANK_LABEL, DateInput
+from core.forms import (
+    BLANK_LABEL,
+    REASON_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    DateInput,
+    limit_length,
+)
 from partners.models import StaffMembership
 from users.models import User
 
@@ -50,6 +56,7 @@ class PlacementForm(_PlannedEndMixin, forms.Form):
     start_date = forms.DateField(label=_("Data di ingresso"), widget=DateInput())
     planned_end_date = forms.DateField(label=_("Fine prevista"), required=False, widget=DateInput())
     planned_end_reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
         label=_("Motivo della fine prevista diversa"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -138,7 +145,10 @@ class PlacementEndForm(forms.Form):
         label=_("Destinazione"), choices=[("", BLANK_LABEL), *ExitDestination.choices]
     )
     exit_notes = forms.CharField(
-        label=_("Note sull'uscita"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note sull'uscita"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX_LENGTH,
     )
 
     def __init__(self, *args, **kwargs):
@@ -158,6 +168,7 @@ class PlacementMoveForm(forms.Form):
     )
     planned_end_date = forms.DateField(label=_("Fine prevista"), required=False, widget=DateInput())
     planned_end_reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
         label=_("Motivo della fine prevista diversa"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -189,4 +200,5 @@ class UnitForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        limit_length(self.fields["notes"], TEXT_MAX_LENGTH)
         self.helper = _helper(_("Salva"))

@@ -11,8 +11,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import SPECIAL_CATEGORY_KINDS, Consent, Household, Person, Vulnerability
-from core.forms import BLANK_LABEL, DateInput
-from core.validators import normalise_code
+from core.forms import BLANK_LABEL, TEXT_MAX_LENGTH, DateInput, limit_length
+from core.validators import EARLIEST_BIRTH_DATE, normalise_code
 
 
 def _label_blank_choices(form) -> None:
@@ -98,6 +98,7 @@ class HouseholdForm(forms.ModelForm):
                 [v.kind for v in self.instance.vulnerabilities.all() if v.kind in offered],
             )
         self.fields["isee_value"].widget.attrs.update({"min": "0", "step": "0.01"})
+        limit_length(self.fields["notes"], TEXT_MAX_LENGTH)
         self.helper = _no_tag_helper(
             Fieldset(
                 gettext("Nucleo familiare"),
@@ -190,6 +191,8 @@ class PersonForm(forms.ModelForm):
             {"autocomplete": "off", "spellcheck": "false", "style": "text-transform: uppercase"}
         )
         self.fields["birth_date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        self.fields["birth_date"].widget.attrs["min"] = EARLIEST_BIRTH_DATE.isoformat()
+        self.fields["phone"].widget.attrs.update({"type": "tel", "autocomplete": "tel"})
         self.helper = _no_tag_helper(
             *(["relationship"] if not reference else []),
             Row(

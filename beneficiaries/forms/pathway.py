@@ -26,7 +26,9 @@ from beneficiaries.models import (
     LifeDomain,
     SupportPlan,
 )
-from core.forms import DateInput
+from core import uploads
+from core.forms import NOTE_MAX_LENGTH, TEXT_MAX_LENGTH, DateInput
+from core.validators import validate_document_expiry
 
 
 def _helper() -> FormHelper:
@@ -54,6 +56,7 @@ class PlanForm(forms.Form):
         initial=SupportPlan.ReviewInterval.QUARTERLY,
     )
     summary = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("Obiettivo generale"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -101,7 +104,10 @@ class GoalCloseForm(forms.Form):
     )
     closed_on = forms.DateField(label=_("Concluso il"), widget=DateInput())
     outcome_notes = forms.CharField(
-        label=_("Note sull'esito"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note sull'esito"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX_LENGTH,
     )
 
     def __init__(self, *args, **kwargs):
@@ -159,6 +165,7 @@ class ReviewForm(forms.Form):
         error_messages=_required(_("Indica quando si è svolta la verifica.")),
     )
     outcome = forms.CharField(
+        max_length=TEXT_MAX_LENGTH,
         label=_("Esito della verifica"),
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages=_required(_("Scrivi l'esito della verifica.")),
@@ -187,7 +194,10 @@ class AssessmentForm(forms.Form):
         error_messages=_required(_("Indica la data della valutazione.")),
     )
     notes = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX_LENGTH,
     )
 
     def __init__(self, *args, **kwargs):
@@ -239,6 +249,7 @@ class CaseNoteForm(forms.Form):
         },
     )
     text = forms.CharField(
+        max_length=NOTE_MAX_LENGTH,
         label=_("Resoconto"),
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages=_required(_("Scrivi il resoconto.")),
@@ -321,6 +332,7 @@ class DocumentForm(forms.Form):
         label=_("Scade il"),
         required=False,
         widget=DateInput(),
+        validators=[validate_document_expiry],
         help_text=_("Obbligatoria per documenti d'identità, permessi di soggiorno e ISEE."),
     )
     file = forms.FileField(
@@ -334,9 +346,13 @@ class DocumentForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, members, max_megabytes: int, **kwargs):
+    def __init__(self, *args, members, max_megabytes: int, oversized: bool = False, **kwargs):
+        """`oversized`: the upload handler dropped the file for its size
+        (core.uploads.SizeLimitUploadHandler), so it is missing for that reason."""
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = members
+        if oversized:
+            self.fields["file"].error_messages["required"] = uploads.too_large_message()
         self.fields["file"].help_text = gettext("PDF, JPEG o PNG, al massimo %(size)s MB.") % {
             "size": max_megabytes
         }
@@ -366,7 +382,10 @@ class CaseCloseForm(forms.Form):
         error_messages=_required(_("Indica se il nucleo ha raggiunto l'autonomia.")),
     )
     notes = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX_LENGTH,
     )
     schedule_follow_ups = forms.BooleanField(
         label=_("Programma i follow-up a 3, 6 e 12 mesi"),
@@ -399,7 +418,10 @@ class FollowUpForm(forms.Form):
     )
     where = forms.CharField(label=_("Indirizzo o comune"), max_length=200, required=False)
     notes = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX_LENGTH,
     )
 
     def __init__(self, *args, **kwargs):

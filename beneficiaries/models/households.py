@@ -13,7 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from core.models import TimeStampedModel
-from core.validators import normalise_code, validate_person_codice_fiscale
+from core.validators import (
+    codice_fiscale_mismatches,
+    format_phone,
+    normalise_code,
+    normalise_person_name,
+    normalise_phone,
+    validate_birth_date,
+    validate_document_expiry,
+    validate_document_issue,
+    validate_person_codice_fiscale,
+    validate_person_name,
+    validate_phone_number,
+)
 from partners.models import Organisation
 
 
@@ -67,8 +79,12 @@ class Household(TimeStampedModel):
     isee_value = models.DecimalField(
         _("valore ISEE (€)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
-    isee_issued_on = models.DateField(_("ISEE rilasciato il"), null=True, blank=True)
-    isee_expires_on = models.DateField(_("ISEE valido fino al"), null=True, blank=True)
+    isee_issued_on = models.DateField(
+        _("ISEE rilasciato il"), null=True, blank=True, validators=[validate_document_issue]
+    )
+    isee_expires_on = models.DateField(
+        _("ISEE valido fino al"), null=True, blank=True, validators=[validate_document_expiry]
+    )
     notes = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -227,9 +243,9 @@ class Person(TimeStampedModel):
     relationship = models.CharField(
         _("relazione con la persona di riferimento"), max_length=20, choices=Relationship.choices
     )
-    first_name = models.CharField(_("nome"), max_length=100)
-    last_name = models.CharField(_("cognome"), max_length=100)
-    birth_date = models.DateField(_("data di nascita"))
+    first_name = models.CharField(_("nome"), max_length=100, validators=[validate_person_name])
+    last_name = models.CharField(_("cognome"), max_length=100, validators=[validate_person_name])
+    birth_date = models.DateField(_("data di nascita"), validators=[validate_birth_date])
     sex = models.CharField(_("sesso"), max_length=1, choices=Sex.choices)
     citizenship = CountryField(_("cittadinanza"), blank=True)
     languages = models.CharField(
@@ -246,12 +262,18 @@ class Person(TimeStampedModel):
         _("permesso di soggiorno"), max_length=30, choices=PermitKind.choices, blank=True
     )
     residence_permit_issued_on = models.DateField(
-        _("permesso rilasciato il"), null=True, blank=True
+        _("permesso rilasciato il"), null=True, blank=True, validators=[validate_document_issue]
     )
     residence_permit_expires_on = models.DateField(
-        _("permesso valido fino al"), null=True, blank=True
+        _("permesso valido fino al"),
+        null=True,
+        blank=True,
+        validators=[validate_document_expiry],
     )
-    phone = models.CharField(_("telefono"), max_length=30, blank=True)
+    # Stored in E.164 (+393331234567) whatever way it was typed; shown as phone_display.
+    phone = models.CharField(
+        _("telefono"), max_length=30, blank=True, validators=[validate_phone_number]
+    )
     email = models.EmailField(_("email"), blank=True)
     # Folded names for duplicate search; kept by the services, never typed.
     name_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
@@ -295,6 +317,10 @@ class Person(TimeStampedModel):
         return f"{self.first_name} {self.last_name}"
 
     @property
+    def phone_display(self) -> str:
+        return format_phone(self.phone)
+
+    @property
     def lacks_codice_fiscale(self) -> bool:
         return not self.codice_fiscale
 
@@ -320,14 +346,22 @@ class Person(TimeStampedModel):
         # Normalised before the field's own checks (max_length, the validator) see it,
         # so a code typed in lower case or with spaces is stored as printed.
         self.codice_fiscale = normalise_code(self.codice_fiscale or "")
+        self.first_name = normalise_person_name(self.first_name)
+        self.last_name = normalise_person_name(self.last_name)
+        self.phone = normalise_phone((self.phone or "").strip())
         super().clean_fields(exclude=exclude)
 
     def clean(self):
         from django.core.exceptions import ValidationError
 
         errors = {}
-        if self.birth_date and self.birth_date > timezone.localdate():
-            errors["birth_date"] = _("La data di nascita non può essere nel futuro.")
+        # The birth date's own span (1900 to today) is its field's validator.
+        if self.codice_fiscale:
+            mismatches = codice_fiscale_mismatches(
+                self.codice_fiscale, birth_date=self.birth_date, sex=self.sex
+            )
+            if mismatches:
+                errors["codice_fiscale"] = mismatches
         if (
             self.residence_permit_issued_on
             and self.residence_permit_expires_on

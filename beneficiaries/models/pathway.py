@@ -19,6 +19,7 @@ from beneficiaries.models.cases import Case
 from beneficiaries.models.households import Household, Person
 from core.dates import add_months
 from core.models import TimeStampedModel
+from core.validators import validate_document_expiry
 from partners.models import Organisation
 
 
@@ -474,7 +475,9 @@ class Document(TimeStampedModel):
     original_name = models.CharField(_("nome del file"), max_length=255)
     content_type = models.CharField(_("tipo di file"), max_length=100)
     size = models.PositiveIntegerField(_("dimensione (byte)"))
-    expires_on = models.DateField(_("scade il"), null=True, blank=True)
+    expires_on = models.DateField(
+        _("scade il"), null=True, blank=True, validators=[validate_document_expiry]
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -467,8 +467,6 @@ def case_note_create(
     return note
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f}"
 
 
 @transaction.atomic
@@ -483,41 +481,17 @@ def document_upload(
     expires_on: datetime.date | None = None,
 ) -> Document:
     """Keep a household's document in the private storage. Only PDF, JPEG and PNG files
-    are accepted, recognised by their content, up to DOCUMENT_MAX_UPLOAD_BYTES."""
+    are accepted, up to DOCUMENT_MAX_UPLOAD_BYTES, each read whole and parsed
+    (beneficiaries.documents.check_document): nothing is stored when one is refused."""
     access = access_for(user)
     access.require(access.may_write_pathway(case))
     _refuse_if_closed(case)
     if file is None:
         raise ValidationError({"file": _("Scegli il file da caricare.")})
-    limit = documents.max_upload_bytes()
-    if file.size > limit:
-        raise ValidationError(
-            {
-                "file": _("Il file è troppo grande: il massimo è %(size)s MB.")
-                % {"size": _megabytes(limit)}
-            }
-        )
-    if file.size == 0:
-        raise ValidationError({"file": _("Il file è vuoto.")})
-    file.seek(0)
-    head = file.read(16)
-    file.seek(0)
-    sniffed = documents.sniff(head)
-    extension = os.path.splitext(file.name or "")[1].lower()
-    if sniffed is None or extension not in documents.ALLOWED_EXTENSIONS:
-        raise ValidationError(
-            {"file": _("Tipo di file non ammesso: carica un PDF o un'immagine JPEG o PNG.")}
-        )
-    content_type, stored_extension = sniffed
-    if documents.sniff_extension(extension) != content_type:
-        raise ValidationError(
-            {
-                "file": _(
-                    "Il contenuto del file non corrisponde alla sua estensione: "
-                    "carica un PDF o un'immagine JPEG o PNG."
-                )
-            }
-        )
+    try:
+        content_type, stored_extension = documents.check_document(file)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
     if kind in Document.KINDS_WITH_EXPIRY and not expires_on:
         raise ValidationError({"expires_on": _("Indica la data di scadenza del documento.")})
     if person is not None and person.household_id != case.household_id:

@@ -386,6 +386,7 @@ def _document_form(request, case):
         request.FILES or None,
         members=pathway_selectors.household_members(case=case),
         max_megabytes=documents.max_upload_bytes() // (1024 * 1024),
+        oversized="file" in getattr(request, "oversized_uploads", ()),
     )
 
 

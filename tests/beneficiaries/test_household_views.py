@@ -741,7 +741,8 @@ def test_person_update_saves_and_is_audited(client_for, alice, carla, household_
         **{
             "person-relationship": "reference",
             "person-first_name": "Fatima",
-            "person-birth_date": "1988-05-17",
+            # The date and sex GOOD_CF holds.
+            "person-birth_date": "1990-01-01",
             "person-sex": "F",
             "person-codice_fiscale": GOOD_CF.lower(),
         }

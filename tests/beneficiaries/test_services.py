@@ -38,10 +38,13 @@ Role = StaffMembership.Role
 Status = Referral.Status
 Action = AuditEvent.Action
 
-VALID_CF = "RSSMRA85T10A562S"
+# Amina Benali's (reference() below): a woman born on 4 March 1990 in Morocco.
+VALID_CF = "BNLMNA90C44Z330U"
 # The same person's code after omocodia: the Agenzia delle Entrate replaces digits with
-# letters (2 → N) when two people would get the same code. Still valid.
-OMOCODIC_CF = "RSSMRA85T10A56NH"
+# letters (0 → L) when two people would get the same code. Still valid.
+OMOCODIC_CF = "BNLMNA90C44Z33LX"
+# Fatima El Amrani's, of household_alfa (born on 17 May 1988).
+FATIMA_CF = "LMRFTM88E57Z330T"
 
 ROWS = (
     Household,
@@ -193,7 +196,7 @@ def test_person_without_codice_fiscale_is_allowed_and_flagged(marco, comune_uno)
 
 @pytest.mark.parametrize(
     "typed",
-    [VALID_CF.lower(), f"  {VALID_CF}  ", "RSS MRA 85T10 A562S", OMOCODIC_CF],
+    [VALID_CF.lower(), f"  {VALID_CF}  ", "BNL MNA 90C44 Z330U", OMOCODIC_CF],
 )
 def test_codice_fiscale_is_accepted_as_typed_and_stored_in_upper_case(marco, comune_uno, typed):
     person = create_household(marco, comune_uno, person=reference(codice_fiscale=typed))
@@ -410,7 +413,7 @@ def test_person_update_records_old_and_new_values(alice, household_alfa):
         person=person,
         phone="333 1234567",
         citizenship="TN",
-        codice_fiscale=VALID_CF.lower(),
+        codice_fiscale=FATIMA_CF.lower(),
     )
     event = AuditEvent.objects.get(action=Action.UPDATE)
     assert (event.actor, event.household, event.model_label) == (
@@ -419,9 +422,9 @@ def test_person_update_records_old_and_new_values(alice, household_alfa):
         "beneficiaries.Person",
     )
     assert event.changes == {
-        "phone": ["", "333 1234567"],
+        "phone": ["", "+393331234567"],
         "citizenship": ["IT", "TN"],
-        "codice_fiscale": ["", VALID_CF],
+        "codice_fiscale": ["", FATIMA_CF],
     }
 
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from beneficiaries.models import Document
 from core import backup
 from core.storage import documents_storage, walk
-from tests.beneficiaries.pathway_helpers import PDF_BYTES, PNG_BYTES, pdf_upload
+from tests.beneficiaries.pathway_helpers import PDF_BYTES, PNG_BYTES, make_pdf, pdf_upload
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def documents(client_for, alice, case_alfa, household_beta):
     client = client_for(alice)
     for upload in [
         pdf_upload("carta identità.pdf"),
-        pdf_upload("ISEE.pdf", content=PDF_BYTES + b"% another\n"),
+        pdf_upload("ISEE.pdf", content=make_pdf(b"ISEE 2026")),
         SimpleUploadedFile("foto.png", PNG_BYTES, content_type="image/png"),
     ]:
         response = client.post(

@@ -45,7 +45,7 @@ def person(household_alfa, carla, alice, private_storage_root):
     households_services.person_update(
         user=carla,
         person=fatima,
-        codice_fiscale="LMRFTM85M41Z330H",
+        codice_fiscale="LMRFTM88E57Z330T",
         phone="333 1234567",
         email="fatima@example.org",
     )
@@ -95,7 +95,7 @@ def test_the_coordinator_downloads_everything_about_the_person_as_json(client_fo
     assert disposition.startswith("attachment;") and "Fatima" not in disposition
     data = json.loads(response.content)
     assert data["persona"]["nome"] == "Fatima"
-    assert data["persona"]["codice_fiscale"] == "LMRFTM85M41Z330H"
+    assert data["persona"]["codice_fiscale"] == "LMRFTM88E57Z330T"
     assert data["persona"]["email"] == "fatima@example.org"
     assert data["nucleo"]["indirizzo"] == "Via dei Mille 12, Desio"
     assert {v["tipo"]["valore"] for v in data["nucleo"]["vulnerabilita"]} == {
@@ -124,7 +124,7 @@ def test_the_readable_page_shows_the_same_and_is_logged_as_an_export(client_for,
     response = client_for(carla).get(url("person_data", person))
     assert response.status_code == 200
     page = response.content.decode()
-    for text in ("LMRFTM85M41Z330H", "Via dei Mille 12, Desio", "Violenza domestica"):
+    for text in ("LMRFTM88E57Z330T", "Via dei Mille 12, Desio", "Violenza domestica"):
         assert text in page
     # Dates as people read them; the JSON keeps ISO.
     assert person.birth_date.strftime("%d/%m/%Y") in page
@@ -236,7 +236,7 @@ def test_erasure_anonymises_the_household_and_the_audit_copies(
     # No value survives in the audit trail's copies, nor in its descriptions.
     for event in AuditEvent.objects.filter(household=household):
         text = json.dumps(event.changes) + event.object_repr
-        for secret in ("Fatima", "El Amrani", "LMRFTM85M41Z330H", "Via dei Mille", "marito"):
+        for secret in ("Fatima", "El Amrani", "LMRFTM88E57Z330T", "Via dei Mille", "marito"):
             assert secret not in text
     assert AuditEvent.objects.filter(
         household=household, action=AuditEvent.Action.ANONYMISE, actor=carla

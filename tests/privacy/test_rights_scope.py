@@ -163,9 +163,9 @@ def test_a_project_household_stays_with_the_projects_coordinators(
 def test_the_trail_in_an_export_is_about_the_rows_of_that_export(world, carla):
     from beneficiaries.services import households as households_services
 
-    households_services.person_update(user=carla, person=world["fatima"], phone="333 1")
-    households_services.person_update(user=carla, person=world["amir"], phone="333 2")
-    households_services.person_update(user=carla, person=world["amir"], phone="333 3")
+    households_services.person_update(user=carla, person=world["fatima"], phone="333 100 0001")
+    households_services.person_update(user=carla, person=world["amir"], phone="333 100 0002")
+    households_services.person_update(user=carla, person=world["amir"], phone="333 100 0003")
     for person, changes in ((world["fatima"], 1), (world["amir"], 2)):
         trail = privacy_services.person_export(user=carla, person=person)["storico_dei_trattamenti"]
         people_events = [e for e in trail if e["dato"] == "beneficiaries.Person"]
