@@ -467,8 +467,6 @@ def case_note_create(
     return note
 
 
-
-
 @transaction.atomic
 def document_upload(
     *,

@@ -26,7 +26,9 @@ CASE_PAGES = [
 @pytest.mark.parametrize(("url_name", "page"), CASE_PAGES)
 def test_opening_a_case_page_is_logged_with_the_page(client_for, alice, case_alfa, url_name, page):
     SupportPlanFactory(case=case_alfa)
-    response = client_for(alice).get(reverse(f"beneficiaries:{url_name}", args=[case_alfa.public_id]))
+    response = client_for(alice).get(
+        reverse(f"beneficiaries:{url_name}", args=[case_alfa.public_id])
+    )
     assert response.status_code == 200
     event = AuditEvent.objects.get(action=VIEW)
     assert (event.actor, event.household, event.case) == (alice, case_alfa.household, case_alfa)
@@ -37,13 +39,18 @@ def test_opening_a_case_page_is_logged_with_the_page(client_for, alice, case_alf
 def test_the_page_is_named_in_italian_whatever_the_readers_language(client_for, alice, case_alfa):
     client = client_for(alice)
     client.cookies["django_language"] = "en"
-    client.get(reverse("beneficiaries:document_list", args=[case_alfa.public_id]), HTTP_ACCEPT_LANGUAGE="en")
+    client.get(
+        reverse("beneficiaries:document_list", args=[case_alfa.public_id]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert AuditEvent.objects.get(action=VIEW).object_repr.endswith(" · documenti")
 
 
 def test_opening_a_person_form_is_logged(client_for, alice, household_alfa):
     person = household_alfa.members.first()
-    response = client_for(alice).get(reverse("beneficiaries:person_update", args=[person.public_id]))
+    response = client_for(alice).get(
+        reverse("beneficiaries:person_update", args=[person.public_id])
+    )
     assert response.status_code == 200
     event = AuditEvent.objects.get(action=VIEW)
     assert (event.actor, event.household, event.model_label, event.object_id) == (
@@ -57,7 +64,10 @@ def test_opening_a_person_form_is_logged(client_for, alice, household_alfa):
 def test_a_refused_opening_is_not_logged_as_a_read(client_for, bruno, case_alfa):
     for url_name, _page in CASE_PAGES:
         assert (
-            client_for(bruno).get(reverse(f"beneficiaries:{url_name}", args=[case_alfa.public_id])).status_code == 404
+            client_for(bruno)
+            .get(reverse(f"beneficiaries:{url_name}", args=[case_alfa.public_id]))
+            .status_code
+            == 404
         )
     assert not AuditEvent.objects.filter(action=VIEW).exists()
 
