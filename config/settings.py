@@ -175,16 +175,22 @@ AUTHENTICATION_BACKENDS = [
 ]
 # The counters are rows in the database (axes' database handler), so every web node
 # counts the same failures: five wrong passwords spread over two nodes still lock out.
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# core.lockout adds a second, higher limit per address across usernames, against
+# password spraying (axes has one limit for all its parameter sets).
+AXES_HANDLER = "core.lockout.AddressAwareDatabaseHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=20)
+AXES_IP_COOLOFF_TIME = timedelta(minutes=env.int("AXES_IP_COOLOFF_MINUTES", default=15))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 # Logins are in our security log (core.SecurityEvent): one copy is enough.
 AXES_DISABLE_ACCESS_LOG = True
 # Behind the reverse proxy the client's address is in X-Forwarded-For; set the number
-# of proxies in front of Django so that header cannot be forged from outside.
+# of proxies in front of Django so that header cannot be forged from outside. Without
+# it every client has the proxy's address, and five wrong passwords from anywhere lock
+# a user out (core.checks warns; docs/deployment.md).
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
