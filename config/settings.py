@@ -199,6 +199,8 @@ if TRUSTED_PROXY_COUNT:
 # Two-factor authentication (core/two_factor.py): the name apps show next to the code;
 # the admin never shows the secrets of others' devices.
 OTP_TOTP_ISSUER = "Abitare"
+# How long an activation code for setting up a required second factor stays valid.
+TWO_FACTOR_ACTIVATION_HOURS = env.int("TWO_FACTOR_ACTIVATION_HOURS", default=72)
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Internationalisation ----------------------------------------------------------------
@@ -280,6 +282,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_IDLE_TIMEOUT = env.int("DJANGO_SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env.int("DJANGO_SESSION_ABSOLUTE_TIMEOUT", default=10 * 60 * 60)
 SESSION_TIMEOUT_WARNING = env.int("DJANGO_SESSION_TIMEOUT_WARNING", default=2 * 60)
+# The duplicate check of a registration (core.throttle): at most this many look-ups per
+# user in this many seconds; past that nothing is answered and coordinators are told.
+PERSON_LOOKUP_LIMIT = env.int("PERSON_LOOKUP_LIMIT", default=30)
+PERSON_LOOKUP_WINDOW = env.int("PERSON_LOOKUP_WINDOW", default=60 * 60)
 # The security log (core.SecurityEvent) is purged after this many days.
 SECURITY_LOG_RETENTION_DAYS = env.int("SECURITY_LOG_RETENTION_DAYS", default=365)
 # Households' records are kept this many years after their last case closed, then

@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,6 +7,13 @@ class User(AbstractUser):
     """A person who logs in: a social worker, a coordinator, a municipal referrer or an
     admin. What they may see follows from their staff memberships in organisations
     (partners.StaffMembership), never from this row alone."""
+
+    # Raised when the user's second factor is removed or replaced (core.two_factor): a
+    # session verified under an older value is verified no more, on every node, at no
+    # cost (the user's row is read on every request anyway).
+    two_factor_epoch = models.PositiveIntegerField(
+        _("generazione del secondo fattore"), default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("utente")
