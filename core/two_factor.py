@@ -191,6 +191,8 @@ def _totp_matches(device: TOTPDevice, token: str) -> bool:
     if not totp.verify(value, device.tolerance):
         return False
     device.last_t = totp.t()  # that code is used: it will not open a login
+    if getattr(settings, "OTP_TOTP_SYNC", True):
+        device.drift = totp.drift  # as TOTPDevice.verify_token keeps the phone's clock
     return True
 
 
