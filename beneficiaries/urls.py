@@ -10,7 +10,6 @@ urlpatterns = [
     # Households, people, consent, history (views/households.py, the caseload in views/cases.py)
     path("casi/", cases_views.caseload, name="caseload"),
     path("nuclei/nuovo/", households_views.household_create, name="household_create"),
-    path("nuclei/verifica-doppioni/", households_views.duplicate_check, name="duplicate_check"),
     path("nuclei/<uuid:public_id>/", households_views.household_detail, name="household_detail"),
     path(
         "nuclei/<uuid:public_id>/modifica/",

@@ -175,16 +175,22 @@ AUTHENTICATION_BACKENDS = [
 ]
 # The counters are rows in the database (axes' database handler), so every web node
 # counts the same failures: five wrong passwords spread over two nodes still lock out.
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# core.lockout adds a second, higher limit per address across usernames, against
+# password spraying (axes has one limit for all its parameter sets).
+AXES_HANDLER = "core.lockout.AddressAwareDatabaseHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=20)
+AXES_IP_COOLOFF_TIME = timedelta(minutes=env.int("AXES_IP_COOLOFF_MINUTES", default=15))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 # Logins are in our security log (core.SecurityEvent): one copy is enough.
 AXES_DISABLE_ACCESS_LOG = True
 # Behind the reverse proxy the client's address is in X-Forwarded-For; set the number
-# of proxies in front of Django so that header cannot be forged from outside.
+# of proxies in front of Django so that header cannot be forged from outside. Without
+# it every client has the proxy's address, and five wrong passwords from anywhere lock
+# a user out (core.checks warns; docs/deployment.md).
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
@@ -193,6 +199,8 @@ if TRUSTED_PROXY_COUNT:
 # Two-factor authentication (core/two_factor.py): the name apps show next to the code;
 # the admin never shows the secrets of others' devices.
 OTP_TOTP_ISSUER = "Abitare"
+# How long an activation code for setting up a required second factor stays valid.
+TWO_FACTOR_ACTIVATION_HOURS = env.int("TWO_FACTOR_ACTIVATION_HOURS", default=72)
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Internationalisation ----------------------------------------------------------------
@@ -287,6 +295,10 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_IDLE_TIMEOUT = env.int("DJANGO_SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env.int("DJANGO_SESSION_ABSOLUTE_TIMEOUT", default=10 * 60 * 60)
 SESSION_TIMEOUT_WARNING = env.int("DJANGO_SESSION_TIMEOUT_WARNING", default=2 * 60)
+# The duplicate check of a registration (core.throttle): at most this many look-ups per
+# user in this many seconds; past that nothing is answered and coordinators are told.
+PERSON_LOOKUP_LIMIT = env.int("PERSON_LOOKUP_LIMIT", default=30)
+PERSON_LOOKUP_WINDOW = env.int("PERSON_LOOKUP_WINDOW", default=60 * 60)
 # The security log (core.SecurityEvent) is purged after this many days.
 SECURITY_LOG_RETENTION_DAYS = env.int("SECURITY_LOG_RETENTION_DAYS", default=365)
 # Households' records are kept this many years after their last case closed, then

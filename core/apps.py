@@ -7,7 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Comune a tutta l'applicazione")
 
     def ready(self):
-        # Connect the receivers of the security log and of the session clock.
-        from . import lookups, middleware, security_log, two_factor  # noqa: F401
+        # Connect the receivers of the security log and of the session clock, and
+        # register the system checks.
+        from . import checks, lookups, middleware, security_log, two_factor  # noqa: F401
 
         lookups.register()

@@ -112,6 +112,9 @@ class SecurityEvent(models.Model):
         TWO_FACTOR_DISABLED = "2fa_disabled", _("Autenticazione a due fattori disattivata")
         ERASURE = "erasure", _("Anonimizzazione di dati personali")
         PASSWORD_CHANGED = "password_changed", _("Password cambiata")
+        TWO_FACTOR_ACTIVATION = "2fa_activation", _("Codice di attivazione creato")
+        PERSON_LOOKUP = "person_lookup", _("Verifica dei doppioni")
+        PERSON_LOOKUP_THROTTLED = "lookup_throttled", _("Verifiche dei doppioni oltre il limite")
 
     at = models.DateTimeField(_("quando"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("evento"), max_length=20, choices=Kind.choices, db_index=True)
@@ -139,3 +142,40 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
+
+
+class TwoFactorActivation(models.Model):
+    """A one-time activation code an admin hands to a user who must use two factors,
+    out of band (in person, on the phone), so that setting up the authenticator app
+    needs more than the password: whoever stole the password before the first login
+    cannot bring in their own app. Kept only as a hash; single use; it expires."""
+
+    user = models.ForeignKey(
+        "users.User",
+        on_delete=models.CASCADE,
+        related_name="two_factor_activations",
+        verbose_name=_("utente"),
+    )
+    code_hash = models.CharField(_("impronta del codice"), max_length=128, editable=False)
+    created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("scade il"))
+    used_at = models.DateTimeField(_("usato il"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        "users.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("creato da"),
+    )
+
+    class Meta:
+        verbose_name = _("codice di attivazione della verifica in due passaggi")
+        verbose_name_plural = _("codici di attivazione della verifica in due passaggi")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def is_usable(self, now) -> bool:
+        return self.used_at is None and self.expires_at > now

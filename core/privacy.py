@@ -3,7 +3,7 @@
 
 from django.apps import apps
 
-from core.models import AuditEvent, SecurityEvent
+from core.models import AuditEvent, SecurityEvent, TwoFactorActivation
 from core.personal_data import not_personal, register
 
 
@@ -74,6 +74,13 @@ if model := _optional("axes.AccessAttemptExpiration"):
 SECOND_FACTOR = (
     "a staff member's second factor (core/two_factor.py): secret keys and recovery codes, "
     "deleted with the device"
+)
+register(
+    TwoFactorActivation,
+    keep={
+        "code_hash": SECOND_FACTOR
+        + "; only the hash of a one-time activation code, deleted with the account"
+    },
 )
 if model := _optional("otp_totp.TOTPDevice"):
     register(model, keep=dict.fromkeys(("name", "key"), SECOND_FACTOR))

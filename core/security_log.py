@@ -27,7 +27,13 @@ from .signals import account_alert
 Kind = SecurityEvent.Kind
 logger = logging.getLogger("abitare.security")
 
-_WARNING_KINDS = {Kind.LOGIN_FAILED, Kind.LOCKOUT, Kind.ACCESS_DENIED, Kind.TWO_FACTOR_FAILED}
+_WARNING_KINDS = {
+    Kind.LOGIN_FAILED,
+    Kind.LOCKOUT,
+    Kind.ACCESS_DENIED,
+    Kind.TWO_FACTOR_FAILED,
+    Kind.PERSON_LOOKUP_THROTTLED,
+}
 
 
 def client_ip(request) -> str | None:

@@ -7,6 +7,11 @@ from django.dispatch import Signal
 # (notifications.kinds.Kind). Sent inside the transaction of the event.
 account_alert = Signal()
 
+# A user asked too often whether people are already in the network (core.throttle): the
+# first refusal of a window sends `user` (who asked), for the coordinators of the user's
+# organisations to be told. Sent inside the transaction of the refusal.
+lookups_throttled = Signal()
+
 # A referral moved to `to_status` (sent, accepted, declined, withdrawn...): `referral`,
 # `to_status`, `actor` (who moved it). Sent by beneficiaries.services.intake inside the
 # transaction of the move, so a rollback leaves nothing of what receivers wrote.

@@ -22,8 +22,30 @@ class CodeForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, setup=False, **kwargs):
+    def __init__(self, *args, setup=False, activation=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if activation:
+            # First in the form: the code the admin handed over, out of band.
+            self.fields = {
+                "activation_code": forms.CharField(
+                    label=_("Codice di attivazione"),
+                    max_length=40,
+                    help_text=_(
+                        "Il codice che l'amministratore ti ha dato di persona o per "
+                        "telefono (16 caratteri). Vale una volta sola."
+                    ),
+                    widget=forms.TextInput(
+                        attrs={
+                            "autocomplete": "off",
+                            "autocapitalize": "off",
+                            "spellcheck": "false",
+                        }
+                    ),
+                ),
+                **self.fields,
+            }
+            self.fields["code"].widget.attrs.pop("autofocus", None)
+            self.fields["activation_code"].widget.attrs["autofocus"] = True
         if setup:
             self.fields["code"].help_text = _(
                 "Le 6 cifre che l'app mostra ora, per provare che l'hai configurata bene."

@@ -41,24 +41,42 @@ def account_security(request):
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request):
     """Set up the app: scan the QR code (or type the secret), then type the first code.
-    Replacing an app that already works needs a session verified with it: the password
-    alone must never be enough to bring in a new second factor."""
+    Replacing an app that already works needs a session verified with it, and setting
+    up a required second factor otherwise needs the activation code the admin handed
+    over: the password alone must never be enough to bring in a new second factor.
+    Nothing is written until the codes are right (the secret waits in the session)."""
     user = request.user
     if two_factor.has_app(user) and not two_factor.is_verified(request):
         return redirect(f"{resolve_url('two_factor_verify')}?next={resolve_url('home')}")
-    device = two_factor.pending_app_device(user)
-    form = CodeForm(request.POST or None, setup=True)
+    device = two_factor.pending_app_device(request)
+    needs_activation = two_factor.activation_required(request)
+    form = CodeForm(request.POST or None, setup=True, activation=needs_activation)
     if form.is_bound and form.is_valid():
-        if two_factor.app_confirm(request=request, device=device, token=form.cleaned_data["code"]):
+        wrong = two_factor.app_confirm(
+            request=request,
+            device=device,
+            token=form.cleaned_data["code"],
+            activation_code=form.cleaned_data.get("activation_code", ""),
+        )
+        if not wrong:
             request.session["_two_factor_next"] = _next_url(request)
             return redirect("recovery_codes")
-        form.add_error(
-            "code",
-            _(
-                "Il codice non corrisponde. Controlla che l'ora del telefono sia giusta e "
-                "scrivi il codice che l'app mostra adesso."
-            ),
-        )
+        if wrong == "activation_code":
+            form.add_error(
+                "activation_code",
+                _(
+                    "Il codice di attivazione non è valido, è già stato usato o è scaduto. "
+                    "Chiedine uno nuovo all'amministratore."
+                ),
+            )
+        else:
+            form.add_error(
+                "code",
+                _(
+                    "Il codice non corrisponde. Controlla che l'ora del telefono sia giusta e "
+                    "scrivi il codice che l'app mostra adesso."
+                ),
+            )
     return render(
         request,
         "core/two_factor_setup.html",
@@ -67,6 +85,7 @@ def two_factor_setup(request):
             "qr_svg": two_factor.qr_svg(device),
             "secret": two_factor.secret_of(device),
             "is_required": two_factor.is_required(user),
+            "needs_activation": needs_activation,
             "next": _next_url(request),
         },
     )
@@ -138,7 +157,8 @@ def two_factor_disable(request):
             request,
             _(
                 "L'autenticazione a due fattori è stata rimossa. Per il tuo ruolo è "
-                "obbligatoria: configura subito una nuova app."
+                "obbligatoria: per configurare una nuova app chiedi un codice di attivazione "
+                "all'amministratore."
             ),
         )
     else:

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, two_factor
 from partners import network
 from partners.models import Organisation, StaffMembership
 from projects.models import Participation, Project
@@ -104,12 +104,23 @@ class DemoLogin:
     what: str
     created: bool
     password_is_demo: bool
+    # For coordinators and the admin who have no authenticator app yet: the one-time
+    # code that lets them set one up at the first login (core.two_factor).
+    activation_code: str = ""
 
     def __str__(self):
         password = (
             DEMO_PASSWORD if self.password_is_demo else _("(password già esistente, non cambiata)")
         )
-        return f"{self.username:<26} {password}  {self.full_name} — {self.what}"
+        line = f"{self.username:<26} {password}  {self.full_name} — {self.what}"
+        if self.activation_code:
+            line += (
+                "\n"
+                + " " * 27
+                + _("codice di attivazione della verifica in due passaggi: %(code)s")
+                % {"code": self.activation_code}
+            )
+        return line
 
 
 def _coordinating_organisation(project: Project) -> Organisation:
@@ -203,6 +214,11 @@ def create_demo_staff() -> list[DemoLogin]:
             what = _("amministratore (Django admin)")
         if user.password not in is_demo_hash:
             is_demo_hash[user.password] = check_password(DEMO_PASSWORD, user.password)
+        # A demo coordinator or admin must set up two factors at the first login, and
+        # that needs an activation code: a fresh one each run, until they have an app.
+        activation_code = ""
+        if (spec.is_superuser or spec.role == Role.COORDINATOR) and not two_factor.has_app(user):
+            activation_code = two_factor.activation_code_issue(user=user)
         logins.append(
             DemoLogin(
                 username=spec.username,
@@ -210,6 +226,7 @@ def create_demo_staff() -> list[DemoLogin]:
                 what=what,
                 created=created,
                 password_is_demo=is_demo_hash[user.password],
+                activation_code=activation_code,
             )
         )
     return logins

@@ -34,6 +34,7 @@ class Kind(models.TextChoices):
     NEW_BROWSER_LOGIN = "new_browser_login", _("Accesso da un nuovo browser")
     TWO_FACTOR_DISABLED = "two_factor_disabled", _("Verifica in due passaggi disattivata")
     LOCKOUT = "lockout", _("Accesso bloccato")
+    LOOKUPS_THROTTLED = "lookups_throttled", _("Troppe verifiche dei doppioni")
 
 
 class Delivery(models.TextChoices):
@@ -134,6 +135,13 @@ def summary(kind: str, count: int) -> str:
             "Il tuo account è stato bloccato %(count)d volte dopo troppi tentativi di accesso falliti",
             n,
         ),
+        Kind.LOOKUPS_THROTTLED: lambda n: ngettext(
+            "%(count)d collega del tuo ente ha superato il limite di verifiche dei doppioni "
+            "ed è stato fermato: l'evento è nel registro di sicurezza",
+            "%(count)d volte un collega del tuo ente ha superato il limite di verifiche dei "
+            "doppioni ed è stato fermato: gli eventi sono nel registro di sicurezza",
+            n,
+        ),
     }
     return texts[Kind(kind)](count) % {"count": count}
 
@@ -162,6 +170,7 @@ DEFAULT_DELIVERY: dict[str, str] = {
     Kind.NEW_BROWSER_LOGIN: Delivery.IMMEDIATE,
     Kind.TWO_FACTOR_DISABLED: Delivery.IMMEDIATE,
     Kind.LOCKOUT: Delivery.IMMEDIATE,
+    Kind.LOOKUPS_THROTTLED: Delivery.IMMEDIATE,
 }
 
 # The sections of the preferences page.
@@ -197,4 +206,5 @@ GROUPS = [
         _("Il tuo account"),
         [Kind.NEW_BROWSER_LOGIN, Kind.TWO_FACTOR_DISABLED, Kind.LOCKOUT],
     ),
+    (_("Il tuo ente"), [Kind.LOOKUPS_THROTTLED]),
 ]

@@ -7,11 +7,19 @@ if the transaction rolls back, no notification and no e-mail exist."""
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 
 from beneficiaries.models import Referral
 from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import intake as intake_selectors
-from core.signals import account_alert, case_workers_added, referral_moved, reminders_due
+from core.signals import (
+    account_alert,
+    case_workers_added,
+    lookups_throttled,
+    referral_moved,
+    reminders_due,
+)
+from partners import selectors as partners_selectors
 
 from . import services
 from .kinds import Kind
@@ -29,6 +37,20 @@ def _on_login(sender, request, user, **kwargs):
 @receiver(account_alert, dispatch_uid="notifications_account_alert")
 def _on_account_alert(sender, user, kind, **kwargs):
     services.account_alert(user=user, kind=kind)
+
+
+@receiver(lookups_throttled, dispatch_uid="notifications_lookups_throttled")
+def _on_lookups_throttled(sender, user, **kwargs):
+    # The coordinators learn who (in the app only: `detail` never goes into an e-mail)
+    # and ask the admin for the security log; once a day per user at most.
+    services.notify(
+        recipients=partners_selectors.colleagues_to_alert(user),
+        kind=Kind.LOOKUPS_THROTTLED,
+        link=reverse("home"),
+        detail=user.get_username(),
+        key=f"{user.pk}:{timezone.localdate().isoformat()}",
+        actor=user,
+    )
 
 
 # To the project's coordinators, or to the referrer, by where the referral went.

@@ -5,11 +5,12 @@ not personal data: every logged-in user reads the whole network. Staff membershi
 about people and never leave through here.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, QuerySet
 
 from projects.models import Participation, Project
 
-from .models import Organisation, OrganisationMembership
+from .models import Organisation, OrganisationMembership, StaffMembership
 
 
 def _network_for(user) -> QuerySet[Organisation]:
@@ -57,3 +58,23 @@ def organisation_detail_queryset(*, user) -> QuerySet[Organisation]:
         ),
         Prefetch("projects_serving", queryset=Project.objects.order_by("name")),
     )
+
+
+def colleagues_to_alert(user) -> list:
+    """Who hears that `user` did something suspicious with their access (too many
+    look-ups of people): the coordinators of the user's organisations, or the network's
+    admins when those organisations have none. Never the user themselves."""
+    User = get_user_model()
+    organisations = StaffMembership.objects.filter(user=user).values("organisation_id")
+    coordinators = list(
+        User.objects.filter(
+            is_active=True,
+            staff_memberships__organisation_id__in=organisations,
+            staff_memberships__role=StaffMembership.Role.COORDINATOR,
+        )
+        .exclude(pk=user.pk)
+        .distinct()
+    )
+    if coordinators:
+        return coordinators
+    return list(User.objects.filter(is_active=True, is_superuser=True).exclude(pk=user.pk))

@@ -17,6 +17,12 @@ class User(AbstractUser):
     last_name = models.CharField(
         _("last name"), max_length=150, blank=True, validators=[validate_person_name]
     )
+    # Raised when the user's second factor is removed or replaced (core.two_factor): a
+    # session verified under an older value is verified no more, on every node, at no
+    # cost (the user's row is read on every request anyway).
+    two_factor_epoch = models.PositiveIntegerField(
+        _("generazione del secondo fattore"), default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("utente")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -175,8 +176,12 @@ class PersonForm(forms.ModelForm):
             "residence_permit_expires_on": DateInput(),
         }
 
-    def __init__(self, *args, reference=False, household=None, **kwargs):
+    def __init__(self, *args, reference=False, household=None, defer_code_unique=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # Registrations check the codice fiscale's uniqueness only after the counted
+        # duplicate look-up (views.households._duplicates): it tells whether a person is
+        # in the network too.
+        self.defer_code_unique = defer_code_unique
         _label_blank_choices(self)
         if reference:
             del self.fields["relationship"]
@@ -242,6 +247,24 @@ class PersonForm(forms.ModelForm):
                 _("La scadenza del permesso non può precedere la data di rilascio."),
             )
         return cleaned
+
+    def validate_constraints(self):
+        exclude = self._get_validation_exclusions()
+        if self.defer_code_unique:
+            exclude.add("codice_fiscale")
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            self._update_errors(exc)
+
+    def validate_code_unique(self) -> None:
+        """The check `defer_code_unique` left out: is the codice fiscale already in the
+        network? Adds the error to the form."""
+        others = {f.name for f in self.instance._meta.get_fields()} - {"codice_fiscale"}
+        try:
+            self.instance.validate_constraints(exclude=others)
+        except ValidationError as exc:
+            self._update_errors(exc)
 
     def duplicate_query(self) -> dict:
         """What to look for among the people already in the network, read from what was

@@ -31,7 +31,7 @@ from beneficiaries.models import Person
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import pathway as pathway_selectors
 from beneficiaries.services import households as households_services
-from core import audit
+from core import audit, throttle
 from core.access import access_for
 from core.forms import errors_to_form
 from partners import selectors as partners_selectors
@@ -46,45 +46,54 @@ CONSENT_EXPIRING_DAYS = 30
 @dataclass
 class Duplicates:
     """People already in the network who are probably the person being registered:
-    those the user may see, and how many others exist (of which nothing is told)."""
+    those the user may see, and how many others exist (of which nothing is told). Or,
+    when the user has asked too often, nothing at all (`throttled`)."""
 
     visible: list[Person] = field(default_factory=list)
     hidden_count: int = 0
     looked_up: bool = False
+    throttled: bool = False
 
     @property
     def found(self) -> bool:
         return bool(self.visible or self.hidden_count)
 
 
-def _duplicates(user, person_form: PersonForm) -> Duplicates:
+def _duplicates(request, person_form: PersonForm, *, form: str) -> Duplicates:
+    """The duplicate check of a complete registration (a valid form): counted, logged
+    and limited per user (core.throttle), since it tells of people the user may not
+    see. Never asked field by field while typing: that made it an oracle."""
     query = person_form.duplicate_query()
     has_code = len(query["codice_fiscale"]) == 16
     has_name = query["first_name"] and query["last_name"] and query["birth_date"]
     if not (has_code or has_name):
         return Duplicates()
-    visible, hidden_count = households_selectors.likely_duplicates(
-        user=user,
-        codice_fiscale=query["codice_fiscale"] if has_code else "",
-        first_name=query["first_name"],
-        last_name=query["last_name"],
-        birth_date=query["birth_date"],
+    result = throttle.person_lookup(
+        request=request,
+        form=form,
+        lookup=lambda: households_selectors.likely_duplicates(
+            user=request.user,
+            codice_fiscale=query["codice_fiscale"] if has_code else "",
+            first_name=query["first_name"],
+            last_name=query["last_name"],
+            birth_date=query["birth_date"],
+        ),
     )
+    if result is None:
+        person_form.add_error(
+            None,
+            _(
+                "Hai fatto troppe verifiche di persone in poco tempo: per proteggere i dati "
+                "delle persone accolte la registrazione è sospesa per un'ora. I coordinatori "
+                "del tuo ente sono stati avvisati."
+            ),
+        )
+        return Duplicates(throttled=True)
+    visible, hidden_count = result
+    # The codice fiscale is unique in the network: checked only now, after the counted
+    # look-up, so that the form's error is no way around the limit.
+    person_form.validate_code_unique()
     return Duplicates(visible=visible, hidden_count=hidden_count, looked_up=True)
-
-
-@require_POST
-def duplicate_check(request):
-    """The duplicate warning, refreshed while the user types (htmx). POST, so the
-    codice fiscale and name being checked stay out of URLs and logs."""
-    access = access_for(request.user)
-    access.require(access.may_register_households())
-    person_form = PersonForm(request.POST, prefix="person", reference=True)
-    return render(
-        request,
-        "beneficiaries/household_partials.html#duplicates",
-        {"duplicates": _duplicates(request.user, person_form)},
-    )
 
 
 def _registering_organisations(user):
@@ -105,11 +114,13 @@ def household_create(request):
     household_form = HouseholdForm(
         data, organisations=_registering_organisations(request.user), prefix="household"
     )
-    person_form = PersonForm(data, prefix="person", reference=True)
+    person_form = PersonForm(data, prefix="person", reference=True, defer_code_unique=True)
     duplicates, valid = Duplicates(), False
     if data is not None:
-        duplicates = _duplicates(request.user, person_form)
         valid = all([household_form.is_valid(), person_form.is_valid()])
+        if valid:
+            duplicates = _duplicates(request, person_form, form="household")
+            valid = person_form.is_valid()
         confirmed = request.POST.get("confirm_duplicates") == "1"
         if valid and (confirmed or not duplicates.found):
             try:
@@ -134,7 +145,8 @@ def household_create(request):
             "person_form": person_form,
             "duplicates": duplicates,
             # Only a valid form can be confirmed, and a form whose codice fiscale is
-            # already in the network is never valid: the code is unique.
+            # already in the network is never valid: the code is unique (checked after
+            # the look-up, `_duplicates`).
             "can_confirm": valid and duplicates.found,
         },
     )
@@ -261,11 +273,13 @@ def person_create(request, public_id):
     access = access_for(request.user)
     access.require(access.may_edit_household(household))
     data = request.POST if request.method == "POST" else None
-    form = PersonForm(data, prefix="person", household=household)
+    form = PersonForm(data, prefix="person", household=household, defer_code_unique=True)
     duplicates, valid = Duplicates(), False
     if data is not None:
-        duplicates = _duplicates(request.user, form)
         valid = form.is_valid()
+        if valid:
+            duplicates = _duplicates(request, form, form="person")
+            valid = form.is_valid()
         confirmed = request.POST.get("confirm_duplicates") == "1"
         if valid and (confirmed or not duplicates.found):
             try:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from beneficiaries.models import Case, Consent, Household, Person, ReferralEvent, Vulnerability
-from core.models import AuditEvent
+from core.models import AuditEvent, SecurityEvent
 from core.validators import person_cf_check_char
 from partners.models import StaffMembership
 from tests.a11y import accessibility_problems
@@ -33,7 +33,12 @@ pytestmark = pytest.mark.django_db
 Role = StaffMembership.Role
 CASELOAD = reverse("beneficiaries:caseload")
 CREATE = reverse("beneficiaries:household_create")
-DUPLICATES = reverse("beneficiaries:duplicate_check")
+FATIMA = {
+    "person-first_name": "fatima",
+    "person-last_name": "EL AMRANI",
+    "person-birth_date": "1988-05-17",
+    "person-codice_fiscale": "",
+}
 TODAY = timezone.localdate()
 
 
@@ -409,38 +414,29 @@ def test_create_tells_only_that_a_hidden_duplicate_exists(
     assert Household.objects.count() == 2
 
 
-def test_duplicate_check_fragment_while_typing(client_for, alice, household_alfa, household_beta):
+def test_no_duplicate_check_while_typing(client_for, alice, household_alfa):
+    """The field-by-field look-up (htmx, unthrottled) was an oracle: it is gone, and an
+    incomplete form is never answered about the people of the network."""
     client = client_for(alice)
-    fatima = {
-        "person-first_name": "Fatima",
-        "person-last_name": "El Amrani",
-        "person-birth_date": "1988-05-17",
-    }
-    response = client.post(DUPLICATES, fatima, headers={"HX-Request": "true"})
-    assert response.status_code == 200
-    assert "<html" not in response.text, "a fragment, not a page"
-    assert f'href="{household_alfa.get_absolute_url()}"' in response.text
-
-    giulia = {
-        "person-first_name": "giulia",
-        "person-last_name": "ferri",
-        "person-birth_date": "1988-05-17",
-    }
-    response = client.post(DUPLICATES, giulia, headers={"HX-Request": "true"})
-    assert "già registrata da un altro ente della rete" in response.text
-    assert "Apri la scheda esistente" not in response.text
-    assert str(household_beta.public_id) not in response.text
-    assert "ferri" not in response.text.lower()
-
-    nobody = {**fatima, "person-birth_date": "1990-01-01"}
-    response = client.post(DUPLICATES, nobody, headers={"HX-Request": "true"})
-    assert 'data-testid="duplicates"' not in response.text
-
-
-def test_create_page_asks_for_the_duplicate_check_while_typing(client_for, alice):
-    page = client_for(alice).get(CREATE).text
-    assert f'hx-post="{DUPLICATES}"' in page
+    page = client.get(CREATE).text
+    assert "verifica-doppioni" not in page
     assert 'id="duplicates"' in page
+    assert client.post("/nuclei/verifica-doppioni/", {}).status_code == 404
+    # Fatima's name and birth date, but no sex: the form is incomplete.
+    response = client.post(CREATE, household_post(**FATIMA, **{"person-sex": ""}))
+    assert response.status_code == 200
+    assert 'data-testid="duplicates"' not in response.text
+    assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.PERSON_LOOKUP).exists()
+
+
+def test_an_incomplete_form_does_not_tell_that_a_codice_fiscale_is_taken(
+    client_for, alice, household_beta
+):
+    giulia = household_beta.members.get()
+    Person.objects.filter(pk=giulia.pk).update(codice_fiscale=GOOD_CF)
+    response = client_for(alice).post(CREATE, household_post(**{"person-last_name": ""}))
+    assert "già registrata" not in response.text
+    assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.PERSON_LOOKUP).exists()
 
 
 # The household file -------------------------------------------------------------------------
@@ -851,12 +847,8 @@ def test_consent_withdraw_in_the_future_is_refused(client_for, alice, household_
     assert consent.withdrawn_on is None
 
 
-@pytest.mark.parametrize("name", ["consent_withdraw", "duplicate_check"])
-def test_post_only_views_refuse_get(client_for, alice, household_alfa, name):
-    if name == "consent_withdraw":
-        target = url(name, consent_for(household_alfa))
-    else:
-        target = reverse(f"beneficiaries:{name}")
+def test_post_only_views_refuse_get(client_for, alice, household_alfa):
+    target = url("consent_withdraw", consent_for(household_alfa))
     assert client_for(alice).get(target).status_code == 405
 
 

@@ -1,7 +1,9 @@
 """Browser journey of a coordinator through two-factor authentication (issue 7, "done
-when"): the first login sends her to set up an authenticator app, she types the key
-shown on the page into the "app" (here: django_otp.oath.totp, as a phone computes it),
-keeps the recovery codes, logs out, logs in again with password and code; a recovery
+when"; issue 11): the admin hands her an activation code out of band, the first login
+sends her to set up an authenticator app, she types the key shown on the page into the
+"app" (here: django_otp.oath.totp, as a phone computes it) and, with the app's code,
+the activation code — without it the password alone brings in no app —, keeps the
+recovery codes, logs out, logs in again with password and code; a recovery
 code lets her in once, and not twice. No CSP violation along the way."""
 
 import base64
@@ -10,8 +12,10 @@ import time
 
 import pytest
 from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from core import two_factor
 from partners.models import StaffMembership
 from tests.browser.conftest import log_out as browser_log_out
 from tests.factories import OrganisationFactory, StaffMembershipFactory, UserFactory
@@ -53,6 +57,7 @@ def test_coordinator_sets_up_two_factor_and_logs_in_with_it(page, live_server):
     StaffMembershipFactory(
         user=coordinator, organisation=coop, role=StaffMembership.Role.COORDINATOR
     )
+    activation_code = two_factor.activation_code_issue(user=coordinator)
     csp_errors = []
     page.on(
         "console",
@@ -73,8 +78,19 @@ def test_coordinator_sets_up_two_factor_and_logs_in_with_it(page, live_server):
     page.goto(f"{live_server.url}/casi/")
     expect(page).to_have_url(re.compile(r"/due-fattori/configura/\?next="))
 
-    # She types the key into her app and the app's code into the page.
+    # She types the key into her app and the app's code into the page. Opening the
+    # page wrote nothing: the new secret waits in her session.
+    assert not TOTPDevice.objects.exists()
+    expect(page.get_by_test_id("activation-needed")).to_be_visible()
     phone = Phone(page.get_by_test_id("totp-secret").inner_text())
+    # The password alone (and a guessed activation code) brings in no app.
+    page.get_by_label("Codice di attivazione").fill("aaaa-bbbb-cccc-dddd")
+    page.get_by_label("Codice di verifica").fill(phone.code())
+    page.get_by_role("button", name="Conferma e attiva").click()
+    expect(page.get_by_text("Il codice di attivazione non è valido")).to_be_visible()
+    assert not TOTPDevice.objects.exists()
+    # The code the admin handed her (Django admin or `manage.py two_factor_activation`).
+    page.get_by_label("Codice di attivazione").fill(activation_code)
     page.get_by_label("Codice di verifica").fill(phone.code())
     page.get_by_role("button", name="Conferma e attiva").click()
 

@@ -128,6 +128,7 @@ def _deploy_check(database_url):
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "a-production-like-secret-key-" + "x7Qp9" * 10,
         "DJANGO_ALLOWED_HOSTS": "abitare.example.org",
+        "DJANGO_TRUSTED_PROXY_COUNT": "1",
         "DATABASE_URL": database_url,
     }
     result = subprocess.run(  # noqa: S603

@@ -112,3 +112,62 @@ def test_successful_logins_are_kept_once_in_our_log_not_in_axes_too(client, alic
     assert attempt(client, GOOD).status_code == 302
     assert SecurityEvent.objects.filter(kind=Kind.LOGIN, user=alice).count() == 1
     assert not AccessLog.objects.exists()
+
+
+# Password spraying: many names from one address (issue 11) ---------------------------
+
+
+def spray(client, count, ip="10.0.0.7", names=8):
+    return [
+        attempt(client, f"spray-{n}-password", username=f"user{n % names}", ip=ip)
+        for n in range(count)
+    ]
+
+
+def test_settings_add_a_higher_limit_per_address_across_usernames():
+    assert settings.AXES_IP_FAILURE_LIMIT == 20
+    assert settings.AXES_IP_COOLOFF_TIME.total_seconds() == 15 * 60
+    assert settings.AXES_HANDLER == "core.lockout.AddressAwareDatabaseHandler"
+
+
+def test_spraying_many_usernames_from_one_address_is_blocked(client, alice):
+    # 19 failures over 8 names: no pair reaches 5, the address is still allowed.
+    responses = spray(client, 19)
+    assert {r.status_code for r in responses} == {200}
+    # The 20th locks the address out: the right password of a real user no longer works.
+    assert spray(client, 1)[0].status_code == 429
+    response = attempt(client, GOOD, ip="10.0.0.7")
+    assert response.status_code == 429
+    assert "con nomi utente diversi" in response.text
+    assert "_auth_user_id" not in client.session
+    # Another address is not affected.
+    assert attempt(client, GOOD, ip="10.0.0.8").status_code == 302
+
+
+def test_address_lockout_is_logged_once_and_ends_after_the_window(client, alice):
+    spray(client, 22)
+    lockouts = SecurityEvent.objects.filter(kind=Kind.LOCKOUT, details__scope="address")
+    assert lockouts.count() == 1
+    assert lockouts.get().ip_address == "10.0.0.7"
+    assert lockouts.get().details["failures"] == 20
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert attempt(client, GOOD, ip="10.0.0.7").status_code == 302
+
+
+def test_the_address_counter_is_in_the_shared_database(client, alice):
+    # Another node wrote the failures: only the rows count, nothing in this process.
+    AccessAttempt.objects.bulk_create(
+        AccessAttempt(
+            username=f"user{n}",
+            ip_address="10.0.0.7",
+            user_agent="Test browser",
+            failures_since_start=4,
+            attempt_time=timezone.now(),
+            get_data="",
+            post_data="",
+            http_accept="",
+            path_info="/accedi/",
+        )
+        for n in range(5)
+    )
+    assert attempt(client, GOOD, ip="10.0.0.7").status_code == 429

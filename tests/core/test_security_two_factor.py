@@ -7,15 +7,20 @@ These tests log in with the password (the login form or `client.login`), never w
 
 import re
 import time
+from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import two_factor
-from core.models import SecurityEvent
+from core.models import SecurityEvent, TwoFactorActivation
 from partners.models import StaffMembership
 from tests.factories import StaffMembershipFactory, UserFactory
 
@@ -38,16 +43,25 @@ def password_login(client, user, next_url=""):
     return client.post(url, {"username": user.username, "password": PASSWORD})
 
 
-def set_up_app(client) -> tuple[TOTPDevice, list[str]]:
-    """Walk through the setup page as a user would; returns the device and the codes."""
-    client.get(reverse("two_factor_setup"))
-    device = TOTPDevice.objects.get(confirmed=False)
-    response = client.post(reverse("two_factor_setup"), {"code": code_for(device)})
+def setup_code(client) -> str:
+    """The code the phone shows for the secret the setup page put in the session."""
+    pending = TOTPDevice(key=client.session[two_factor.SETUP_KEY])
+    return f"{totp(pending.bin_key, pending.step, pending.t0, pending.digits, 0):06d}"
+
+
+def set_up_app(client, user) -> tuple[TOTPDevice, list[str]]:
+    """Walk through the setup page as a user would (with the activation code the admin
+    handed over, when the page asks for one); returns the device and the codes."""
+    page = client.get(reverse("two_factor_setup")).content.decode()
+    data = {"code": setup_code(client)}
+    if 'name="activation_code"' in page:
+        data["activation_code"] = two_factor.activation_code_issue(user=user)
+    response = client.post(reverse("two_factor_setup"), data)
     assert response.status_code == 302
     assert response.url == reverse("recovery_codes")
     page = client.get(reverse("recovery_codes")).content.decode()
     codes = re.findall(r"<li>([a-z2-7]{4}(?:-[a-z2-7]{4}){3})</li>", page)
-    device.refresh_from_db()
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
     return device, codes
 
 
@@ -71,7 +85,7 @@ def test_coordinator_is_sent_to_setup_after_the_password(client, coordinator):
 def test_setup_shows_an_inline_svg_qr_code_and_the_secret_for_typing(client, coordinator):
     password_login(client, coordinator)
     page = client.get(reverse("two_factor_setup")).content.decode()
-    device = TOTPDevice.objects.get(user=coordinator, confirmed=False)
+    device = TOTPDevice(key=client.session[two_factor.SETUP_KEY])
     qr = re.search(r'data-testid="qr-code">(<svg.*?</svg>)', page, re.S)
     assert qr, "the QR code is an inline SVG"
     # Nothing the CSP would block: no style attribute or element, no script.
@@ -87,7 +101,10 @@ def test_setup_shows_an_inline_svg_qr_code_and_the_secret_for_typing(client, coo
 def test_a_wrong_first_code_does_not_activate_and_is_logged(client, coordinator):
     password_login(client, coordinator)
     client.get(reverse("two_factor_setup"))
-    response = client.post(reverse("two_factor_setup"), {"code": "000000"})
+    activation = two_factor.activation_code_issue(user=coordinator)
+    response = client.post(
+        reverse("two_factor_setup"), {"code": "000000", "activation_code": activation}
+    )
     assert response.status_code == 200
     assert "Il codice non corrisponde" in response.content.decode()
     assert not two_factor.has_app(coordinator)
@@ -97,7 +114,7 @@ def test_a_wrong_first_code_does_not_activate_and_is_logged(client, coordinator)
 
 def test_setup_activates_the_app_and_shows_ten_recovery_codes_once(client, coordinator):
     password_login(client, coordinator)
-    device, codes = set_up_app(client)
+    device, codes = set_up_app(client, coordinator)
     assert device.confirmed
     assert len(codes) == 10 and len(set(codes)) == 10
     assert StaticToken.objects.filter(device__user=coordinator).count() == 10
@@ -112,7 +129,7 @@ def test_setup_activates_the_app_and_shows_ten_recovery_codes_once(client, coord
 
 def test_next_login_asks_for_the_code_and_a_right_code_opens_the_pages(client, coordinator):
     password_login(client, coordinator)
-    device, _ = set_up_app(client)
+    device, _ = set_up_app(client, coordinator)
     client.post(reverse("logout"))
 
     password_login(client, coordinator)
@@ -142,7 +159,7 @@ def test_next_login_asks_for_the_code_and_a_right_code_opens_the_pages(client, c
 
 def test_the_same_code_is_not_accepted_twice(client, coordinator):
     password_login(client, coordinator)
-    device, _ = set_up_app(client)
+    device, _ = set_up_app(client, coordinator)
     used = f"{totp(device.bin_key, device.step, device.t0, device.digits, 0):06d}"
     client.post(reverse("logout"))
     password_login(client, coordinator)
@@ -156,7 +173,7 @@ def test_the_same_code_is_not_accepted_twice(client, coordinator):
 
 def test_a_recovery_code_works_once(client, coordinator):
     password_login(client, coordinator)
-    _, codes = set_up_app(client)
+    _, codes = set_up_app(client, coordinator)
     client.post(reverse("logout"))
 
     password_login(client, coordinator)
@@ -177,7 +194,7 @@ def test_a_recovery_code_works_once(client, coordinator):
 
 def test_password_alone_cannot_replace_a_working_app(client, coordinator):
     password_login(client, coordinator)
-    device, _ = set_up_app(client)
+    device, _ = set_up_app(client, coordinator)
     client.post(reverse("logout"))
     password_login(client, coordinator)
     # Someone with only the password goes to the setup page to bring their own app.
@@ -199,7 +216,7 @@ def test_the_admin_needs_the_second_factor_too(client, admin_user):
         response = client.get(url)
         assert response.status_code == 302
         assert response.url.startswith(reverse("two_factor_setup")), url
-    set_up_app(client)
+    set_up_app(client, admin_user)
     assert client.get("/admin/").status_code == 200
 
 
@@ -223,7 +240,7 @@ def test_a_social_worker_is_not_asked_until_they_turn_it_on(client, alice):
     assert client.get(reverse("home")).status_code == 200
     page = client.get(reverse("account_security")).content.decode()
     assert "Non attiva" in page
-    set_up_app(client)
+    set_up_app(client, alice)
     client.post(reverse("logout"))
 
     password_login(client, alice)
@@ -234,7 +251,7 @@ def test_a_social_worker_is_not_asked_until_they_turn_it_on(client, alice):
 
 def test_new_recovery_codes_need_the_password_and_replace_the_old(client, alice):
     password_login(client, alice)
-    _, old_codes = set_up_app(client)
+    _, old_codes = set_up_app(client, alice)
     refused = client.post(reverse("recovery_codes_regenerate"), {"password": "wrong"})
     assert refused.url == reverse("account_security")
     assert StaticToken.objects.filter(device__user=alice).count() == 10
@@ -258,7 +275,7 @@ def test_new_recovery_codes_need_the_password_and_replace_the_old(client, alice)
 
 def test_disabling_needs_the_password_and_a_coordinator_must_set_up_again(client, coordinator):
     password_login(client, coordinator)
-    set_up_app(client)
+    set_up_app(client, coordinator)
     client.post(reverse("two_factor_disable"), {"password": "wrong"})
     assert two_factor.has_app(coordinator)
 
@@ -273,7 +290,7 @@ def test_disabling_needs_the_password_and_a_coordinator_must_set_up_again(client
 
 def test_a_social_worker_may_turn_it_off(client, alice):
     password_login(client, alice)
-    set_up_app(client)
+    set_up_app(client, alice)
     response = client.post(reverse("two_factor_disable"), {"password": PASSWORD}, follow=True)
     assert "disattivata" in response.content.decode()
     client.post(reverse("logout"))
@@ -301,7 +318,7 @@ def test_an_htmx_request_sends_the_whole_page_to_the_second_factor(client, coord
 
 def test_the_next_address_never_leads_off_site(client, coordinator):
     password_login(client, coordinator)
-    device, _ = set_up_app(client)
+    device, _ = set_up_app(client, coordinator)
     client.post(reverse("logout"))
     password_login(client, coordinator)
     response = client.post(
@@ -343,7 +360,7 @@ def test_the_two_factor_pages_keep_the_accessible_markup(client, coordinator):
     password_login(client, coordinator)
     setup = client.get(reverse("two_factor_setup")).content.decode()
     assert accessibility_problems(setup) == []
-    device, _ = set_up_app(client)
+    device, _ = set_up_app(client, coordinator)
     client.post(reverse("recovery_codes_regenerate"), {"password": PASSWORD})
     codes_page = client.get(reverse("recovery_codes")).content.decode()
     assert accessibility_problems(codes_page) == []
@@ -352,3 +369,137 @@ def test_the_two_factor_pages_keep_the_accessible_markup(client, coordinator):
     password_login(client, coordinator)
     verify = client.get(reverse("two_factor_verify")).content.decode()
     assert accessibility_problems(verify) == []
+
+
+# Enrolment needs something out of band; removing the app ends other verifications ----
+
+
+def test_opening_the_setup_page_writes_no_row(client, coordinator):
+    password_login(client, coordinator)
+    first = client.get(reverse("two_factor_setup")).content.decode()
+    second = client.get(reverse("two_factor_setup")).content.decode()
+    assert not TOTPDevice.objects.exists()
+    secret = re.compile(r'data-testid="totp-secret">([A-Z2-7 ]+)<')
+    assert secret.search(first).group(1) == secret.search(second).group(1), "same secret"
+
+
+def test_the_password_alone_cannot_enrol_a_required_second_factor(client, coordinator):
+    """Whoever stole a coordinator's password before the first login must not bring in
+    their own authenticator."""
+    password_login(client, coordinator)
+    page = client.get(reverse("two_factor_setup")).content.decode()
+    assert 'name="activation_code"' in page
+    response = client.post(reverse("two_factor_setup"), {"code": setup_code(client)})
+    assert response.status_code == 200
+    assert not TOTPDevice.objects.exists()
+
+    response = client.post(
+        reverse("two_factor_setup"),
+        {"code": setup_code(client), "activation_code": "aaaa-bbbb-cccc-dddd"},
+    )
+    assert "Il codice di attivazione non è valido" in response.content.decode()
+    assert not TOTPDevice.objects.exists()
+    assert SecurityEvent.objects.filter(
+        user=coordinator, kind=Kind.TWO_FACTOR_FAILED, details__step="activation"
+    ).exists()
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_an_activation_code_works_once_and_not_after_it_expires(client, coordinator):
+    password_login(client, coordinator)
+    client.get(reverse("two_factor_setup"))
+    code = two_factor.activation_code_issue(user=coordinator)
+    TwoFactorActivation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    response = client.post(
+        reverse("two_factor_setup"), {"code": setup_code(client), "activation_code": code}
+    )
+    assert "Il codice di attivazione non è valido" in response.content.decode()
+
+    code = two_factor.activation_code_issue(user=coordinator)
+    data = {"code": setup_code(client), "activation_code": code.upper()}
+    assert client.post(reverse("two_factor_setup"), data).status_code == 302
+    assert TwoFactorActivation.objects.get(used_at__isnull=False)
+    client.post(reverse("two_factor_disable"), {"password": PASSWORD})
+    # After turning it off the coordinator needs a new code: the used one is spent.
+    client.get(reverse("two_factor_setup"))
+    response = client.post(
+        reverse("two_factor_setup"), {"code": setup_code(client), "activation_code": code}
+    )
+    assert "Il codice di attivazione non è valido" in response.content.decode()
+    assert not TOTPDevice.objects.exists()
+
+
+def test_an_activation_code_is_kept_only_as_a_hash_and_a_new_one_replaces_it(coordinator):
+    first = two_factor.activation_code_issue(user=coordinator)
+    second = two_factor.activation_code_issue(user=coordinator)
+    activation = TwoFactorActivation.objects.get()
+    assert activation.user == coordinator
+    raw = second.replace("-", "")
+    assert raw not in activation.code_hash and second not in activation.code_hash
+    assert re.fullmatch(r"[a-z2-7]{4}(-[a-z2-7]{4}){3}", first)
+    assert (
+        SecurityEvent.objects.filter(user=coordinator, kind=Kind.TWO_FACTOR_ACTIVATION).count() == 2
+    )
+
+
+def test_the_command_prints_an_activation_code_that_works(client, coordinator):
+    out = StringIO()
+    call_command("two_factor_activation", "carla", stdout=out)
+    code = re.search(r"[a-z2-7]{4}(?:-[a-z2-7]{4}){3}", out.getvalue()).group(0)
+    password_login(client, coordinator)
+    client.get(reverse("two_factor_setup"))
+    data = {"code": setup_code(client), "activation_code": code}
+    assert client.post(reverse("two_factor_setup"), data).status_code == 302
+    assert two_factor.has_app(coordinator)
+
+
+def test_the_admin_issues_an_activation_code_shown_once(client, admin_user, coordinator):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:users_user_changelist"),
+        {"action": "issue_two_factor_activation", "_selected_action": [coordinator.pk]},
+        follow=True,
+    )
+    page = response.content.decode()
+    code = re.search(r"[a-z2-7]{4}(?:-[a-z2-7]{4}){3}", page).group(0)
+    activation = TwoFactorActivation.objects.get(user=coordinator)
+    assert activation.created_by == admin_user
+    assert code not in activation.code_hash
+
+
+def test_a_social_worker_turning_it_on_needs_no_activation_code(client, alice):
+    password_login(client, alice)
+    page = client.get(reverse("two_factor_setup")).content.decode()
+    assert 'name="activation_code"' not in page
+
+
+def _second_session(coordinator, device):
+    other = type(Client())()
+    password_login(other, coordinator)
+    assert other.post(reverse("two_factor_verify"), {"code": code_for(device)}).status_code == 302
+    assert other.get(reverse("home")).status_code == 200
+    return other
+
+
+def test_turning_it_off_ends_the_verification_of_the_other_sessions(client, coordinator):
+    password_login(client, coordinator)
+    device, _ = set_up_app(client, coordinator)
+    other = _second_session(coordinator, device)
+    client.post(reverse("two_factor_disable"), {"password": PASSWORD})
+    response = other.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("two_factor_setup"))
+
+
+def test_replacing_the_app_ends_the_verification_of_the_other_sessions(client, coordinator):
+    password_login(client, coordinator)
+    device, _ = set_up_app(client, coordinator)
+    other = _second_session(coordinator, device)
+    # The verified session brings in a new app (no activation code needed for that)...
+    new_device, _ = set_up_app(client, coordinator)
+    assert new_device.pk != device.pk
+    assert client.get(reverse("home")).status_code == 200, "this session stays verified"
+    # ...and the other session must give a code of the new app.
+    response = other.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("two_factor_verify"))

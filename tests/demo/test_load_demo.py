@@ -135,3 +135,21 @@ def test_second_run_changes_nothing(demo, settings):
     before = snapshot()
     run_demo()
     assert snapshot() == before
+
+
+def test_demo_coordinators_and_admin_get_an_activation_code_to_set_up_two_factors(demo):
+    """A demo coordinator must be able to log in: the second factor's set-up needs the
+    activation code, which load_demo prints (issue 11)."""
+    import re
+
+    from core import two_factor
+
+    for username in ("admin", "coord.cohousing"):
+        line = re.search(
+            rf"{re.escape(username)} .*\n\s+.*: ([a-z2-7]{{4}}(?:-[a-z2-7]{{4}}){{3}})", demo
+        )
+        assert line, username
+        user = User.objects.get(username=username)
+        assert two_factor._activation_for(user, line.group(1)) is not None
+    assert "operatore.pop" in demo
+    assert not re.search(r"operatore\.pop .*\n\s+codice di attivazione", demo)

@@ -65,7 +65,7 @@ def test_turning_two_factors_off_is_told_to_the_owner(
     client, alice, carla, django_capture_on_commit_callbacks
 ):
     login(client, alice)
-    set_up_app(client)
+    set_up_app(client, alice)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("two_factor_disable"), {"password": PASSWORD})
     assert told(Kind.TWO_FACTOR_DISABLED) == ["alice"]
