@@ -99,8 +99,7 @@ def test_action_due_before_the_plan_start_is_refused_on_the_form(client_for, ali
         {
             "description": "Colloquio",
             "due_on": "2026-01-20",
-            "responsible_kind": "worker",
-            "responsible_worker": alice.pk,
+            "responsible": f"worker:{alice.pk}",
         },
     )
     assert response.status_code == 200
@@ -125,8 +124,7 @@ def test_goal_and_action_added_through_the_forms(client_for, alice, case_alfa):
         {
             "description": "Iscrizione al CPI",
             "due_on": "2026-06-01",
-            "responsible_kind": "member",
-            "responsible_person": member.pk,
+            "responsible": f"member:{member.pk}",
         },
     )
     assert response.status_code == 302
@@ -144,8 +142,7 @@ def test_action_form_offers_only_members_of_the_household(client_for, alice, cas
         {
             "description": "x",
             "due_on": "2026-06-01",
-            "responsible_kind": "member",
-            "responsible_person": stranger.pk,
+            "responsible": f"member:{stranger.pk}",
         },
     )
     assert response.status_code == 200
