@@ -520,9 +520,7 @@ def case_note_create(
     took part: those of the open cases the author follows."""
     access = access_for(user)
     access.require(access.may_write_pathway(case))
-    case_note_check(
-        user=user, case=case, happened_on=happened_on, kind=kind, households=households
-    )
+    case_note_check(user=user, case=case, happened_on=happened_on, kind=kind, households=households)
     households = [h for h in households if h.pk != case.household_id]
     note = CaseNote(
         case=case,
@@ -573,9 +571,7 @@ def _head(file) -> bytes:
 def _file_problem(file) -> str | None:
     limit = documents.max_upload_bytes()
     if file.size > limit:
-        return _("Il file è troppo grande: il massimo è %(size)s MB.") % {
-            "size": _megabytes(limit)
-        }
+        return _("Il file è troppo grande: il massimo è %(size)s MB.") % {"size": _megabytes(limit)}
     if file.size == 0:
         return _("Il file è vuoto.")
     sniffed = documents.sniff(_head(file))
