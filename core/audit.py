@@ -189,9 +189,7 @@ def _related_names(events, household) -> dict:
             related = model_field.related_model
             if related._meta.label == "beneficiaries.Household":
                 continue
-            wanted.setdefault(related, set()).update(
-                v for v in _pair(values) if _is_key(v)
-            )
+            wanted.setdefault(related, set()).update(v for v in _pair(values) if _is_key(v))
     names = {}
     for related, pks in wanted.items():
         queryset = related._default_manager.filter(pk__in=pks)
@@ -204,7 +202,9 @@ def _related_names(events, household) -> dict:
             if f.many_to_one and f.related_model is not related
         ]
         # str() of a row may name its own foreign keys (a case names its project).
-        for row in queryset.select_related(*select):
+        if select:
+            queryset = queryset.select_related(*select)
+        for row in queryset:
             names[(related, row.pk)] = str(row)
     return names
 
@@ -266,9 +266,7 @@ def _changes(event, names) -> list[dict]:
     model = _model_of(event)
     extra = model.history_extra_fields() if hasattr(model, "history_extra_fields") else {}
     file_names = _pair(event.changes.get("original_name"))
-    has_file = any(
-        isinstance(_field_of(model, name), models.FileField) for name in event.changes
-    )
+    has_file = any(isinstance(_field_of(model, name), models.FileField) for name in event.changes)
     rows = []
     for name, values in event.changes.items():
         model_field = _field_of(model, name)
