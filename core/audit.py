@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import posixpath
+import re
 import uuid
 
 from django.apps import apps
@@ -133,9 +135,17 @@ def record_update(*, actor, instance, before: dict, household=None, case=None) -
     )
 
 
-# Related rows whose names the history shows instead of their ids. People only of this
-# household: the history never names anyone else.
-_NAMED_MODELS = ("partners.Organisation", "projects.Project", "users.User", "beneficiaries.Person")
+# Rows of a household's file are named only when they belong to this household: the
+# history never names anyone else's. The path from each kind of row to its household,
+# tried in this order; a related model with none of them is a directory of the network
+# (organisations, projects, users, units), named as it is.
+_HOUSEHOLD_PATHS = (
+    "household",
+    "case__household",
+    "plan__case__household",
+    "goal__plan__case__household",
+    "placement__household",
+)
 
 
 # Internal values nobody types: derived from the names, or the record's own address; and
@@ -164,6 +174,25 @@ def _field_of(model, name):
         return None
 
 
+def _is_key(value) -> bool:
+    # Some events keep the related row's name itself (a removed assignment's worker).
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _household_path(model) -> str | None:
+    for path in _HOUSEHOLD_PATHS:
+        current = model
+        for step in path.split("__"):
+            model_field = _field_of(current, step)
+            if model_field is None or not model_field.is_relation:
+                current = None
+                break
+            current = model_field.related_model
+        if current is not None and current._meta.label == "beneficiaries.Household":
+            return path
+    return None
+
+
 def _related_names(events, household) -> dict:
     """{(model, pk): name} for the foreign keys in a page of events: one query per kind
     of related row, whatever the number of events."""
@@ -172,60 +201,120 @@ def _related_names(events, household) -> dict:
         model = _model_of(event)
         for name, values in event.changes.items():
             model_field = _field_of(model, name)
-            if model_field is None or not model_field.is_relation:
+            if model_field is None or not model_field.many_to_one and not model_field.one_to_one:
                 continue
             related = model_field.related_model
-            if related._meta.label in _NAMED_MODELS:
-                wanted.setdefault(related, set()).update(v for v in values if v is not None)
+            if related._meta.label == "beneficiaries.Household":
+                continue
+            wanted.setdefault(related, set()).update(v for v in _pair(values) if _is_key(v))
     names = {}
     for related, pks in wanted.items():
         queryset = related._default_manager.filter(pk__in=pks)
-        if related._meta.label == "beneficiaries.Person":
-            queryset = queryset.filter(household=household)
+        path = _household_path(related)
+        if path is not None:
+            queryset = queryset.filter(**{path: household})
+        select = [
+            f.name
+            for f in related._meta.concrete_fields
+            if f.many_to_one and f.related_model is not related
+        ]
+        # str() of a row may name its own foreign keys (a case names its project).
+        if select:
+            queryset = queryset.select_related(*select)
         for row in queryset:
             names[(related, row.pk)] = str(row)
     return names
 
 
-def _display(model_field, value, names) -> str:
+def _display(model_field, value, names, file_name=None) -> str:
     if value is None or value == "":
         return "—"
     if model_field is None:
         return str(value)
     if model_field.is_relation:
-        return names.get((model_field.related_model, value), str(value))
+        if not _is_key(value):
+            return str(value)  # already a name
+        # A row that is gone, or not of this household, is not named by its id.
+        return names.get((model_field.related_model, value), _("(non disponibile)"))
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return _("Sì") if value else _("No")
+    if isinstance(model_field, models.FileField):
+        # The name the file was uploaded with, not where the storage keeps it.
+        return file_name or posixpath.basename(str(value))
     try:
         if isinstance(model_field, models.DateTimeField):
             moment = timezone.localtime(datetime.datetime.fromisoformat(value))
             return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
         if isinstance(model_field, models.DateField):
             return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
-    except (TypeError, ValueError):
+        if isinstance(model_field, models.DecimalField):
+            return formats.number_format(
+                decimal.Decimal(str(value)), model_field.decimal_places, force_grouping=True
+            )
+    except (TypeError, ValueError, decimal.InvalidOperation):
         pass
     return str(value)
 
 
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _readable_repr(text: str) -> str:
+    """The name an event keeps of its row; rows named before the models wrote dates the
+    Italian way carry ISO dates, shown here in the user's format."""
+
+    def day(match):
+        try:
+            value = datetime.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            return match.group(0)
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+    return _ISO_DATE.sub(day, text or "")
+
+
+def _pair(values) -> tuple:
+    return tuple((list(values) + [None, None])[:2]) if isinstance(values, list) else (None, None)
+
+
 def _changes(event, names) -> list[dict]:
     model = _model_of(event)
+    extra = model.history_extra_fields() if hasattr(model, "history_extra_fields") else {}
+    file_names = _pair(event.changes.get("original_name"))
+    has_file = any(isinstance(_field_of(model, name), models.FileField) for name in event.changes)
     rows = []
     for name, values in event.changes.items():
         model_field = _field_of(model, name)
-        if name in _UNSHOWN_FIELDS or (
-            model_field is not None
-            and getattr(model_field.related_model, "_meta", None) is not None
-            and model_field.related_model._meta.label == "beneficiaries.Household"
+        old, new = _pair(values)
+        if name in extra:
+            label, text = extra[name]
+            rows.append(
+                {
+                    "field": str(label),
+                    "old": text(old) if old not in (None, "") else "—",
+                    "new": text(new) if new not in (None, "") else "—",
+                }
+            )
+            continue
+        if (
+            name in _UNSHOWN_FIELDS
+            or (has_file and name == "original_name")
+            or (
+                model_field is not None
+                and getattr(model_field.related_model, "_meta", None) is not None
+                and model_field.related_model._meta.label == "beneficiaries.Household"
+            )
         ):
             continue
-        old, new = (list(values) + [None, None])[:2]
+        is_file = isinstance(model_field, models.FileField)
         rows.append(
             {
+                # The label in the reader's language, now: verbose names are lazy.
                 "field": str(model_field.verbose_name) if model_field else name,
-                "old": _display(model_field, old, names),
-                "new": _display(model_field, new, names),
+                "old": _display(model_field, old, names, file_names[0] if is_file else None),
+                "new": _display(model_field, new, names, file_names[1] if is_file else None),
             }
         )
     return rows
@@ -237,6 +326,11 @@ def rendered_changes(events, household) -> list[dict]:
     One query per kind of related row named, whatever the number of events."""
     names = _related_names(events, household)
     return [
-        {"event": event, "label": _model_label(event), "changes": _changes(event, names)}
+        {
+            "event": event,
+            "label": _model_label(event),
+            "name": _readable_repr(event.object_repr),
+            "changes": _changes(event, names),
+        }
         for event in events
     ]

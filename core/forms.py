@@ -1,5 +1,8 @@
 """Pieces every form of the apps shares: the date widget, the label of an empty choice,
-and how a service's ValidationError lands on a form."""
+how a service's ValidationError lands on a form, and how a form and its service's rules
+are checked together so that the user reads every error in one answer."""
+
+from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -42,7 +45,25 @@ def errors_to_form(form: forms.Form, error: ValidationError, *more_forms: forms.
     forms_ = (form, *more_forms)
     for name, errors in error.error_dict.items():
         target = next((f for f in forms_ if name in f.fields), None)
-        if target is None:
-            form.add_error(None, errors)
-        else:
-            target.add_error(name, errors)
+        field = name if target is not None else None
+        target = target or form
+        # The form may have said it already (a required field the service checks too).
+        shown = set(target.errors.get(field or forms.forms.NON_FIELD_ERRORS, []))
+        fresh = [e for e in errors if not set(e.messages) <= shown]
+        if fresh:
+            target.add_error(field, fresh)
+
+
+def is_valid_with_rules(form: forms.Form, check: Callable[[dict], None]) -> bool:
+    """Validate the form and its service's rules in one go, every error of both on the
+    form: `check` gets the form's data (None for a field that did not pass the form) and
+    raises the service's ValidationError, as the service itself would on those values.
+    A user who typed two wrong things reads both at once, not one per submit."""
+    valid = form.is_valid()
+    data = {name: form.cleaned_data.get(name) for name in form.fields}
+    try:
+        check(data)
+    except ValidationError as error:
+        errors_to_form(form, error)
+        return False
+    return valid

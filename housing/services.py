@@ -163,6 +163,70 @@ def _end_rows(placement: Placement, last_day: datetime.date) -> None:
 # Placements ------------------------------------------------------------------------
 
 
+def _refuse_unit(unit: HousingUnit) -> None:
+    if not unit.takes_people():
+        raise ValidationError(
+            _("L'alloggio «%(unit)s» è %(state)s: non può accogliere nessuno.")
+            % {"unit": unit, "state": unit.get_state_display().lower()}
+        )
+
+
+def _merge(errors: dict, error: ValidationError) -> None:
+    """Add a ValidationError's messages to `errors` ({field: [messages]})."""
+    for field, messages in error.update_error_dict({}).items():
+        errors.setdefault(field, [])
+        if not isinstance(errors[field], list):
+            errors[field] = [errors[field]]
+        errors[field].extend(m for message in messages for m in message)
+
+
+def _start_problems(
+    *,
+    unit: HousingUnit,
+    household: Household,
+    members,
+    start_date: datetime.date | None,
+    planned_end_date: datetime.date | None,
+    planned_end_reason: str | None,
+    agreement_signed_on: datetime.date | None,
+    exclude_rows: bool = True,
+) -> dict:
+    """Every problem of placing `members` of `household` in `unit` from `start_date`;
+    a value that is None is not checked (the form said what is wrong with it). With
+    `exclude_rows` False, the room and the people's other placements are left to the
+    caller, who checks them after the row locks."""
+    errors: dict = {}
+    members = list(members or [])
+    if any(person.household_id != household.pk for person in members):
+        errors["members"] = _("Le persone inserite devono far parte del nucleo.")
+    if agreement_signed_on and agreement_signed_on > timezone.localdate():
+        errors["agreement_signed_on"] = _("La firma del patto non può essere nel futuro.")
+    if start_date is not None:
+        default_end = default_planned_end(unit=unit, start_date=start_date)
+        if (
+            planned_end_date is not None
+            and planned_end_date != default_end
+            and not (planned_end_reason or "").strip()
+        ):
+            errors["planned_end_reason"] = _(
+                "La fine prevista è diversa da quella della permanenza massima del "
+                "progetto (%(default)s): indica il motivo."
+            ) % {"default": _day(default_end) if default_end else _("nessuna")}
+    if exclude_rows and members and start_date is not None and "members" not in errors:
+        try:
+            _check_people_free(people=members, start=start_date, end=None)
+            _check_room(
+                unit=unit,
+                rows=_rows_from(unit, start_date),
+                needed=len(members),
+                start=start_date,
+                end=None,
+            )
+        except ValidationError as error:
+            _merge(errors, error)
+    return errors
+
+
 def _start(
     *,
     user,
@@ -177,16 +241,8 @@ def _start(
     moved_from: Placement | None = None,
 ) -> Placement:
     """Place people in a unit already locked by the caller."""
-    if not unit.takes_people():
-        raise ValidationError(
-            _("L'alloggio «%(unit)s» è %(state)s: non può accogliere nessuno.")
-            % {"unit": unit, "state": unit.get_state_display().lower()}
-        )
+    _refuse_unit(unit)
     members = list(members)
-    if not members:
-        raise ValidationError({"members": _("Scegli almeno una persona da inserire.")})
-    if any(person.household_id != household.pk for person in members):
-        raise ValidationError({"members": _("Le persone inserite devono far parte del nucleo.")})
     case = open_case(household=household, project=unit.project)
     if case is None:
         raise ValidationError(
@@ -196,23 +252,22 @@ def _start(
             )
             % {"project": unit.project.display_name}
         )
-    if agreement_signed_on and agreement_signed_on > timezone.localdate():
-        raise ValidationError(
-            {"agreement_signed_on": _("La firma del patto non può essere nel futuro.")}
-        )
-    default_end = default_planned_end(unit=unit, start_date=start_date)
+    errors = _start_problems(
+        unit=unit,
+        household=household,
+        members=members,
+        start_date=start_date,
+        planned_end_date=planned_end_date,
+        planned_end_reason=planned_end_reason,
+        agreement_signed_on=agreement_signed_on,
+        exclude_rows=False,
+    )
+    if not members:
+        errors.setdefault("members", _("Scegli almeno una persona da inserire."))
+    if errors:
+        raise ValidationError(errors)
     if planned_end_date is None:
-        planned_end_date = default_end
-    elif planned_end_date != default_end and not planned_end_reason.strip():
-        raise ValidationError(
-            {
-                "planned_end_reason": _(
-                    "La fine prevista è diversa da quella della permanenza massima del "
-                    "progetto (%(default)s): indica il motivo."
-                )
-                % {"default": _day(default_end) if default_end else _("nessuna")}
-            }
-        )
+        planned_end_date = default_planned_end(unit=unit, start_date=start_date)
     placement = Placement(
         household=household,
         case=case,
@@ -268,6 +323,61 @@ def placement_start(
     )
 
 
+def placement_check(
+    *,
+    unit: HousingUnit,
+    entry: WaitingListEntry,
+    members,
+    start_date: datetime.date | None,
+    holding_organisation: Organisation | None = None,
+    workers=(),
+    planned_end_date: datetime.date | None = None,
+    planned_end_reason: str | None = "",
+    agreement_signed_on: datetime.date | None = None,
+    required: bool = False,
+    **_fields,
+) -> None:
+    """Every problem of placing a household of the waiting list, in one ValidationError:
+    the case to open (when none is open) and the placement itself. None for a value the
+    form could not read; `required`: a missing value is an error here too."""
+    _refuse_unit(unit)
+    if entry.removed_on is not None:
+        raise ValidationError(_("Il nucleo non è più in lista d'attesa."))
+    if entry.project_id != unit.project_id:
+        raise ValidationError(
+            _("Il nucleo è in lista d'attesa per un altro progetto, non per «%(project)s».")
+            % {"project": unit.project.display_name}
+        )
+    errors: dict = {}
+    if open_case(household=entry.household, project=unit.project) is None:
+        if holding_organisation is None and required:
+            errors["holding_organisation"] = _("Scegli l'ente che prende in carico il nucleo.")
+        elif holding_organisation is not None:
+            try:
+                cases_services.case_open_check(
+                    referral=entry.referral,
+                    holding_organisation=holding_organisation,
+                    workers=list(workers or []),
+                    opened_on=min(start_date, timezone.localdate()) if start_date else None,
+                )
+            except ValidationError as error:
+                _merge(errors, error)
+    for field, problem in _start_problems(
+        unit=unit,
+        household=entry.household,
+        members=members,
+        start_date=start_date,
+        planned_end_date=planned_end_date,
+        planned_end_reason=planned_end_reason,
+        agreement_signed_on=agreement_signed_on,
+    ).items():
+        _merge(errors, ValidationError({field: problem}))
+    if required and not list(members or []):
+        errors.setdefault("members", [_("Scegli almeno una persona da inserire.")])
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def placement_from_waiting_list(
     *,
@@ -292,19 +402,20 @@ def placement_from_waiting_list(
         .select_related("referral__project", "household")
         .get(pk=entry.pk)
     )
-    if entry.removed_on is not None:
-        raise ValidationError(_("Il nucleo non è più in lista d'attesa."))
-    if entry.project_id != unit.project_id:
-        raise ValidationError(
-            _("Il nucleo è in lista d'attesa per un altro progetto, non per «%(project)s».")
-            % {"project": unit.project.display_name}
-        )
     today = timezone.localdate()
+    placement_check(
+        unit=unit,
+        entry=entry,
+        members=members,
+        start_date=start_date,
+        holding_organisation=holding_organisation,
+        workers=workers,
+        planned_end_date=planned_end_date,
+        planned_end_reason=planned_end_reason,
+        agreement_signed_on=agreement_signed_on,
+        required=True,
+    )
     if open_case(household=entry.household, project=unit.project) is None:
-        if holding_organisation is None:
-            raise ValidationError(
-                {"holding_organisation": _("Scegli l'ente che prende in carico il nucleo.")}
-            )
         cases_services.case_open(
             user=user,
             referral=entry.referral,
@@ -332,6 +443,30 @@ def placement_from_waiting_list(
     return placement
 
 
+def placement_end_check(
+    *,
+    placement: Placement,
+    end_date: datetime.date | None,
+    exit_reason: str | None,
+    destination: str | None,
+    required: bool = False,
+    **_fields,
+) -> None:
+    if placement.end_date is not None:
+        raise ValidationError(_("Questo inserimento è già concluso."))
+    errors = {}
+    if exit_reason == Placement.ExitReason.MOVED:
+        errors["exit_reason"] = _("Per un trasferimento usa «Trasferisci in un altro alloggio».")
+    if end_date and end_date < placement.start_date:
+        errors["end_date"] = _("L'uscita non può precedere l'ingresso (%(start)s).") % {
+            "start": _day(placement.start_date)
+        }
+    if required and not destination:
+        errors["destination"] = _("Indica la destinazione dopo l'uscita.")
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def placement_end(
     *,
@@ -346,21 +481,13 @@ def placement_end(
     (unit,) = _lock_units(placement.unit)
     access_for(user).require(access_for(user).may_place(unit.project))
     placement = Placement.objects.select_related("household").get(pk=placement.pk)
-    if placement.end_date is not None:
-        raise ValidationError(_("Questo inserimento è già concluso."))
-    if exit_reason == Placement.ExitReason.MOVED:
-        raise ValidationError(
-            {"exit_reason": _("Per un trasferimento usa «Trasferisci in un altro alloggio».")}
-        )
-    errors = {}
-    if end_date < placement.start_date:
-        errors["end_date"] = _("L'uscita non può precedere l'ingresso (%(start)s).") % {
-            "start": _day(placement.start_date)
-        }
-    if not destination:
-        errors["destination"] = _("Indica la destinazione dopo l'uscita.")
-    if errors:
-        raise ValidationError(errors)
+    placement_end_check(
+        placement=placement,
+        end_date=end_date,
+        exit_reason=exit_reason,
+        destination=destination,
+        required=True,
+    )
     before = audit.snapshot(placement)
     placement.end_date = end_date
     placement.exit_reason = exit_reason
@@ -377,6 +504,26 @@ def placement_end(
         case=placement.case,
     )
     return placement
+
+
+def placement_move_check(
+    *,
+    placement: Placement,
+    to_unit: HousingUnit | None,
+    move_date: datetime.date | None,
+    **_fields,
+) -> None:
+    if placement.end_date is not None:
+        raise ValidationError(_("Questo inserimento è già concluso: non si può trasferire."))
+    errors = {}
+    if to_unit is not None and to_unit.pk == placement.unit_id:
+        errors["to_unit"] = _("Scegli un alloggio diverso da quello attuale.")
+    if move_date and move_date <= placement.start_date:
+        errors["move_date"] = _("Il trasferimento deve avvenire dopo l'ingresso (%(start)s).") % {
+            "start": _day(placement.start_date)
+        }
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -398,17 +545,7 @@ def placement_move(
     access_for(user).require(access_for(user).may_place(old_unit.project))
     access_for(user).require(access_for(user).may_place(to_unit.project))
     placement = Placement.objects.select_related("household").get(pk=placement.pk)
-    if placement.end_date is not None:
-        raise ValidationError(_("Questo inserimento è già concluso: non si può trasferire."))
-    if to_unit.pk == old_unit.pk:
-        raise ValidationError({"to_unit": _("Scegli un alloggio diverso da quello attuale.")})
-    if move_date <= placement.start_date:
-        raise ValidationError(
-            {
-                "move_date": _("Il trasferimento deve avvenire dopo l'ingresso (%(start)s).")
-                % {"start": _day(placement.start_date)}
-            }
-        )
+    placement_move_check(placement=placement, to_unit=to_unit, move_date=move_date)
     members = list(placement.members.all())
     last_night = move_date - datetime.timedelta(days=1)
     before = audit.snapshot(placement)

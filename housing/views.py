@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import access_for
-from core.forms import errors_to_form
+from core.forms import errors_to_form, is_valid_with_rules
 
 from . import selectors, services
 from .forms import PlacementEndForm, PlacementForm, PlacementMoveForm, UnitForm
@@ -135,7 +135,9 @@ def placement_create(request, pk, entry_pk):
     form = PlacementForm(
         request.POST or None, unit=unit, household=household, needs_case=case is None
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and is_valid_with_rules(
+        form, lambda data: services.placement_check(unit=unit, entry=entry, **data)
+    ):
         data = form.cleaned_data
         try:
             placement = services.placement_from_waiting_list(
@@ -193,7 +195,9 @@ def placement_end(request, public_id):
     access = access_for(request.user)
     access.require(access.may_place(placement.unit.project))
     form = PlacementEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and is_valid_with_rules(
+        form, lambda data: services.placement_end_check(placement=placement, **data)
+    ):
         try:
             services.placement_end(user=request.user, placement=placement, **form.cleaned_data)
         except ValidationError as error:
@@ -213,7 +217,9 @@ def placement_move(request, public_id):
         request.POST or None,
         targets=selectors.move_targets(user=request.user, placement=placement),
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and is_valid_with_rules(
+        form, lambda data: services.placement_move_check(placement=placement, **data)
+    ):
         try:
             moved = services.placement_move(
                 user=request.user, placement=placement, **form.cleaned_data

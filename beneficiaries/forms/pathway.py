@@ -116,6 +116,10 @@ class GoalCloseForm(forms.Form):
 
 
 class ActionForm(forms.Form):
+    """A new action of a goal. Who is responsible is one choice among the workers of the
+    case, the members of the household and the partner organisations, grouped; the form
+    turns it into the kind and the row the service takes."""
+
     description = forms.CharField(
         label=_("Azione"),
         max_length=300,
@@ -127,31 +131,58 @@ class ActionForm(forms.Form):
         widget=DateInput(),
         error_messages=_required(_("Indica entro quando va fatta.")),
     )
-    responsible_kind = forms.ChoiceField(
+    responsible = forms.ChoiceField(
         label=_("Chi è responsabile"),
-        choices=Action.Responsible.choices,
-        widget=forms.RadioSelect,
-        initial=Action.Responsible.WORKER,
+        error_messages={
+            "required": _("Scegli chi è responsabile dell'azione."),
+            "invalid_choice": _("Scegli il responsabile tra le persone e gli enti proposti."),
+        },
+        help_text=_("Un operatore, un componente del nucleo o un ente partner."),
     )
-    responsible_worker = forms.ModelChoiceField(
-        label=_("Operatore"), queryset=None, required=False, empty_label=_("Scegli l'operatore")
-    )
-    responsible_person = forms.ModelChoiceField(
-        label=_("Componente del nucleo"),
-        queryset=None,
-        required=False,
-        empty_label=_("Scegli il componente"),
-    )
-    responsible_organisation = forms.ModelChoiceField(
-        label=_("Ente partner"), queryset=None, required=False, empty_label=_("Scegli l'ente")
-    )
+
+    # The prefix of each kind's values: "worker:12", "member:7", "org:3".
+    PREFIXES = {
+        Action.Responsible.WORKER: "worker",
+        Action.Responsible.HOUSEHOLD_MEMBER: "member",
+        Action.Responsible.ORGANISATION: "org",
+    }
 
     def __init__(self, *args, workers, members, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible_worker"].queryset = workers
-        self.fields["responsible_person"].queryset = members
-        self.fields["responsible_organisation"].queryset = organisations
+        groups = [
+            (Action.Responsible.WORKER, _("Operatori"), workers),
+            (Action.Responsible.HOUSEHOLD_MEMBER, _("Componenti del nucleo"), members),
+            (Action.Responsible.ORGANISATION, _("Enti partner"), organisations),
+        ]
+        self._owners = {}
+        choices = [("", _("Scegli chi è responsabile"))]
+        for kind, label, rows in groups:
+            options = []
+            for row in rows:
+                value = f"{self.PREFIXES[kind]}:{row.pk}"
+                self._owners[value] = (kind, row)
+                options.append((value, str(row)))
+            if options:
+                choices.append((label, options))
+        self.fields["responsible"].choices = choices
         self.helper = _helper()
+
+    @classmethod
+    def value_for(cls, kind: str, pk) -> str:
+        return f"{cls.PREFIXES[kind]}:{pk}"
+
+    def responsible_fields(self, value: str | None = None) -> dict:
+        """The service's arguments for the chosen responsible: its kind and its row (a
+        worker, a person or an organisation), the others None; no kind when none."""
+        if value is None:
+            value = self.cleaned_data.get("responsible") if hasattr(self, "cleaned_data") else None
+        kind, row = self._owners.get(value or "", (None, None))
+        return {
+            "responsible_kind": kind,
+            "responsible_worker": row if kind == Action.Responsible.WORKER else None,
+            "responsible_person": row if kind == Action.Responsible.HOUSEHOLD_MEMBER else None,
+            "responsible_organisation": row if kind == Action.Responsible.ORGANISATION else None,
+        }
 
 
 class ActionStatusForm(forms.Form):

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Case as SqlCase
 from django.db.models import Q, Value, When
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries import autonomy
@@ -21,6 +21,11 @@ from core.dates import add_months
 from core.models import TimeStampedModel
 from core.validators import validate_document_expiry
 from partners.models import Organisation
+
+
+def _short_date(day) -> str:
+    # Names of rows are read by people (and kept by the audit trail): 01/02/2026.
+    return formats.date_format(day, "SHORT_DATE_FORMAT") if day else ""
 
 
 class LifeDomain(models.TextChoices):
@@ -83,7 +88,9 @@ class SupportPlan(TimeStampedModel):
         verbose_name_plural = _("progetti individualizzati")
 
     def __str__(self):
-        return str(_("Progetto individualizzato del %(date)s") % {"date": self.agreed_on})
+        return str(
+            _("Progetto individualizzato del %(date)s") % {"date": _short_date(self.agreed_on)}
+        )
 
     def get_absolute_url(self):
         return reverse("beneficiaries:plan_detail", kwargs={"public_id": self.case.public_id})
@@ -273,7 +280,9 @@ class Review(TimeStampedModel):
         ]
 
     def __str__(self):
-        return str(_("Verifica del %(date)s") % {"date": self.held_on or self.scheduled_on})
+        return str(
+            _("Verifica del %(date)s") % {"date": _short_date(self.held_on or self.scheduled_on)}
+        )
 
     @property
     def is_held(self) -> bool:
@@ -338,8 +347,23 @@ class AutonomyAssessment(TimeStampedModel):
     def __str__(self):
         return str(
             _("Valutazione (%(moment)s) del %(date)s")
-            % {"moment": self.get_moment_display(), "date": self.taken_on}
+            % {"moment": self.get_moment_display(), "date": _short_date(self.taken_on)}
         )
+
+    @classmethod
+    def history_extra_fields(cls) -> dict:
+        """What the audit trail keeps of an assessment beyond its own fields, as the
+        household's history shows it: {key: (label, how a value reads)}."""
+        return {"levels": (_("livelli"), _levels_text)}
+
+
+def _levels_text(levels) -> str:
+    """{"housing": 5, "work": 3} as "Situazione abitativa 5 · Lavoro e formazione 3", in
+    the scale's order."""
+    if not isinstance(levels, dict):
+        return str(levels)
+    known = [d for d in autonomy.DOMAINS if d.value in levels]
+    return " · ".join(f"{d.label} {levels[d.value]}" for d in known)
 
 
 class AutonomyScore(models.Model):
@@ -437,7 +461,7 @@ class CaseNote(TimeStampedModel):
         indexes = [models.Index(fields=["case", "-happened_on"], name="case_note_case_date")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} · {self.happened_on}"
+        return f"{self.get_kind_display()} · {_short_date(self.happened_on)}"
 
 
 class Document(TimeStampedModel):
@@ -611,7 +635,7 @@ class CaseExit(TimeStampedModel):
         verbose_name_plural = _("dimissioni")
 
     def __str__(self):
-        return str(_("Uscita del %(date)s") % {"date": self.closed_on})
+        return str(_("Uscita del %(date)s") % {"date": _short_date(self.closed_on)})
 
 
 class FollowUp(TimeStampedModel):

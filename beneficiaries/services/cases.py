@@ -43,6 +43,52 @@ def case_holding_organisations(*, project: Project):
     ).distinct()
 
 
+def _foreign_workers(*, organisation: Organisation, workers) -> list:
+    """The workers in `workers` who may not be assigned to a case of `organisation`."""
+    allowed = set(
+        cases_selectors.assignable_workers(organisations=[organisation]).values_list(
+            "pk", flat=True
+        )
+    )
+    return [worker for worker in workers if worker.pk not in allowed]
+
+
+def case_open_check(
+    *,
+    referral: Referral,
+    holding_organisation: Organisation | None,
+    workers,
+    opened_on: datetime.date | None,
+    **_fields,
+) -> None:
+    """The rules of opening a case, every problem at once; None for a value the form
+    could not read (that value is then not checked)."""
+    if referral.status != Status.ACCEPTED:
+        raise ValidationError(
+            _("Si può aprire una presa in carico solo da una segnalazione accolta.")
+        )
+    errors = {}
+    holds = (
+        holding_organisation is not None
+        and case_holding_organisations(project=referral.project)
+        .filter(pk=holding_organisation.pk)
+        .exists()
+    )
+    if holding_organisation is not None and not holds:
+        errors["holding_organisation"] = _("Questo ente non lavora nel progetto.")
+    if holds and workers:
+        foreign = _foreign_workers(organisation=holding_organisation, workers=workers)
+        if foreign:
+            errors["workers"] = [
+                _("%(worker)s non lavora per l'ente titolare.") % {"worker": worker}
+                for worker in foreign
+            ]
+    if opened_on and opened_on > timezone.localdate():
+        errors["opened_on"] = _("La data di apertura non può essere nel futuro.")
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def case_open(
     *,
@@ -55,25 +101,20 @@ def case_open(
     """Take charge (presa in carico) of the household of an accepted referral."""
     access = access_for(user)
     access.require(access.may_coordinate(referral.project))
-    if referral.status != Status.ACCEPTED:
-        raise ValidationError(
-            _("Si può aprire una presa in carico solo da una segnalazione accolta.")
-        )
-    if (
-        not case_holding_organisations(project=referral.project)
-        .filter(pk=holding_organisation.pk)
-        .exists()
-    ):
-        raise ValidationError({"holding_organisation": _("Questo ente non lavora nel progetto.")})
+    opened_on = opened_on or timezone.localdate()
+    case_open_check(
+        referral=referral,
+        holding_organisation=holding_organisation,
+        workers=workers,
+        opened_on=opened_on,
+    )
     case = Case(
         household=referral.household,
         project=referral.project,
         referral=referral,
         holding_organisation=holding_organisation,
-        opened_on=opened_on or timezone.localdate(),
+        opened_on=opened_on,
     )
-    if case.opened_on > timezone.localdate():
-        raise ValidationError({"opened_on": _("La data di apertura non può essere nel futuro.")})
     case.full_clean()
     case.save()
     audit.record_create(actor=user, instance=case, household=case.household)
@@ -84,16 +125,16 @@ def case_open(
 
 def _assign(*, user, case: Case, workers) -> list:
     """Make `workers` the case's workers; returns the workers newly added."""
-    allowed = set(
-        cases_selectors.assignable_workers(organisations=[case.holding_organisation]).values_list(
-            "pk", flat=True
+    foreign = _foreign_workers(organisation=case.holding_organisation, workers=workers)
+    if foreign:
+        raise ValidationError(
+            {
+                "workers": [
+                    _("%(worker)s non lavora per l'ente titolare.") % {"worker": worker}
+                    for worker in foreign
+                ]
+            }
         )
-    )
-    for worker in workers:
-        if worker.pk not in allowed:
-            raise ValidationError(
-                {"workers": _("%(worker)s non lavora per l'ente titolare.") % {"worker": worker}}
-            )
     current = set(case.assignments.values_list("worker_id", flat=True))
     wanted = {w.pk for w in workers}
     added = []

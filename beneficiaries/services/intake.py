@@ -31,22 +31,17 @@ def referrable_projects(*, organisation: Organisation):
     return Project.objects.filter(participations__organisation=organisation).distinct()
 
 
-@transaction.atomic
-def referral_create(
+def referral_check(
     *,
-    user,
     household: Household,
-    project: Project,
-    referring_organisation: Organisation,
-    reason: str,
-    urgency: str,
-    send: bool = False,
-) -> Referral:
-    """Draft a referral (and send it at once when `send`)."""
-    access = access_for(user)
-    access.require(access.may_register_households())
-    access.require(referring_organisation.pk in access.frontline_organisations)
-    access.require(access.may_write_household(household))
+    project: Project | None,
+    referring_organisation: Organisation | None,
+    **_fields,
+) -> None:
+    """The rules of a referral's project; nothing to check while either is missing (the
+    form says so)."""
+    if project is None or referring_organisation is None:
+        return
     if not Participation.objects.filter(
         project=project, organisation=referring_organisation
     ).exists():
@@ -65,6 +60,27 @@ def referral_create(
         raise ValidationError(
             {"project": _("Il nucleo ha già una segnalazione in corso per questo progetto.")}
         )
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    user,
+    household: Household,
+    project: Project,
+    referring_organisation: Organisation,
+    reason: str,
+    urgency: str,
+    send: bool = False,
+) -> Referral:
+    """Draft a referral (and send it at once when `send`)."""
+    access = access_for(user)
+    access.require(access.may_register_households())
+    access.require(referring_organisation.pk in access.frontline_organisations)
+    access.require(access.may_write_household(household))
+    referral_check(
+        household=household, project=project, referring_organisation=referring_organisation
+    )
     referral = Referral(
         household=household,
         project=project,

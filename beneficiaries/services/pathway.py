@@ -6,6 +6,11 @@ Each service is called with a case (or a row of it) that the view found through
 beneficiaries.selectors.pathway, so an object out of the user's scope is already a 404;
 here the role is checked (PermissionDenied), the rules kept (ValidationError, nothing
 saved), and the audit trail written in the same transaction.
+
+The rules of what a form sends are `*_check` functions that raise one ValidationError
+with every problem found; they take None for a value the form could not read, so the
+views run them even when the form has errors of its own (core.forms.is_valid_with_rules)
+and the user reads all the errors at once.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import datetime
 import os
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -50,19 +55,23 @@ def _refuse_if_closed(case: Case) -> None:
         raise ValidationError(_("La presa in carico è chiusa: non si può più modificare."))
 
 
-def _not_in_future(field: str, day: datetime.date | None) -> None:
+def _not_in_future(errors: dict, field: str, day: datetime.date | None) -> None:
     if day and day > timezone.localdate():
-        raise ValidationError({field: _("La data non può essere nel futuro.")})
+        errors.setdefault(field, _("La data non può essere nel futuro."))
 
 
-def _not_before_opening(field: str, day: datetime.date | None, case: Case) -> None:
+def _not_before_opening(errors: dict, field: str, day: datetime.date | None, case: Case) -> None:
     if day and day < case.opened_on:
-        raise ValidationError(
-            {
-                field: _("La data non può precedere l'apertura della presa in carico (%(date)s).")
-                % {"date": date_format(case.opened_on, "SHORT_DATE_FORMAT")}
-            }
+        errors.setdefault(
+            field,
+            _("La data non può precedere l'apertura della presa in carico (%(date)s).")
+            % {"date": date_format(case.opened_on, "SHORT_DATE_FORMAT")},
         )
+
+
+def _raise_any(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
 
 
 def acting_organisation(*, user, case: Case) -> Organisation:
@@ -81,6 +90,16 @@ def acting_organisation(*, user, case: Case) -> Organisation:
     raise PermissionDenied
 
 
+def plan_check(*, case: Case, agreed_on: datetime.date | None, **_fields) -> None:
+    _refuse_if_closed(case)
+    if SupportPlan.objects.filter(case=case).exists():
+        raise ValidationError(_("Questa presa in carico ha già un progetto individualizzato."))
+    errors = {}
+    _not_in_future(errors, "agreed_on", agreed_on)
+    _not_before_opening(errors, "agreed_on", agreed_on, case)
+    _raise_any(errors)
+
+
 @transaction.atomic
 def plan_create(
     *,
@@ -94,11 +113,7 @@ def plan_create(
     schedule its first review."""
     access = access_for(user)
     access.require(access.may_write_pathway(case))
-    _refuse_if_closed(case)
-    if SupportPlan.objects.filter(case=case).exists():
-        raise ValidationError(_("Questa presa in carico ha già un progetto individualizzato."))
-    _not_in_future("agreed_on", agreed_on)
-    _not_before_opening("agreed_on", agreed_on, case)
+    plan_check(case=case, agreed_on=agreed_on)
     plan = SupportPlan(
         case=case,
         agreed_on=agreed_on,
@@ -155,6 +170,19 @@ def goal_add(*, user, plan: SupportPlan, domain: str, description: str) -> Goal:
     return goal
 
 
+def goal_close_check(
+    *, goal: Goal, status: str | None, closed_on: datetime.date | None, **_fields
+) -> None:
+    _refuse_if_closed(goal.plan.case)
+    if not goal.is_open:
+        raise ValidationError(_("L'obiettivo è già concluso."))
+    errors = {}
+    if status and (status == Goal.Status.OPEN or status not in Goal.Status.values):
+        errors["status"] = _("Scegli se l'obiettivo è raggiunto, raggiunto in parte o abbandonato.")
+    _not_in_future(errors, "closed_on", closed_on)
+    _raise_any(errors)
+
+
 @transaction.atomic
 def goal_close(
     *,
@@ -168,15 +196,12 @@ def goal_close(
     case = goal.plan.case
     access = access_for(user)
     access.require(access.may_write_pathway(case))
-    _refuse_if_closed(case)
-    if not goal.is_open:
-        raise ValidationError(_("L'obiettivo è già concluso."))
-    if status == Goal.Status.OPEN or status not in Goal.Status.values:
+    closed_on = closed_on or timezone.localdate()
+    goal_close_check(goal=goal, status=status, closed_on=closed_on)
+    if not status:
         raise ValidationError(
             {"status": _("Scegli se l'obiettivo è raggiunto, raggiunto in parte o abbandonato.")}
         )
-    closed_on = closed_on or timezone.localdate()
-    _not_in_future("closed_on", closed_on)
     before = audit.snapshot(goal)
     goal.status = status
     goal.closed_on = closed_on
@@ -215,6 +240,43 @@ def responsible_organisations():
     return Organisation.objects.filter(is_active=True).order_by("name")
 
 
+def action_check(
+    *,
+    goal: Goal,
+    due_on: datetime.date | None,
+    responsible_kind: str | None,
+    responsible_worker=None,
+    responsible_person: Person | None = None,
+    responsible_organisation: Organisation | None = None,
+    **_fields,
+) -> None:
+    """The rules of a new action. Who is responsible is one choice: its errors go on the
+    form's `responsible` field; no kind (the form found none) checks nobody."""
+    plan = goal.plan
+    case = plan.case
+    _refuse_if_closed(case)
+    if not goal.is_open:
+        raise ValidationError(_("L'obiettivo è concluso: non si aggiungono altre azioni."))
+    errors = {}
+    if due_on and due_on < plan.agreed_on:
+        errors["due_on"] = _("La scadenza non può precedere l'inizio del progetto (%(date)s).") % {
+            "date": date_format(plan.agreed_on, "SHORT_DATE_FORMAT")
+        }
+    if responsible_kind == Action.Responsible.WORKER:
+        if responsible_worker is None:
+            errors["responsible"] = _("Scegli l'operatore responsabile.")
+        elif not responsible_workers(case=case).filter(pk=responsible_worker.pk).exists():
+            errors["responsible"] = _("Questo operatore non lavora su questa presa in carico.")
+    elif responsible_kind == Action.Responsible.HOUSEHOLD_MEMBER:
+        if responsible_person is None:
+            errors["responsible"] = _("Scegli il componente responsabile.")
+        elif responsible_person.household_id != case.household_id:
+            errors["responsible"] = _("La persona non fa parte di questo nucleo.")
+    elif responsible_kind == Action.Responsible.ORGANISATION and responsible_organisation is None:
+        errors["responsible"] = _("Scegli l'ente responsabile.")
+    _raise_any(errors)
+
+
 @transaction.atomic
 def action_add(
     *,
@@ -232,38 +294,22 @@ def action_add(
     case = plan.case
     access = access_for(user)
     access.require(access.may_write_pathway(case))
-    _refuse_if_closed(case)
-    if not goal.is_open:
-        raise ValidationError(_("L'obiettivo è concluso: non si aggiungono altre azioni."))
-    if due_on and due_on < plan.agreed_on:
-        raise ValidationError(
-            {
-                "due_on": _("La scadenza non può precedere l'inizio del progetto (%(date)s).")
-                % {"date": date_format(plan.agreed_on, "SHORT_DATE_FORMAT")}
-            }
-        )
+    action_check(
+        goal=goal,
+        due_on=due_on,
+        responsible_kind=responsible_kind,
+        responsible_worker=responsible_worker,
+        responsible_person=responsible_person,
+        responsible_organisation=responsible_organisation,
+    )
+    if not responsible_kind:
+        raise ValidationError({"responsible": _("Scegli chi è responsabile dell'azione.")})
     # Only the responsible of the chosen kind is kept.
     worker = responsible_worker if responsible_kind == Action.Responsible.WORKER else None
     person = responsible_person if responsible_kind == Action.Responsible.HOUSEHOLD_MEMBER else None
     organisation = (
         responsible_organisation if responsible_kind == Action.Responsible.ORGANISATION else None
     )
-    if responsible_kind == Action.Responsible.WORKER:
-        if worker is None:
-            raise ValidationError({"responsible_worker": _("Scegli l'operatore responsabile.")})
-        if not responsible_workers(case=case).filter(pk=worker.pk).exists():
-            raise ValidationError(
-                {"responsible_worker": _("Questo operatore non lavora su questa presa in carico.")}
-            )
-    elif responsible_kind == Action.Responsible.HOUSEHOLD_MEMBER:
-        if person is None:
-            raise ValidationError({"responsible_person": _("Scegli il componente responsabile.")})
-        if person.household_id != case.household_id:
-            raise ValidationError(
-                {"responsible_person": _("La persona non fa parte di questo nucleo.")}
-            )
-    elif responsible_kind == Action.Responsible.ORGANISATION and organisation is None:
-        raise ValidationError({"responsible_organisation": _("Scegli l'ente responsabile.")})
     action = Action(
         goal=goal,
         description=description.strip(),
@@ -293,7 +339,9 @@ def action_set_status(
     action.status = status
     if status == Action.Status.DONE:
         action.done_on = done_on or timezone.localdate()
-        _not_in_future("done_on", action.done_on)
+        errors = {}
+        _not_in_future(errors, "done_on", action.done_on)
+        _raise_any(errors)
     else:
         action.done_on = None
     action.full_clean()
@@ -304,6 +352,22 @@ def action_set_status(
     return action
 
 
+def review_check(
+    *, review: Review, held_on: datetime.date | None, outcome: str | None, **_fields
+) -> None:
+    plan = review.plan
+    _refuse_if_closed(plan.case)
+    if review.is_held:
+        raise ValidationError(_("Questa verifica è già stata registrata."))
+    errors = {}
+    if outcome is not None and not outcome.strip():
+        errors["outcome"] = _("Scrivi l'esito della verifica.")
+    _not_in_future(errors, "held_on", held_on)
+    if held_on and held_on < plan.agreed_on:
+        errors.setdefault("held_on", _("La verifica non può precedere l'inizio del progetto."))
+    _raise_any(errors)
+
+
 @transaction.atomic
 def review_record(*, user, review: Review, held_on: datetime.date, outcome: str) -> Review:
     """Record a review as held, with its outcome, and schedule the next one at the
@@ -312,15 +376,12 @@ def review_record(*, user, review: Review, held_on: datetime.date, outcome: str)
     case = plan.case
     access = access_for(user)
     access.require(access.may_write_pathway(case))
-    _refuse_if_closed(case)
-    if review.is_held:
-        raise ValidationError(_("Questa verifica è già stata registrata."))
-    if not outcome.strip():
-        raise ValidationError({"outcome": _("Scrivi l'esito della verifica.")})
-    _not_in_future("held_on", held_on)
-    if held_on < plan.agreed_on:
+    review_check(review=review, held_on=held_on, outcome=outcome)
+    if not outcome.strip() or not held_on:
         raise ValidationError(
-            {"held_on": _("La verifica non può precedere l'inizio del progetto.")}
+            {"outcome": _("Scrivi l'esito della verifica.")}
+            if held_on
+            else {"held_on": _("Indica quando si è svolta la verifica.")}
         )
     before = audit.snapshot(review)
     review.held_on = held_on
@@ -334,6 +395,39 @@ def review_record(*, user, review: Review, held_on: datetime.date, outcome: str)
     if not plan.reviews.filter(held_on__isnull=True).exists():
         _schedule_review(user=user, plan=plan, on=plan.next_review_after(held_on))
     return review
+
+
+def assessment_check(
+    *,
+    case: Case,
+    moment: str | None,
+    taken_on: datetime.date | None,
+    levels: dict[str, int | None],
+    review: Review | None = None,
+    **_fields,
+) -> None:
+    """The rules of an assessment; a domain without a level is the form's to say."""
+    if not case.is_open and moment != AutonomyAssessment.Moment.EXIT:
+        raise ValidationError(
+            _("La presa in carico è chiusa: si può registrare solo la valutazione d'uscita.")
+        )
+    errors = {}
+    unknown = set(levels) - set(autonomy.Domain.values)
+    if unknown:
+        errors[NON_FIELD_ERRORS] = [
+            _("Ambito sconosciuto: %(domains)s.") % {"domains": ", ".join(sorted(unknown))}
+        ]
+    for domain, level in levels.items():
+        if level is not None and level not in autonomy.LEVELS:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                _("Il livello di «%(domain)s» va da 1 a 5.")
+                % {"domain": autonomy.domain_label(domain)}
+            )
+    _not_in_future(errors, "taken_on", taken_on)
+    _not_before_opening(errors, "taken_on", taken_on, case)
+    if review is not None and review.plan.case_id != case.pk:
+        errors["review"] = _("La verifica è di un'altra presa in carico.")
+    _raise_any(errors)
 
 
 @transaction.atomic
@@ -350,31 +444,13 @@ def assessment_record(
     """Record an autonomy assessment: a level for every one of the ten domains."""
     access = access_for(user)
     access.require(access.may_write_pathway(case))
-    if not case.is_open and moment != AutonomyAssessment.Moment.EXIT:
-        raise ValidationError(
-            _("La presa in carico è chiusa: si può registrare solo la valutazione d'uscita.")
-        )
     missing = [d.label for d in autonomy.DOMAINS if not levels.get(d.value)]
     if missing:
         raise ValidationError(
             _("Manca il livello di questi ambiti: %(domains)s. Valuta tutti e dieci gli ambiti.")
             % {"domains": ", ".join(str(m) for m in missing)}
         )
-    unknown = set(levels) - set(autonomy.Domain.values)
-    if unknown:
-        raise ValidationError(
-            _("Ambito sconosciuto: %(domains)s.") % {"domains": ", ".join(unknown)}
-        )
-    for domain, level in levels.items():
-        if level not in autonomy.LEVELS:
-            raise ValidationError(
-                _("Il livello di «%(domain)s» va da 1 a 5.")
-                % {"domain": autonomy.domain_label(domain)}
-            )
-    _not_in_future("taken_on", taken_on)
-    _not_before_opening("taken_on", taken_on, case)
-    if review is not None and review.plan.case_id != case.pk:
-        raise ValidationError({"review": _("La verifica è di un'altra presa in carico.")})
+    assessment_check(case=case, moment=moment, taken_on=taken_on, levels=levels, review=review)
     assessment = AutonomyAssessment(
         case=case, moment=moment, taken_on=taken_on, review=review, notes=notes, assessed_by=user
     )
@@ -399,6 +475,35 @@ def assessment_record(
     return assessment
 
 
+def case_note_check(
+    *,
+    user,
+    case: Case,
+    happened_on: datetime.date | None,
+    kind: str | None,
+    households=(),
+    **_fields,
+) -> None:
+    _refuse_if_closed(case)
+    errors = {}
+    _not_in_future(errors, "happened_on", happened_on)
+    _not_before_opening(errors, "happened_on", happened_on, case)
+    households = [h for h in households or () if h.pk != case.household_id]
+    if households and kind and kind not in CaseNote.GROUP_KINDS:
+        errors["households"] = _(
+            "Altri nuclei si indicano solo per le attività di gruppo o di comunità."
+        )
+    elif households:
+        allowed = set(
+            pathway_selectors.linkable_households(user=user, case=case).values_list("pk", flat=True)
+        )
+        if any(h.pk not in allowed for h in households):
+            errors["households"] = _(
+                "Puoi indicare solo nuclei che segui in una presa in carico aperta."
+            )
+    _raise_any(errors)
+
+
 @transaction.atomic
 def case_note_create(
     *,
@@ -415,30 +520,8 @@ def case_note_create(
     took part: those of the open cases the author follows."""
     access = access_for(user)
     access.require(access.may_write_pathway(case))
-    _refuse_if_closed(case)
-    _not_in_future("happened_on", happened_on)
-    _not_before_opening("happened_on", happened_on, case)
+    case_note_check(user=user, case=case, happened_on=happened_on, kind=kind, households=households)
     households = [h for h in households if h.pk != case.household_id]
-    if households and kind not in CaseNote.GROUP_KINDS:
-        raise ValidationError(
-            {
-                "households": _(
-                    "Altri nuclei si indicano solo per le attività di gruppo o di comunità."
-                )
-            }
-        )
-    if households:
-        allowed = set(
-            pathway_selectors.linkable_households(user=user, case=case).values_list("pk", flat=True)
-        )
-        if any(h.pk not in allowed for h in households):
-            raise ValidationError(
-                {
-                    "households": _(
-                        "Puoi indicare solo nuclei che segui in una presa in carico aperta."
-                    )
-                }
-            )
     note = CaseNote(
         case=case,
         happened_on=happened_on,
@@ -467,6 +550,34 @@ def case_note_create(
     return note
 
 
+def document_check(
+    *,
+    case: Case,
+    kind: str | None,
+    file,
+    person: Person | None = None,
+    expires_on: datetime.date | None = None,
+    **_fields,
+):
+    """Every problem of an upload at once; the file is read whole and parsed
+    (beneficiaries.documents.check_document). Returns its content type and the extension
+    it is stored with."""
+    _refuse_if_closed(case)
+    errors = {}
+    checked = None
+    if file is not None:
+        try:
+            checked = documents.check_document(file)
+        except ValidationError as error:
+            errors["file"] = error.messages
+    if kind in Document.KINDS_WITH_EXPIRY and not expires_on:
+        errors["expires_on"] = _("Indica la data di scadenza del documento.")
+    if person is not None and person.household_id != case.household_id:
+        errors["person"] = _("La persona non fa parte di questo nucleo.")
+    _raise_any(errors)
+    return checked
+
+
 @transaction.atomic
 def document_upload(
     *,
@@ -483,17 +594,11 @@ def document_upload(
     (beneficiaries.documents.check_document): nothing is stored when one is refused."""
     access = access_for(user)
     access.require(access.may_write_pathway(case))
-    _refuse_if_closed(case)
     if file is None:
         raise ValidationError({"file": _("Scegli il file da caricare.")})
-    try:
-        content_type, stored_extension = documents.check_document(file)
-    except ValidationError as error:
-        raise ValidationError({"file": error.messages}) from error
-    if kind in Document.KINDS_WITH_EXPIRY and not expires_on:
-        raise ValidationError({"expires_on": _("Indica la data di scadenza del documento.")})
-    if person is not None and person.household_id != case.household_id:
-        raise ValidationError({"person": _("La persona non fa parte di questo nucleo.")})
+    content_type, stored_extension = document_check(
+        case=case, kind=kind, file=file, person=person, expires_on=expires_on
+    )
     original_name = os.path.basename(file.name)[:255]
     file.name = f"document{stored_extension}"
     document = Document(
@@ -530,6 +635,45 @@ def document_downloaded(*, user, document: Document) -> None:
     )
 
 
+def case_close_check(
+    *,
+    case: Case,
+    closed_on: datetime.date | None,
+    reason: str | None,
+    destination: str | None,
+    autonomy_reached: str | None,
+    schedule_follow_ups: bool | None,
+    required: bool = False,
+    **_fields,
+) -> None:
+    """The rules of closing a case. `required`: a missing value is an error here too (the
+    service's call); a form says that itself."""
+    _refuse_if_closed(case)
+    errors = {}
+    if required:
+        if not reason:
+            errors["reason"] = _("Indica il motivo dell'uscita.")
+        if not destination:
+            errors["destination"] = _("Indica dove va a vivere il nucleo.")
+        if not autonomy_reached:
+            errors["autonomy_reached"] = _("Indica se il nucleo ha raggiunto l'autonomia.")
+        if not closed_on:
+            errors["closed_on"] = _("Indica la data di uscita.")
+    _not_in_future(errors, "closed_on", closed_on)
+    _not_before_opening(errors, "closed_on", closed_on, case)
+    if (
+        schedule_follow_ups
+        and closed_on
+        and not pathway_selectors.has_follow_up_basis(case=case, on=closed_on)
+    ):
+        errors["schedule_follow_ups"] = _(
+            "Il nucleo non ha un consenso (o un'altra base giuridica) per essere "
+            "ricontattato dopo l'uscita: registralo nella scheda del nucleo, oppure "
+            "chiudi senza programmare i follow-up."
+        )
+    _raise_any(errors)
+
+
 @transaction.atomic
 def case_close(
     *,
@@ -548,30 +692,15 @@ def case_close(
     access = access_for(user)
     access.require(access.may_close(case))
     case = Case.objects.select_for_update().select_related("household").get(pk=case.pk)
-    _refuse_if_closed(case)
-    errors = {}
-    if not reason:
-        errors["reason"] = _("Indica il motivo dell'uscita.")
-    if not destination:
-        errors["destination"] = _("Indica dove va a vivere il nucleo.")
-    if not autonomy_reached:
-        errors["autonomy_reached"] = _("Indica se il nucleo ha raggiunto l'autonomia.")
-    if not closed_on:
-        errors["closed_on"] = _("Indica la data di uscita.")
-    if errors:
-        raise ValidationError(errors)
-    _not_in_future("closed_on", closed_on)
-    _not_before_opening("closed_on", closed_on, case)
-    if schedule_follow_ups and not pathway_selectors.has_follow_up_basis(case=case, on=closed_on):
-        raise ValidationError(
-            {
-                "schedule_follow_ups": _(
-                    "Il nucleo non ha un consenso (o un'altra base giuridica) per essere "
-                    "ricontattato dopo l'uscita: registralo nella scheda del nucleo, oppure "
-                    "chiudi senza programmare i follow-up."
-                )
-            }
-        )
+    case_close_check(
+        case=case,
+        closed_on=closed_on,
+        reason=reason,
+        destination=destination,
+        autonomy_reached=autonomy_reached,
+        schedule_follow_ups=schedule_follow_ups,
+        required=True,
+    )
     before = audit.snapshot(case)
     case.closed_on = closed_on
     case.full_clean()
@@ -606,6 +735,31 @@ def case_close(
     return case_exit
 
 
+def follow_up_check(
+    *,
+    follow_up: FollowUp,
+    done_on: datetime.date | None,
+    still_housed: str | None,
+    housing_situation: str | None,
+    required: bool = False,
+    **_fields,
+) -> None:
+    case = follow_up.case
+    if follow_up.is_done:
+        raise ValidationError(_("Questo follow-up è già stato registrato."))
+    errors = {}
+    if required and not still_housed:
+        errors["still_housed"] = _("Indica se il nucleo ha ancora una casa.")
+    if required and not done_on:
+        errors["done_on"] = _("Indica la data del contatto.")
+    if still_housed == FollowUp.StillHoused.YES and not housing_situation:
+        errors["housing_situation"] = _("Indica dove vive ora il nucleo.")
+    _not_in_future(errors, "done_on", done_on)
+    if case.closed_on and done_on and done_on < case.closed_on:
+        errors.setdefault("done_on", _("Il follow-up non può precedere l'uscita."))
+    _raise_any(errors)
+
+
 @transaction.atomic
 def follow_up_record(
     *,
@@ -621,15 +775,13 @@ def follow_up_record(
     case = follow_up.case
     access = access_for(user)
     access.require(access.may_close(case))
-    if follow_up.is_done:
-        raise ValidationError(_("Questo follow-up è già stato registrato."))
-    if not still_housed:
-        raise ValidationError({"still_housed": _("Indica se il nucleo ha ancora una casa.")})
-    if still_housed == FollowUp.StillHoused.YES and not housing_situation:
-        raise ValidationError({"housing_situation": _("Indica dove vive ora il nucleo.")})
-    _not_in_future("done_on", done_on)
-    if case.closed_on and done_on < case.closed_on:
-        raise ValidationError({"done_on": _("Il follow-up non può precedere l'uscita.")})
+    follow_up_check(
+        follow_up=follow_up,
+        done_on=done_on,
+        still_housed=still_housed,
+        housing_situation=housing_situation,
+        required=True,
+    )
     before = audit.snapshot(follow_up)
     follow_up.done_on = done_on
     follow_up.still_housed = still_housed

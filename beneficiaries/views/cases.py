@@ -19,7 +19,7 @@ from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import intake as intake_selectors
 from beneficiaries.services import cases as cases_services
 from core.access import access_for
-from core.forms import errors_to_form
+from core.forms import errors_to_form, is_valid_with_rules
 
 Status = Referral.Status
 
@@ -42,7 +42,9 @@ def case_open(request, public_id):
         )
         return render(request, "beneficiaries/case_form.html#workers_field", {"form": form})
     form = CaseOpenForm(request.POST or None, project=referral.project, workers_url=workers_url)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and is_valid_with_rules(
+        form, lambda data: cases_services.case_open_check(referral=referral, **data)
+    ):
         try:
             case = cases_services.case_open(
                 user=request.user,

@@ -23,7 +23,7 @@ from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import intake as intake_selectors
 from beneficiaries.services import intake as intake_services
 from core.access import access_for
-from core.forms import errors_to_form
+from core.forms import errors_to_form, is_valid_with_rules
 from projects import selectors as project_selectors
 from projects.models import Project
 
@@ -101,7 +101,9 @@ def referral_create(request, public_id):
         )
         return render(request, "beneficiaries/referral_form.html#project_field", {"form": form})
     form = ReferralForm(request.POST or None, user=request.user, organisation_url=organisation_url)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and is_valid_with_rules(
+        form, lambda data: intake_services.referral_check(household=household, **data)
+    ):
         send = request.POST.get("action") == "send"
         try:
             referral = intake_services.referral_create(

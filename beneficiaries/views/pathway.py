@@ -43,7 +43,7 @@ from beneficiaries.services import cases as cases_services
 from beneficiaries.services import pathway as pathway_services
 from core import security_log
 from core.access import access_for
-from core.forms import errors_to_form
+from core.forms import errors_to_form, is_valid_with_rules
 
 DIARY_PAGE_SIZE = 20
 
@@ -100,7 +100,9 @@ def plan_create(request, public_id):
     access = access_for(request.user)
     access.require(access.may_write_pathway(case))
     form = PlanForm(request.POST or None, initial={"agreed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and is_valid_with_rules(
+        form, lambda data: pathway_services.plan_check(case=case, **data)
+    ):
         try:
             pathway_services.plan_create(user=request.user, case=case, **form.cleaned_data)
         except ValidationError as error:
@@ -166,7 +168,9 @@ def goal_close(request, pk):
     access = access_for(request.user)
     access.require(access.may_write_pathway(case))
     form = GoalCloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and is_valid_with_rules(
+        form, lambda data: pathway_services.goal_close_check(goal=goal, **data)
+    ):
         try:
             pathway_services.goal_close(user=request.user, goal=goal, **form.cleaned_data)
         except ValidationError as error:
@@ -190,11 +194,22 @@ def action_create(request, pk):
         workers=pathway_services.responsible_workers(case=case),
         members=pathway_selectors.household_members(case=case),
         organisations=pathway_services.responsible_organisations(),
-        initial={"responsible_worker": request.user.pk},
+        initial={"responsible": ActionForm.value_for(Action.Responsible.WORKER, request.user.pk)},
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and is_valid_with_rules(
+        form,
+        lambda data: pathway_services.action_check(
+            goal=goal, due_on=data["due_on"], **form.responsible_fields(data["responsible"])
+        ),
+    ):
         try:
-            pathway_services.action_add(user=request.user, goal=goal, **form.cleaned_data)
+            pathway_services.action_add(
+                user=request.user,
+                goal=goal,
+                description=form.cleaned_data["description"],
+                due_on=form.cleaned_data["due_on"],
+                **form.responsible_fields(),
+            )
         except ValidationError as error:
             errors_to_form(form, error)
         else:
@@ -233,7 +248,9 @@ def review_record(request, pk):
     access = access_for(request.user)
     access.require(access.may_write_pathway(case))
     form = ReviewForm(request.POST or None, initial={"held_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and is_valid_with_rules(
+        form, lambda data: pathway_services.review_check(review=review, **data)
+    ):
         try:
             pathway_services.review_record(user=request.user, review=review, **form.cleaned_data)
         except ValidationError as error:
@@ -293,7 +310,16 @@ def assessment_create(request, public_id):
         review = pathway_selectors.review_for_user(user=request.user, pk=review_pk)
         if review.plan.case_id != case.pk:
             raise Http404
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and is_valid_with_rules(
+        form,
+        lambda data: pathway_services.assessment_check(
+            case=case,
+            moment=data["moment"],
+            taken_on=data["taken_on"],
+            levels={k: v for k, v in form.levels().items() if v is not None},
+            review=review,
+        ),
+    ):
         data = form.cleaned_data
         try:
             pathway_services.assessment_record(
@@ -359,7 +385,10 @@ def diary_create(request, public_id):
         households=pathway_selectors.linkable_households(user=request.user, case=case),
         initial={"happened_on": timezone.localdate(), "duration_minutes": 60},
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and is_valid_with_rules(
+        form,
+        lambda data: pathway_services.case_note_check(user=request.user, case=case, **data),
+    ):
         data = form.cleaned_data
         try:
             pathway_services.case_note_create(
@@ -411,7 +440,9 @@ def document_upload(request, public_id):
     access = access_for(request.user)
     access.require(access.may_write_pathway(case))
     form = _document_form(request, case)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and is_valid_with_rules(
+        form, lambda data: pathway_services.document_check(case=case, **data)
+    ):
         try:
             pathway_services.document_upload(user=request.user, case=case, **form.cleaned_data)
         except ValidationError as error:
@@ -458,7 +489,9 @@ def case_exit(request, public_id):
         if request.method == "POST" and not may_close:
             raise PermissionDenied
         form = CaseCloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and is_valid_with_rules(
+            form, lambda data: pathway_services.case_close_check(case=case, **data)
+        ):
             try:
                 pathway_services.case_close(user=request.user, case=case, **form.cleaned_data)
             except ValidationError as error:
@@ -491,7 +524,9 @@ def follow_up_record(request, pk):
     if not access_for(request.user).may_close(case):
         raise PermissionDenied
     form = FollowUpForm(request.POST or None, initial={"done_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and is_valid_with_rules(
+        form, lambda data: pathway_services.follow_up_check(follow_up=follow_up, **data)
+    ):
         try:
             pathway_services.follow_up_record(
                 user=request.user, follow_up=follow_up, **form.cleaned_data

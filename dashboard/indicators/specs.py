@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from beneficiaries.models import DESTINATION_GROUPS, ExitDestination
+from core import formatting
 from dashboard.indicators.queries import (
     DestinationGroup,
     autonomy_change,
@@ -56,7 +57,8 @@ class Figure:
         if self.unit == Unit.SCORE:
             sign = "+" if self.value > 0 else ""
             return sign + formats.number_format(self.value, decimal_pos=2)
-        return formats.number_format(self.value, decimal_pos=1)
+        # Days: "12 giorni", not "12,0"; a half day keeps its decimal.
+        return formatting.number(self.value, decimal_pos=1)
 
 
 NOT_APPLICABLE = Figure(None, Unit.COUNT, _("non si calcola per questa suddivisione"))

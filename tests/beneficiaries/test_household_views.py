@@ -595,7 +595,7 @@ def test_household_update_saves_and_the_history_shows_who_changed_what(
     )
     assert row, "the change by Alice is listed"
     changes = row.group(1)
-    assert "Valore ISEE (€)</span>: — → 5000" in changes
+    assert "Valore ISEE (€)</span>: — → 5.000,00" in changes
     assert (
         "Situazione abitativa prima dell&#x27;ingresso</span>: Sfratto in corso → Struttura di accoglienza o dormitorio"
         in changes

@@ -646,12 +646,8 @@ def test_holding_organisation_not_in_the_project_is_refused(
         "Cooperativa Beta"
         not in response.text.split('id="id_holding_organisation"')[1].split("</select>")[0]
     ), "the dropdown offers only the project's organisations"
-    # Workers are required too, but the organisation is the first thing wrong.
+    # Both things wrong are said in one answer: the organisation and the missing workers.
     assert "Questo campo è obbligatorio" in response.text
-    response = client_for(carla).post(
-        case_open_url(accepted_referral),
-        {"holding_organisation": coop_beta.pk, "workers": [carla.pk], "opened_on": "2026-03-01"},
-    )
     assert "Questo ente non lavora nel progetto." in response.text
     assert not Case.objects.filter(household=accepted_referral.household).exists()
 
@@ -779,3 +775,65 @@ def test_home_page_links_the_coordinator_to_her_waiting_lists(client_for, carla,
 def test_home_page_offers_no_waiting_list_to_a_social_worker(client_for, alice, project_alfa):
     html = client_for(alice).get(reverse("home")).text
     assert waiting_list_url(project_alfa) not in html
+
+
+# Every error in one answer -----------------------------------------------------------------
+
+
+def test_case_opening_says_the_date_and_the_workers_at_once(
+    client_for, carla, coop_alfa, accepted_referral
+):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    events = AuditEvent.objects.count()
+    response = client_for(carla).post(
+        case_open_url(accepted_referral),
+        {"holding_organisation": coop_alfa.pk, "opened_on": tomorrow.isoformat()},
+    )
+    assert response.status_code == 200
+    assert "La data di apertura non può essere nel futuro." in response.text
+    assert "Questo campo è obbligatorio" in response.text
+    assert not Case.objects.exists() and AuditEvent.objects.count() == events
+
+
+def test_case_opening_names_every_worker_of_another_organisation(
+    client_for, carla, bruno, coop_alfa, accepted_referral, project_alfa, coop_beta
+):
+    ParticipationFactory(project=project_alfa, organisation=coop_beta)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client_for(carla).post(
+        case_open_url(accepted_referral),
+        {
+            "holding_organisation": coop_alfa.pk,
+            "workers": [carla.pk, bruno.pk],
+            "opened_on": tomorrow.isoformat(),
+        },
+    )
+    assert "Bruno Neri non lavora per l&#x27;ente titolare." in response.text
+    assert "La data di apertura non può essere nel futuro." in response.text
+    assert not Case.objects.exists() and not CaseAssignment.objects.exists()
+
+
+def test_referral_form_says_the_project_and_the_reason_at_once(
+    client_for, marco, household_new, project_beta, comune_uno
+):
+    response = client_for(marco).post(
+        create_url(household_new),
+        {"referring_organisation": comune_uno.pk, "project": project_beta.pk, "urgency": "low"},
+    )
+    assert response.status_code == 200
+    assert "Comune Uno non partecipa al progetto Casa Beta" in response.text
+    assert "Questo campo è obbligatorio" in response.text
+    assert not Referral.objects.filter(household=household_new).exists()
+
+
+def test_decline_without_any_reason_gets_the_servers_message(client_for, carla, sent_referral):
+    # The browser's `required` bypassed: no notes at all in the POST.
+    events = AuditEvent.objects.count()
+    response = client_for(carla).post(
+        transition_url(sent_referral), {"to_status": "declined"}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Indica il motivo per cui la segnalazione non è accolta." in response.text
+    sent_referral.refresh_from_db()
+    assert sent_referral.status == Status.SENT and sent_referral.decided_at is None
+    assert not sent_referral.events.exists() and AuditEvent.objects.count() == events

@@ -99,8 +99,7 @@ def test_action_due_before_the_plan_start_is_refused_on_the_form(client_for, ali
         {
             "description": "Colloquio",
             "due_on": "2026-01-20",
-            "responsible_kind": "worker",
-            "responsible_worker": alice.pk,
+            "responsible": f"worker:{alice.pk}",
         },
     )
     assert response.status_code == 200
@@ -125,8 +124,7 @@ def test_goal_and_action_added_through_the_forms(client_for, alice, case_alfa):
         {
             "description": "Iscrizione al CPI",
             "due_on": "2026-06-01",
-            "responsible_kind": "member",
-            "responsible_person": member.pk,
+            "responsible": f"member:{member.pk}",
         },
     )
     assert response.status_code == 302
@@ -144,8 +142,7 @@ def test_action_form_offers_only_members_of_the_household(client_for, alice, cas
         {
             "description": "x",
             "due_on": "2026-06-01",
-            "responsible_kind": "member",
-            "responsible_person": stranger.pk,
+            "responsible": f"member:{stranger.pk}",
         },
     )
     assert response.status_code == 200
@@ -608,3 +605,200 @@ def test_group_activity_does_not_reveal_households_the_reader_may_not_see(
     assert "Festa di quartiere insieme." in bruno_page
     assert "Fatima" not in bruno_page and "El Amrani" not in bruno_page
     assert "scritta nel diario di un altro nucleo" in bruno_page
+
+
+# Every error in one answer --------------------------------------------------------------
+# Each form gets an input wrong twice: once for the form, once for the service's rules.
+# Both messages come back in the same answer, and nothing is written.
+
+
+def _errors_in_one_answer(response, *messages):
+    assert response.status_code == 200
+    page = response.content.decode().replace("&#x27;", "'")
+    for message in messages:
+        assert message in page, message
+
+
+def _tomorrow():
+    return (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+
+
+def test_action_form_says_the_date_and_the_owner_at_once(client_for, alice, case_alfa):
+    goal = GoalFactory(plan=SupportPlanFactory(case=case_alfa, agreed_on=D(2026, 2, 1)))
+    events = AuditEvent.objects.count()
+    response = client_for(alice).post(
+        url("action_create", goal.pk), {"description": "Colloquio", "due_on": "2026-01-20"}
+    )
+    _errors_in_one_answer(
+        response,
+        "La scadenza non può precedere l'inizio del progetto (01/02/2026).",
+        "Scegli chi è responsabile dell'azione.",
+    )
+    assert not Action.objects.exists() and AuditEvent.objects.count() == events
+
+
+def test_action_owner_is_one_select_grouped_by_kind(client_for, alice, case_alfa, coop_alfa):
+    goal = GoalFactory(plan=SupportPlanFactory(case=case_alfa))
+    member = case_alfa.household.members.get()
+    stranger = PersonFactory(first_name="Estranea", last_name="Altrove")
+    page = client_for(alice).get(url("action_create", goal.pk)).content.decode()
+    select = re.search(r'<select name="responsible".*?</select>', page, re.S).group(0)
+    action_url = url("action_create", goal.pk)
+    form = re.search(rf'<form method="post" action="{action_url}".*?</form>', page, re.S).group(0)
+    assert form.count("<select") == 1, "one choice, not three selects"
+    assert '<optgroup label="Operatori">' in select
+    assert '<optgroup label="Componenti del nucleo">' in select
+    assert '<optgroup label="Enti partner">' in select
+    assert f'value="worker:{alice.pk}" selected' in select, "the author is the default"
+    assert f'value="member:{member.pk}"' in select and f"member:{stranger.pk}" not in select
+    assert f'value="org:{coop_alfa.pk}"' in select
+    assert "gli altri vengono ignorati" not in page
+    response = client_for(alice).post(
+        url("action_create", goal.pk),
+        {"description": "Iscrizione", "due_on": "2026-06-01", "responsible": f"org:{coop_alfa.pk}"},
+    )
+    assert response.status_code == 302
+    action = Action.objects.get()
+    assert action.responsible_kind == Action.Responsible.ORGANISATION
+    assert action.responsible_organisation == coop_alfa
+    assert action.responsible_worker is None and action.responsible_person is None
+
+
+def test_action_owner_outside_the_offered_ones_is_refused(client_for, alice, case_alfa):
+    goal = GoalFactory(plan=SupportPlanFactory(case=case_alfa))
+    stranger = PersonFactory(first_name="Estranea", last_name="Altrove")
+    response = client_for(alice).post(
+        url("action_create", goal.pk),
+        {"description": "x", "due_on": "2026-06-01", "responsible": f"member:{stranger.pk}"},
+    )
+    _errors_in_one_answer(response, "Scegli il responsabile tra le persone e gli enti proposti.")
+    assert not Action.objects.exists()
+
+
+def test_plan_form_says_the_date_and_the_interval_at_once(client_for, alice, case_alfa):
+    response = client_for(alice).post(
+        url("plan_create", case_alfa.public_id),
+        {"agreed_on": "2026-01-01", "review_interval_months": "7"},
+    )
+    _errors_in_one_answer(
+        response,
+        "La data non può precedere l'apertura della presa in carico (15/01/2026).",
+        "Scegli un'opzione valida",
+    )
+    assert not SupportPlan.objects.exists()
+
+
+def test_goal_close_form_says_the_outcome_and_the_date_at_once(client_for, alice, case_alfa):
+    goal = GoalFactory(plan=SupportPlanFactory(case=case_alfa))
+    response = client_for(alice).post(url("goal_close", goal.pk), {"closed_on": _tomorrow()})
+    _errors_in_one_answer(
+        response,
+        "Scegli se l'obiettivo è raggiunto, raggiunto in parte o abbandonato.",
+        "La data non può essere nel futuro.",
+    )
+    goal.refresh_from_db()
+    assert goal.is_open
+
+
+def test_review_form_says_the_date_and_the_outcome_at_once(client_for, alice, case_alfa):
+    review = ReviewFactory(plan=SupportPlanFactory(case=case_alfa), scheduled_on=D(2026, 5, 1))
+    response = client_for(alice).post(
+        url("review_record", review.pk), {"held_on": _tomorrow(), "outcome": ""}
+    )
+    _errors_in_one_answer(
+        response, "La data non può essere nel futuro.", "Scrivi l'esito della verifica."
+    )
+    review.refresh_from_db()
+    assert review.held_on is None
+
+
+def test_assessment_form_says_the_date_and_the_missing_levels_at_once(client_for, alice, case_alfa):
+    levels = all_levels(3)
+    levels.pop("work")
+    response = client_for(alice).post(
+        url("assessment_create", case_alfa.public_id),
+        assessment_post(levels, taken_on="2026-01-01"),
+    )
+    _errors_in_one_answer(
+        response,
+        "La data non può precedere l'apertura della presa in carico (15/01/2026).",
+        "Scegli un livello per «Lavoro e formazione».",
+    )
+    assert not AutonomyAssessment.objects.exists()
+
+
+def test_diary_form_says_the_date_and_the_text_at_once(client_for, alice, case_alfa):
+    response = client_for(alice).post(
+        url("diary_create", case_alfa.public_id),
+        {"happened_on": _tomorrow(), "kind": "interview", "duration_minutes": "30", "text": ""},
+    )
+    _errors_in_one_answer(response, "La data non può essere nel futuro.", "Scrivi il resoconto.")
+    assert not CaseNote.objects.exists()
+
+
+def test_document_form_says_the_file_and_the_expiry_at_once(
+    client_for, alice, case_alfa, private_storage_root
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client_for(alice).post(
+        url("document_upload", case_alfa.public_id),
+        {"kind": "identity", "file": SimpleUploadedFile("foto.gif", b"GIF89a....")},
+    )
+    _errors_in_one_answer(
+        response,
+        "Tipo di file non ammesso: carica un PDF o un'immagine JPEG o PNG.",
+        "Indica la data di scadenza del documento.",
+    )
+    assert not Document.objects.exists()
+
+
+def test_exit_form_says_the_date_and_the_missing_outcome_at_once(client_for, alice, case_alfa):
+    response = client_for(alice).post(
+        url("case_exit", case_alfa.public_id),
+        {"closed_on": _tomorrow(), "destination": "public_housing", "autonomy_reached": "partly"},
+    )
+    _errors_in_one_answer(
+        response, "La data non può essere nel futuro.", "Indica il motivo dell'uscita."
+    )
+    case_alfa.refresh_from_db()
+    assert case_alfa.is_open and not CaseExit.objects.exists()
+
+
+def test_exit_form_says_a_missing_outcome_once(client_for, alice, case_alfa):
+    page = client_for(alice).post(url("case_exit", case_alfa.public_id), {"closed_on": ""})
+    html = page.content.decode()
+    # Once on the form; the error summary at the top of the page (base.html) lists it
+    # once more, as a link to the field.
+    summary_end = html.index("</div>", html.index('id="error-summary"'))
+    assert html[summary_end:].count("Indica la data di uscita.") == 1
+    assert html[:summary_end].count("Indica la data di uscita.") == 1
+
+
+def test_follow_up_form_says_the_date_and_where_at_once(client_for, alice, case_alfa):
+    Consent.objects.create(
+        household=case_alfa.household,
+        purpose="follow_up",
+        legal_basis="consent",
+        given_on=D(2026, 1, 15),
+    )
+    client = client_for(alice)
+    client.post(
+        url("case_exit", case_alfa.public_id),
+        {
+            "closed_on": "2026-06-30",
+            "reason": "goals_reached",
+            "destination": "public_housing",
+            "autonomy_reached": "partly",
+            "schedule_follow_ups": "on",
+        },
+    )
+    first = FollowUp.objects.get(months_after_exit=3)
+    response = client.post(
+        url("follow_up_record", first.pk), {"done_on": "2026-06-01", "still_housed": "yes"}
+    )
+    _errors_in_one_answer(
+        response, "Il follow-up non può precedere l'uscita.", "Indica dove vive ora il nucleo."
+    )
+    first.refresh_from_db()
+    assert not first.is_done

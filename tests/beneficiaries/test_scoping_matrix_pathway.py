@@ -84,7 +84,7 @@ CASE_PAGES = [
     (
         "action_create",
         "goal",
-        {"description": "x", "due_on": "2026-06-01", "responsible_kind": "worker"},
+        {"description": "x", "due_on": "2026-06-01", "responsible": "org:0"},
     ),
     ("review_record", "review", {"held_on": "2026-05-02", "outcome": "Bene"}),
     ("assessment_list", "case", None),

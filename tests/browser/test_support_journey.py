@@ -77,8 +77,17 @@ def test_worker_follows_a_household_from_plan_to_exit(
     # An action of the first goal, already late.
     page.get_by_test_id("goal").first.get_by_role("link", name="Aggiungi un'azione").click()
     page.get_by_role("textbox", name="Azione*").fill("Iscrizione al centro per l'impiego")
+    # Wrong twice (a date before the plan, nobody responsible): both errors at once.
+    page.get_by_label("Entro il").fill("2026-01-20")
+    owner = page.get_by_role("combobox", name=re.compile(r"^Chi è responsabile"))
+    owner.select_option("")
+    page.get_by_role("button", name="Salva l'azione").click()
+    expect(
+        page.get_by_text("La scadenza non può precedere l'inizio del progetto (01/02/2026).")
+    ).to_be_visible()
+    expect(page.get_by_text("Scegli chi è responsabile dell'azione.")).to_be_visible()
     page.get_by_label("Entro il").fill("2026-03-01")
-    page.get_by_role("combobox", name=re.compile(r"^Operatore")).select_option(label="Alice Rossi")
+    owner.select_option(label="Alice Rossi")
     page.get_by_role("button", name="Salva l'azione").click()
     expect(page.get_by_test_id("action")).to_contain_text("in ritardo")
     _shot(page, "1-plan")

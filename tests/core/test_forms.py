@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.forms import DateInput, errors_to_form
+from core.forms import DateInput, errors_to_form, is_valid_with_rules
 
 
 class PersonForm(forms.Form):
@@ -45,3 +45,41 @@ def test_an_error_without_field_goes_to_the_top_of_the_first_form():
 def test_the_date_widget_is_the_browsers_and_sends_iso_dates():
     html = DateInput().render("day", datetime.date(2026, 3, 1))
     assert 'type="date"' in html and 'value="2026-03-01"' in html
+
+
+class StayForm(forms.Form):
+    start = forms.DateField()
+    name = forms.CharField()
+
+
+def _start_not_in_2020(data):
+    if data["start"] and data["start"].year == 2020:
+        raise ValidationError({"start": "Non nel 2020.", "name": "Scrivi il nome."})
+
+
+def test_the_rules_run_even_when_a_field_fails_the_form():
+    form = StayForm(data={"start": "2020-05-01", "name": ""})
+    assert is_valid_with_rules(form, _start_not_in_2020) is False
+    assert form.errors["start"] == ["Non nel 2020."]
+    # The form's own "required" and the service's message: both.
+    assert list(form.errors["name"])[1:] == ["Scrivi il nome."]
+
+
+def test_the_rules_get_none_for_a_field_the_form_refused():
+    seen = {}
+    form = StayForm(data={"start": "not a date", "name": "Anna"})
+    assert is_valid_with_rules(form, seen.update) is False
+    assert seen == {"start": None, "name": "Anna"}
+
+
+def test_a_message_the_form_already_shows_is_not_repeated():
+    form = StayForm(data={"start": "2020-01-01", "name": ""})
+    form.fields["name"].error_messages["required"] = "Scrivi il nome."
+    assert is_valid_with_rules(form, _start_not_in_2020) is False
+    assert form.errors["name"] == ["Scrivi il nome."]
+    assert form.errors["start"] == ["Non nel 2020."]
+
+
+def test_valid_form_and_rules_pass():
+    form = StayForm(data={"start": "2021-01-01", "name": "Anna"})
+    assert is_valid_with_rules(form, _start_not_in_2020) is True

@@ -310,3 +310,14 @@ def test_an_unknown_caseload_table_is_explained(client_for, carla):
     assert response.status_code == 400
     assert "Tabella sconosciuta: «stipendi»" in response.content.decode()
     assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT).exists()
+
+
+def test_an_empty_assignment_gets_the_servers_messages(client_for, carla, cases):
+    # The browser's `required` bypassed: no case ticked, no worker chosen.
+    assignments = CaseAssignment.objects.count()
+    response = client_for(carla).post(ASSIGN, {"mode": "add", "next": URL}, follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == URL
+    assert "Spunta almeno una presa in carico nella tabella." in html
+    assert "Scegli l&#x27;operatore da assegnare." in html
+    assert CaseAssignment.objects.count() == assignments

@@ -126,7 +126,7 @@ def test_the_project_dashboard_shows_the_figures_of_the_period(client_for, carla
     # The hand-counted figures of tests/dashboard/test_indicators.py.
     assert shown["households"] == ["6"]
     assert shown["referrals_accepted"] == ["66,7 %"]
-    assert shown["days_to_placement"] == ["36,0"]
+    assert shown["days_to_placement"] == ["36"], "whole days without a spurious ',0'"
     assert shown["exits_stable_share"] == ["33,3 %"]
     assert shown["autonomy_change"] == ["+0,25"]
     # Each figure with its definition beside it.

@@ -5,9 +5,11 @@ here, from that list, so that a wrong query cannot agree with itself."""
 import datetime
 
 import pytest
+from django.utils import translation
 
 from dashboard import indicators
 from dashboard.indicators import Dimension, Period
+from dashboard.indicators.specs import Figure, Unit
 from tests.dashboard import dashboard_world
 
 pytestmark = pytest.mark.django_db
@@ -303,3 +305,21 @@ def test_a_referral_counts_on_its_day_in_the_networks_time_zone(world):
     assert alfa(world, indicators.referrals, july)["new"] == 1
     (month,) = indicators.monthly(project_ids=[world.project.pk], period=july)
     assert month["referrals"] == 1
+
+
+# How figures read ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "text"),
+    [
+        ("it", 12.0, "12"),
+        ("it", 12.5, "12,5"),
+        ("it", 1234.0, "1.234"),
+        ("en", 12.0, "12"),
+        ("en", 1234.5, "1,234.5"),
+    ],
+)
+def test_durations_show_no_spurious_zero_decimal(language, value, text):
+    with translation.override(language):
+        assert Figure(value, Unit.DAYS).text == text

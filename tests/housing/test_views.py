@@ -432,3 +432,81 @@ def test_matching_and_unit_pages_queries_do_not_grow(
     assert response.content.decode().count("Inserisci Nucleo") >= 1
     with django_assert_num_queries(len(unit_few.captured_queries)):
         client.get(unit_url)
+
+
+# Every error in one answer -------------------------------------------------------------
+
+
+def test_placement_form_says_the_room_the_contribution_and_the_pact_at_once(
+    client_for, carla, coop_alfa, unit_alfa_small, make_household, today
+):
+    household = make_household(size=3, case=False, waiting=True)
+    entry = WaitingListEntry.objects.get(household=household)
+    url = reverse(
+        "housing:placement_create", kwargs={"pk": unit_alfa_small.pk, "entry_pk": entry.pk}
+    )
+    response = client_for(carla).post(
+        url,
+        {
+            "members": [p.pk for p in members(household)],
+            "start_date": today.isoformat(),
+            "monthly_contribution": "-1",
+            "agreement_signed_on": (today + DAY).isoformat(),
+            "holding_organisation": coop_alfa.pk,
+        },
+    )
+    assert response.status_code == 200
+    page = text(response)
+    assert "La quota di compartecipazione non può essere negativa." in page
+    assert "non ha abbastanza posti" in page
+    assert "La firma del patto non può essere nel futuro." in page
+    assert not Placement.objects.exists()
+    assert not Case.objects.filter(household=household).exists()
+
+
+def test_placement_form_says_the_missing_organisation_and_people_at_once(
+    client_for, carla, unit_alfa, make_household, today
+):
+    household = make_household(size=2, case=False, waiting=True)
+    entry = WaitingListEntry.objects.get(household=household)
+    url = reverse("housing:placement_create", kwargs={"pk": unit_alfa.pk, "entry_pk": entry.pk})
+    response = client_for(carla).post(
+        url,
+        {
+            "start_date": today.isoformat(),
+            "monthly_contribution": "0",
+            "planned_end_date": (today + 10 * DAY).isoformat(),
+        },
+    )
+    page = text(response)
+    assert "Scegli almeno una persona da inserire." in page
+    assert "Questo campo è obbligatorio" in page  # the holding organisation
+    assert "indica il motivo" in page
+    assert not Placement.objects.exists() and not Case.objects.filter(household=household).exists()
+
+
+def test_exit_from_a_unit_says_the_date_and_the_destination_at_once(
+    client_for, carla, unit_alfa, make_household, today
+):
+    placement = place(carla, unit_alfa, make_household(size=2), today - 30 * DAY)
+    url = reverse("housing:placement_end", kwargs={"public_id": placement.public_id})
+    response = client_for(carla).post(
+        url, {"end_date": (today - 40 * DAY).isoformat(), "exit_reason": "autonomy"}
+    )
+    page = text(response)
+    assert "L'uscita non può precedere l'ingresso" in page
+    assert "Questo campo è obbligatorio" in page
+    placement.refresh_from_db()
+    assert placement.end_date is None
+
+
+def test_move_says_the_date_and_the_unit_at_once(
+    client_for, carla, unit_alfa, make_household, today
+):
+    placement = place(carla, unit_alfa, make_household(size=2), today - 30 * DAY)
+    url = reverse("housing:placement_move", kwargs={"public_id": placement.public_id})
+    response = client_for(carla).post(url, {"move_date": (today - 40 * DAY).isoformat()})
+    page = text(response)
+    assert "Il trasferimento deve avvenire dopo l'ingresso" in page
+    assert "Questo campo è obbligatorio" in page
+    assert not Placement.objects.filter(moved_from=placement).exists()
