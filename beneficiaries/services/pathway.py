@@ -34,6 +34,7 @@ from beneficiaries.models import (
     Person,
     Review,
     SupportPlan,
+    WaitingListEntry,
 )
 from beneficiaries.selectors import pathway as pathway_selectors
 from core import audit
@@ -171,7 +172,7 @@ def goal_close(
     _refuse_if_closed(case)
     if not goal.is_open:
         raise ValidationError(_("L'obiettivo è già concluso."))
-    if status == Goal.Status.OPEN or status not in Goal.Status.values:
+    if status not in Goal.CLOSED_STATUSES or status == Goal.Status.NOT_REACHED:
         raise ValidationError(
             {"status": _("Scegli se l'obiettivo è raggiunto, raggiunto in parte o abbandonato.")}
         )
@@ -576,15 +577,36 @@ def case_close(
     autonomy_reached: str,
     notes: str = "",
     schedule_follow_ups: bool = True,
+    goal_outcome: str = Goal.Status.NOT_REACHED,
+    goal_outcomes: dict[int, str] | None = None,
 ) -> CaseExit:
     """Close a case (dimissione) with its outcome — why, where the household goes,
-    whether it reached autonomy — and schedule the follow-up contacts at 3, 6 and 12
-    months, when the household agreed to be contacted."""
+    whether it reached autonomy — and what hangs from it: the goals still open end as
+    `goal_outcome` (or, goal by goal, as `goal_outcomes` says), the open actions and the
+    reviews not held are cancelled, the household leaves the project's waiting list,
+    and the follow-up contacts at 3, 6 and 12 months are scheduled when the household
+    agreed to be contacted. All in one transaction, each change in the audit trail.
+
+    This is the case's side of the exit. The exit page closes through
+    housing.services.case_close_with_placements, which first ends the household's
+    placement in the project (housing sits above beneficiaries and may call this; the
+    reverse may not import housing)."""
     access = access_for(user)
     access.require(access.may_close(case))
     case = Case.objects.select_for_update().select_related("household").get(pk=case.pk)
     _refuse_if_closed(case)
+    goal_outcomes = goal_outcomes or {}
     errors = {}
+    open_goals = list(Goal.objects.filter(plan__case=case, status=Goal.Status.OPEN))
+    if open_goals and goal_outcome not in Goal.CLOSED_STATUSES:
+        errors["goal_outcome"] = _("Scegli come si concludono gli obiettivi ancora in corso.")
+    if set(goal_outcomes) - {goal.pk for goal in open_goals} or any(
+        status not in Goal.CLOSED_STATUSES for status in goal_outcomes.values() if status
+    ):
+        errors["goal_outcome"] = _(
+            "Uno degli obiettivi indicati non è in corso in questa presa in carico: "
+            "ricarica la pagina e riprova."
+        )
     if not reason:
         errors["reason"] = _("Indica il motivo dell'uscita.")
     if not destination:
@@ -607,6 +629,12 @@ def case_close(
                 )
             }
         )
+    _close_what_hangs(
+        user=user,
+        case=case,
+        closed_on=closed_on,
+        goals={goal: goal_outcomes.get(goal.pk) or goal_outcome for goal in open_goals},
+    )
     before = audit.snapshot(case)
     case.closed_on = closed_on
     case.full_clean()
@@ -641,6 +669,51 @@ def case_close(
     return case_exit
 
 
+def _close_what_hangs(*, user, case: Case, closed_on: datetime.date, goals: dict) -> None:
+    """At the exit: end the open goals as chosen, cancel the open actions and the reviews
+    not held, take the household off the project's waiting list."""
+    household = case.household
+    for goal, status in goals.items():
+        before = audit.snapshot(goal)
+        goal.status = status
+        goal.closed_on = closed_on
+        goal.full_clean()
+        goal.save()
+        audit.record_update(
+            actor=user, instance=goal, before=before, household=household, case=case
+        )
+    for action in Action.objects.filter(
+        goal__plan__case=case, status__in=Action.OPEN_STATUSES
+    ).order_by("pk"):
+        before = audit.snapshot(action)
+        action.status = Action.Status.CANCELLED
+        action.full_clean()
+        action.save()
+        audit.record_update(
+            actor=user, instance=action, before=before, household=household, case=case
+        )
+    for review in Review.objects.filter(plan__case=case, held_on__isnull=True).order_by("pk"):
+        audit.record(
+            actor=user,
+            action=audit.Action.DELETE,
+            instance=review,
+            household=household,
+            case=case,
+            changes={"scheduled_on": [str(review.scheduled_on), None]},
+        )
+        review.delete()
+    today = timezone.localdate()
+    for entry in WaitingListEntry.objects.filter(
+        household=household, project_id=case.project_id, removed_on__isnull=True
+    ):
+        before = audit.snapshot(entry)
+        entry.removed_on = max(today, entry.added_on)
+        entry.removal_reason = WaitingListEntry.RemovalReason.CASE_CLOSED
+        entry.full_clean()
+        entry.save()
+        audit.record_update(actor=user, instance=entry, before=before, household=household)
+
+
 @transaction.atomic
 def follow_up_record(
     *,
@@ -662,9 +735,27 @@ def follow_up_record(
         raise ValidationError({"still_housed": _("Indica se il nucleo ha ancora una casa.")})
     if still_housed == FollowUp.StillHoused.YES and not housing_situation:
         raise ValidationError({"housing_situation": _("Indica dove vive ora il nucleo.")})
+    contradiction = FollowUp.contradiction(still_housed, housing_situation)
+    if contradiction:
+        raise ValidationError({"housing_situation": contradiction})
     _not_in_future("done_on", done_on)
     if case.closed_on and done_on < case.closed_on:
         raise ValidationError({"done_on": _("Il follow-up non può precedere l'uscita.")})
+    if done_on < follow_up.window_opens_on:
+        raise ValidationError(
+            {
+                "done_on": _(
+                    "Il follow-up a %(months)d mesi si può registrare dal %(opens)s, due "
+                    "settimane prima della scadenza del %(due)s: registra un contatto fatto "
+                    "da quel giorno in poi."
+                )
+                % {
+                    "months": follow_up.months_after_exit,
+                    "opens": date_format(follow_up.window_opens_on, "SHORT_DATE_FORMAT"),
+                    "due": date_format(follow_up.due_on, "SHORT_DATE_FORMAT"),
+                }
+            }
+        )
     before = audit.snapshot(follow_up)
     follow_up.done_on = done_on
     follow_up.still_housed = still_housed
