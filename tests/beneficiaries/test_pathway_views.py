@@ -50,6 +50,11 @@ def url(name, *args):
     return reverse(f"beneficiaries:{name}", args=args)
 
 
+def close_url(case):
+    """The exit form of an open case is housing's page (it ends the placement too)."""
+    return reverse("housing:case_close", args=[case.public_id])
+
+
 def assessment_post(levels, moment="entry", taken_on="2026-02-01", **extra):
     data = {"moment": moment, "taken_on": taken_on, "notes": "", **extra}
     for domain, level in levels.items():
@@ -368,7 +373,7 @@ def test_documents_are_not_under_the_public_folders(settings):
 
 
 def test_closing_without_outcome_shows_the_messages(client_for, alice, case_alfa):
-    response = client_for(alice).post(url("case_exit", case_alfa.public_id), {"closed_on": ""})
+    response = client_for(alice).post(close_url(case_alfa), {"closed_on": ""})
     page = response.content.decode()
     assert response.status_code == 200
     for message in [
@@ -391,11 +396,11 @@ def test_closing_a_case_schedules_follow_ups_and_records_one(client_for, alice, 
         given_on=D(2026, 1, 15),
     )
     client = client_for(alice)
-    page = client.get(url("case_exit", case_alfa.public_id)).content.decode()
+    page = client.get(close_url(case_alfa)).content.decode()
     assert accessibility_problems(page) == []
     assert 'data-testid="no-follow-up-consent"' not in page
     response = client.post(
-        url("case_exit", case_alfa.public_id),
+        close_url(case_alfa),
         {
             "closed_on": "2026-06-30",
             "reason": "goals_reached",
@@ -420,10 +425,10 @@ def test_closing_a_case_schedules_follow_ups_and_records_one(client_for, alice, 
 
 def test_unassigned_worker_sees_but_may_not_close(client_for, dave, case_alfa):
     client = client_for(dave)
-    page = client.get(url("case_exit", case_alfa.public_id)).content.decode()
+    page = client.get(close_url(case_alfa)).content.decode()
     assert "La chiudono gli operatori assegnati" in page
     response = client.post(
-        url("case_exit", case_alfa.public_id),
+        close_url(case_alfa),
         {
             "closed_on": "2026-06-30",
             "reason": "goals_reached",

@@ -419,9 +419,10 @@ def test_matching_and_unit_pages_queries_do_not_grow(
     match_url = reverse("housing:unit_match", kwargs={"pk": unit_alfa.pk})
     unit_url = unit_alfa.get_absolute_url()
     make_household(size=2, case=False, waiting=True)
+    make_household(size=1, disability=True)  # an open case that never waited
     place(carla, unit_alfa, make_household(size=1), today)
     client.get(match_url)  # warm up the session
-    with django_assert_num_queries(12) as matching_few:
+    with django_assert_num_queries(15) as matching_few:
         client.get(match_url)
     with django_assert_num_queries(12) as unit_few:
         client.get(unit_url)
@@ -430,6 +431,7 @@ def test_matching_and_unit_pages_queries_do_not_grow(
         make_household(size=1 + i % 3, case=False, waiting=True, disability=i % 2 == 0)
     for i in range(2):
         place(carla, unit_alfa, make_household(size=1), today + i * DAY)
+        make_household(size=2 + i)  # more open cases needing a place
     with django_assert_num_queries(len(matching_few.captured_queries)):
         response = client.get(match_url)
     assert response.content.decode().count("Inserisci Nucleo") >= 1
