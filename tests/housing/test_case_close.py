@@ -86,9 +86,7 @@ def snapshot():
     )
 
 
-def test_closing_ends_the_placement_the_goals_actions_reviews_and_the_waiting(
-    carla, housed_case
-):
+def test_closing_ends_the_placement_the_goals_actions_reviews_and_the_waiting(carla, housed_case):
     case, placement = housed_case["case"], housed_case["placement"]
     close(carla, case, goal_outcomes={housed_case["home"].pk: "achieved"})
 
@@ -135,9 +133,10 @@ def test_keeping_the_placement_open_is_refused_and_nothing_is_saved(carla, house
     before = snapshot()
     with pytest.raises(ValidationError) as caught:
         close(carla, housed_case["case"], end_placements=False)
-    assert "vive ancora in «Casa Aurora · Appartamento 1»" in caught.value.message_dict[
-        "end_placements"
-    ][0]
+    assert (
+        "vive ancora in «Casa Aurora · Appartamento 1»"
+        in caught.value.message_dict["end_placements"][0]
+    )
     assert snapshot() == before
     housed_case["case"].refresh_from_db()
     assert housed_case["case"].is_open
@@ -284,7 +283,9 @@ def test_a_moved_placement_does_not_offer_to_close(client_for, carla, housed_cas
     services.placement_move(
         user=carla, placement=placement, to_unit=unit_alfa_small, move_date=D(2026, 11, 1)
     )
-    page = client_for(carla).get(
-        reverse("housing:placement_detail", args=[placement.public_id])
-    ).content.decode()
+    page = (
+        client_for(carla)
+        .get(reverse("housing:placement_detail", args=[placement.public_id]))
+        .content.decode()
+    )
     assert 'data-testid="offer-case-close"' not in page
