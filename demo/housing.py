@@ -281,6 +281,8 @@ def _place_households(project_slug: str, units: list[HousingUnit], rng, today) -
             "planned_end_reason": reason,
             "agreement_signed_on": start,
             "monthly_contribution": rng.choice((0, 0, 30, 50, 80, 120)),
+            # Kept only when the household skips the first compatible one of the list.
+            "out_of_order_reason": "Urgenza valutata dall'équipe del progetto.",
         }
         try:
             with transaction.atomic():

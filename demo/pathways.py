@@ -470,7 +470,16 @@ class _Pathways:
                 housed = improving or rng.random() < 0.4
                 follow_up.done_on = due + days(rng.randint(0, 7))
                 follow_up.still_housed = "yes" if housed else rng.choice(["no", "unknown"])
-                follow_up.housing_situation = destination if housed else ""
+                # A household still housed lives somewhere that is a home.
+                follow_up.housing_situation = (
+                    (
+                        ExitDestination.OWN_RENTED_HOME
+                        if destination in FollowUp.HOMELESS_SITUATIONS
+                        else destination
+                    )
+                    if housed
+                    else ""
+                )
                 follow_up.recorded_by = worker
             follow_up.full_clean()
             follow_up.save()

@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from beneficiaries.forms.pathway import CaseCloseForm as CaseSideCloseForm
 from beneficiaries.models import ExitDestination
 from beneficiaries.services import cases as cases_services
 from core.forms import (
@@ -72,6 +73,15 @@ class PlacementForm(_PlannedEndMixin, forms.Form):
         initial=0,
         error_messages={"min_value": _("La quota di compartecipazione non può essere negativa.")},
     )
+    out_of_order_reason = forms.CharField(
+        label=_("Motivo dell'inserimento fuori ordine"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Obbligatorio se il nucleo non è il primo compatibile della lista d'attesa: "
+            "resta nella storia dell'inserimento e si conta nel cruscotto."
+        ),
+    )
     holding_organisation = forms.ModelChoiceField(
         label=_("Ente titolare della presa in carico"),
         queryset=None,
@@ -84,8 +94,12 @@ class PlacementForm(_PlannedEndMixin, forms.Form):
         help_text=_("Devono lavorare per l'ente titolare."),
     )
 
-    def __init__(self, *args, unit: HousingUnit, household, needs_case: bool, **kwargs):
+    def __init__(
+        self, *args, unit: HousingUnit, household, needs_case: bool, out_of_order=False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        if not out_of_order:
+            del self.fields["out_of_order_reason"]
         self.fields["members"].queryset = household.members.order_by("birth_date")
         self.fields["members"].initial = list(household.members.all())
         self.fields["start_date"].initial = timezone.localdate()
@@ -202,3 +216,23 @@ class UnitForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         limit_length(self.fields["notes"], TEXT_MAX_LENGTH)
         self.helper = _helper(_("Salva"))
+
+
+class CaseCloseForm(CaseSideCloseForm):
+    """The exit of a case (beneficiaries' form: outcome, goals, follow-ups) and, when
+    the household still lives in a unit of the case, the exit from it on the same day."""
+
+    end_placements = forms.BooleanField(
+        label=_("Registra anche l'uscita dall'alloggio alla stessa data"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Con la stessa destinazione; il motivo dell'uscita segue quello della "
+            "dimissione. Senza, la presa in carico non si chiude."
+        ),
+    )
+
+    def __init__(self, *args, hanging=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if not hanging:
+            del self.fields["end_placements"]

@@ -214,6 +214,19 @@ class Placement(TimeStampedModel):
         _("destinazione"), max_length=30, choices=ExitDestination.choices, blank=True
     )
     exit_notes = models.TextField(_("note sull'uscita"), blank=True)
+    out_of_order = models.BooleanField(
+        _("fuori ordine"),
+        default=False,
+        help_text=_("Inserito prima del primo nucleo compatibile della lista d'attesa."),
+    )
+    out_of_order_reason = models.TextField(
+        _("motivo dell'inserimento fuori ordine"),
+        blank=True,
+        help_text=_(
+            "Perché si è inserito questo nucleo e non il primo compatibile della lista "
+            "d'attesa. Vuoto quando l'inserimento ha seguito l'ordine della lista."
+        ),
+    )
     moved_from = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -258,6 +271,13 @@ class Placement(TimeStampedModel):
                 violation_error_message=_("Un'uscita ha sempre una data e un motivo."),
             ),
             models.CheckConstraint(
+                condition=Q(out_of_order=True) | Q(out_of_order_reason=""),
+                name="placement_reason_only_out_of_order",
+                violation_error_message=_(
+                    "Il motivo si indica solo per un inserimento fuori ordine."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(exit_reason="moved") | ~Q(destination=""),
                 name="placement_exit_has_destination",
                 violation_error_message=_("Indica la destinazione dopo l'uscita."),
@@ -282,6 +302,17 @@ class Placement(TimeStampedModel):
     def is_current(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.start_date <= today and (self.end_date is None or self.end_date >= today)
+
+    def days_left(self, today: datetime.date | None = None) -> int | None:
+        """Days until the planned end (negative once it has passed), or None."""
+        if self.planned_end_date is None:
+            return None
+        return (self.planned_end_date - (today or timezone.localdate())).days
+
+    def days_past_planned_end(self, today: datetime.date | None = None) -> int:
+        """Days the household has stayed beyond the planned end (0 if not beyond it)."""
+        left = self.days_left(today)
+        return max(-left, 0) if left is not None else 0
 
     def is_overstay(self, today: datetime.date | None = None) -> bool:
         """Still in the unit after the planned end."""

@@ -41,10 +41,14 @@ register(
         ("motivo_uscita", "exit_reason"),
         ("destinazione", "destination"),
         ("note_uscita", "exit_notes"),
+        ("motivo_fuori_ordine", "out_of_order_reason"),
         ("componenti", "members"),
     ],
-    erase={"exit_notes": BLANK, "planned_end_reason": BLANK},
+    # The reason is blanked but the placement still counts as out of order: erasure
+    # keeps the fact for the dashboard, not the words about the household.
+    erase={"exit_notes": BLANK, "planned_end_reason": BLANK, "out_of_order_reason": BLANK},
     keep={
+        "out_of_order": "a yes/no, kept for the dashboard's count of out-of-order placements",
         "exit_reason": "a choice, kept for the anonymous statistics of outcomes",
         "destination": "a choice, kept for the anonymous statistics of outcomes",
     },

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from beneficiaries.models import Household, Person, Vulnerability
+from beneficiaries.models import Case, Household, Person, Vulnerability, WaitingListEntry
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import intake as intake_selectors
 from core.access import access_for
@@ -291,11 +291,32 @@ class MatchRow:
 
 
 @dataclass
+class CaseMatchRow:
+    """A household with an open case in the project that needs a place and never waited
+    on the list (its case was opened from the referral, or it left the list)."""
+
+    case: object  # beneficiaries.Case
+    size: int
+    needs_step_free: bool
+    reasons: list[str]
+
+    @property
+    def fits(self) -> bool:
+        return not self.reasons
+
+
+@dataclass
 class Matching:
     unit: HousingUnit
     free: int
     fitting: list[MatchRow]
     not_fitting: list[MatchRow]
+    cases: list[CaseMatchRow] = field(default_factory=list)
+
+    @property
+    def first(self):
+        """The first compatible entry of the waiting list, or None."""
+        return self.fitting[0].entry if self.fitting else None
 
 
 def matching(*, user, unit: HousingUnit, today=None) -> Matching:
@@ -320,20 +341,141 @@ def matching(*, user, unit: HousingUnit, today=None) -> Matching:
         reasons = []
         if household.pk in housed:
             reasons.append(_("È già inserito in un alloggio: usa il trasferimento."))
-        if size > free:
-            reasons.append(
-                ngettext(
-                    "Il nucleo è di %(size)d persona, i posti liberi sono %(free)d.",
-                    "Il nucleo è di %(size)d persone, i posti liberi sono %(free)d.",
-                    size,
-                )
-                % {"size": size, "free": free}
-            )
-        if step_free and not unit.step_free:
-            reasons.append(_("Serve un alloggio accessibile senza gradini."))
+        reasons += _fit_reasons(unit=unit, size=size, free=free, step_free=step_free)
         row = MatchRow(entry, priority, size, step_free, reasons)
         (fitting if row.fits else not_fitting).append(row)
-    return Matching(unit=unit, free=free, fitting=fitting, not_fitting=not_fitting)
+    return Matching(
+        unit=unit,
+        free=free,
+        fitting=fitting,
+        not_fitting=not_fitting,
+        cases=_cases_needing_a_place(user=user, unit=unit, free=free, today=today),
+    )
+
+
+def _fit_reasons(*, unit: HousingUnit, size: int, free: int, step_free: bool) -> list[str]:
+    reasons = []
+    if size > free:
+        reasons.append(
+            ngettext(
+                "Il nucleo è di %(size)d persona, i posti liberi sono %(free)d.",
+                "Il nucleo è di %(size)d persone, i posti liberi sono %(free)d.",
+                size,
+            )
+            % {"size": size, "free": free}
+        )
+    if step_free and not unit.step_free:
+        reasons.append(_("Serve un alloggio accessibile senza gradini."))
+    return reasons
+
+
+def _cases_needing_a_place(*, user, unit: HousingUnit, free: int, today) -> list[CaseMatchRow]:
+    """Open cases of the unit's project whose household is in no unit today or later and
+    not on the project's waiting list (those are in the list's rows), oldest first."""
+    housed = PlaceOccupancy.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    cases = (
+        households_selectors.visible_cases(user=user)
+        .filter(project=unit.project, closed_on__isnull=True)
+        .exclude(household__members__place_occupancies__in=housed)
+        .exclude(
+            household__waiting_list_entries__in=WaitingListEntry.objects.filter(
+                project=unit.project, removed_on__isnull=True
+            )
+        )
+        .select_related("household", "holding_organisation")
+        .prefetch_related(
+            Prefetch("household__members", queryset=Person.objects.order_by("birth_date")),
+            "household__vulnerabilities",
+        )
+        .distinct()
+        .order_by("opened_on", "pk")
+    )
+    rows = []
+    for case in cases:
+        size = len(case.household.members.all())
+        step_free = needs_step_free_access(case.household)
+        reasons = _fit_reasons(unit=unit, size=size, free=free, step_free=step_free)
+        rows.append(CaseMatchRow(case, size, step_free, reasons))
+    return rows
+
+
+def first_in_line(*, user, unit: HousingUnit, today=None):
+    """The waiting-list entry that placing someone else in `unit` would skip: the first
+    compatible household of the project's list, or None."""
+    return matching(user=user, unit=unit, today=today).first
+
+
+def case_needing_place_for_unit(*, user, unit: HousingUnit, public_id) -> Case:
+    """An open case of the unit's project that the user may see, or 404."""
+    return get_or_404(
+        households_selectors.visible_cases(user=user)
+        .filter(project=unit.project, closed_on__isnull=True)
+        .select_related("household", "holding_organisation"),
+        public_id=public_id,
+    )
+
+
+def placements_hanging_from(*, case, on: datetime.date | None) -> list[Placement]:
+    """The case's placements that would still count the household in a unit after `on`
+    (the day the case closes): not ended, or ended later."""
+    still_there = Q(end_date__isnull=True)
+    if on is not None:
+        still_there |= Q(end_date__gt=on)
+    return list(
+        Placement.objects.filter(case=case)
+        .filter(still_there)
+        .select_related("unit__project", "unit__property")
+        .order_by("start_date", "pk")
+    )
+
+
+# Where the household lives (the household file and the case page) --------------------
+
+
+@dataclass
+class Move:
+    day: datetime.date
+    from_unit: HousingUnit
+    to_unit: HousingUnit
+    placement: Placement
+
+
+@dataclass
+class Dwelling:
+    """Where a household lives and has lived, as far as the user may see."""
+
+    today: datetime.date
+    current: list[Placement]  # today, or from a later day
+    past: list[Placement]
+    moves: list[Move]
+
+    def __bool__(self) -> bool:
+        return bool(self.current or self.past)
+
+
+def dwelling(*, user, household=None, case=None, today=None) -> Dwelling:
+    """The placements of a household (or of one case) the user may see: the current and
+    coming ones with their planned end, the past ones, the moves between units. One
+    query."""
+    today = today or timezone.localdate()
+    placements = visible_placements(user=user)
+    placements = placements.filter(case=case) if case is not None else placements
+    if household is not None:
+        placements = placements.filter(household=household)
+    placements = list(
+        placements.select_related("unit__property", "unit__project", "case__project").order_by(
+            "-start_date", "-pk"
+        )
+    )
+    by_pk = {placement.pk: placement for placement in placements}
+    current = [p for p in placements if p.end_date is None or p.end_date >= today]
+    past = [p for p in placements if p.end_date is not None and p.end_date < today]
+    moves = [
+        Move(p.start_date, by_pk[p.moved_from_id].unit, p.unit, p)
+        for p in placements
+        if p.moved_from_id in by_pk
+    ]
+    return Dwelling(today=today, current=current[::-1], past=past, moves=moves)
 
 
 def waiting_entry_for_unit(*, unit: HousingUnit, pk):

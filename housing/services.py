@@ -19,14 +19,15 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from beneficiaries.models import Case, Household, Person, WaitingListEntry
+from beneficiaries.models import Case, CaseExit, Goal, Household, Person, WaitingListEntry
 from beneficiaries.services import cases as cases_services
+from beneficiaries.services import pathway as pathway_services
 from core import audit
 from core.access import access_for
 from core.dates import add_months
 from partners.models import Organisation
 
-from . import occupancy
+from . import occupancy, selectors
 from .models import HousingUnit, Placement, PlaceOccupancy
 
 
@@ -239,8 +240,12 @@ def _start(
     agreement_signed_on: datetime.date | None = None,
     monthly_contribution: Decimal | int = Decimal("0"),
     moved_from: Placement | None = None,
+    out_of_order_reason: str = "",
+    order: tuple[bool, str] | None = None,
 ) -> Placement:
-    """Place people in a unit already locked by the caller."""
+    """Place people in a unit already locked by the caller. A placement that is not a
+    move follows the order of the waiting list, or says why not (out_of_order_reason);
+    `order` is _check_order's answer when the caller already asked."""
     _refuse_unit(unit)
     members = list(members)
     case = open_case(household=household, project=unit.project)
@@ -268,10 +273,20 @@ def _start(
         raise ValidationError(errors)
     if planned_end_date is None:
         planned_end_date = default_planned_end(unit=unit, start_date=start_date)
+    if moved_from is not None:
+        out_of_order, out_of_order_reason = False, ""
+    elif order is not None:
+        out_of_order, out_of_order_reason = order
+    else:
+        out_of_order, out_of_order_reason = _check_order(
+            user=user, unit=unit, household=household, reason=out_of_order_reason
+        )
     placement = Placement(
         household=household,
         case=case,
         unit=unit,
+        out_of_order=out_of_order,
+        out_of_order_reason=out_of_order_reason,
         start_date=start_date,
         planned_end_date=planned_end_date,
         planned_end_reason=planned_end_reason.strip(),
@@ -288,7 +303,41 @@ def _start(
     placement.members.set(members)
     _occupy(unit=unit, rows=rows, placement=placement, people=members, start=start_date, end=None)
     audit.record_create(actor=user, instance=placement, household=household, case=placement.case)
+    _take_off_waiting_list(user=user, household=household, project=unit.project)
     return placement
+
+
+def _check_order(*, user, unit: HousingUnit, household: Household, reason: str):
+    """Whether placing `household` in `unit` skips the first compatible household of the
+    waiting list, and the reason, required when it does: (out_of_order, reason)."""
+    first = selectors.first_in_line(user=user, unit=unit)
+    if first is None or first.household_id == household.pk:
+        return False, ""
+    if not reason.strip():
+        raise ValidationError(
+            {
+                "out_of_order_reason": _(
+                    "Il primo nucleo compatibile della lista d'attesa è «%(first)s»: per "
+                    "inserire %(household)s al suo posto scrivi il motivo, che resta nella "
+                    "storia dell'inserimento."
+                )
+                % {"first": first.household, "household": household}
+            }
+        )
+    return True, reason.strip()
+
+
+def _take_off_waiting_list(*, user, household: Household, project) -> None:
+    """A household placed in a project's unit is no longer waiting for a place there."""
+    for entry in WaitingListEntry.objects.select_for_update().filter(
+        household=household, project=project, removed_on__isnull=True
+    ):
+        before = audit.snapshot(entry)
+        entry.removed_on = max(timezone.localdate(), entry.added_on)
+        entry.removal_reason = WaitingListEntry.RemovalReason.PLACED
+        entry.full_clean()
+        entry.save()
+        audit.record_update(actor=user, instance=entry, before=before, household=household)
 
 
 @transaction.atomic
@@ -303,11 +352,14 @@ def placement_start(
     planned_end_reason: str = "",
     agreement_signed_on: datetime.date | None = None,
     monthly_contribution: Decimal | int = Decimal("0"),
+    out_of_order_reason: str = "",
 ) -> Placement:
     """Place a household (or some of its members) in a unit from start_date.
 
-    The household must have an open case in the unit's project. The planned end is the
-    project's maximum stay unless given, with a reason, otherwise."""
+    The household must have an open case in the unit's project; it may never have been
+    on the waiting list. The planned end is the project's maximum stay unless given, with
+    a reason, otherwise. Placing it before the first compatible household of the waiting
+    list needs a reason (out_of_order_reason)."""
     (unit,) = _lock_units(unit)
     access_for(user).require(access_for(user).may_place(unit.project))
     return _start(
@@ -320,14 +372,16 @@ def placement_start(
         planned_end_reason=planned_end_reason,
         agreement_signed_on=agreement_signed_on,
         monthly_contribution=monthly_contribution,
+        out_of_order_reason=out_of_order_reason,
     )
 
 
 def placement_check(
     *,
     unit: HousingUnit,
-    entry: WaitingListEntry,
+    entry: WaitingListEntry | None,
     members,
+    household: Household | None = None,
     start_date: datetime.date | None,
     holding_organisation: Organisation | None = None,
     workers=(),
@@ -341,6 +395,23 @@ def placement_check(
     the case to open (when none is open) and the placement itself. None for a value the
     form could not read; `required`: a missing value is an error here too."""
     _refuse_unit(unit)
+    if entry is None:
+        # A household with an open case that never waited (placement_start): only the
+        # placement's own rules.
+        errors = _start_problems(
+            unit=unit,
+            household=household,
+            members=members,
+            start_date=start_date,
+            planned_end_date=planned_end_date,
+            planned_end_reason=planned_end_reason,
+            agreement_signed_on=agreement_signed_on,
+        )
+        if required and not list(members or []):
+            errors.setdefault("members", [_("Scegli almeno una persona da inserire.")])
+        if errors:
+            raise ValidationError(errors)
+        return
     if entry.removed_on is not None:
         raise ValidationError(_("Il nucleo non è più in lista d'attesa."))
     if entry.project_id != unit.project_id:
@@ -392,9 +463,11 @@ def placement_from_waiting_list(
     planned_end_reason: str = "",
     agreement_signed_on: datetime.date | None = None,
     monthly_contribution: Decimal | int = Decimal("0"),
+    out_of_order_reason: str = "",
 ) -> Placement:
     """Place a household from the project's waiting list: open its case (presa in carico)
-    if none is open, place it, and take it off the list — all or nothing."""
+    if none is open, place it, and take it off the list — all or nothing. A household
+    that is not the first compatible one on the list needs out_of_order_reason."""
     (unit,) = _lock_units(unit)
     access_for(user).require(access_for(user).may_place(unit.project))
     entry = (
@@ -415,6 +488,10 @@ def placement_from_waiting_list(
         agreement_signed_on=agreement_signed_on,
         required=True,
     )
+    # Asked before anything is written, so a missing reason leaves no case opened.
+    order = _check_order(
+        user=user, unit=unit, household=entry.household, reason=out_of_order_reason
+    )
     if open_case(household=entry.household, project=unit.project) is None:
         cases_services.case_open(
             user=user,
@@ -433,14 +510,9 @@ def placement_from_waiting_list(
         planned_end_reason=planned_end_reason,
         agreement_signed_on=agreement_signed_on,
         monthly_contribution=monthly_contribution,
+        order=order,
     )
-    before = audit.snapshot(entry)
-    entry.removed_on = today
-    entry.removal_reason = WaitingListEntry.RemovalReason.PLACED
-    entry.full_clean()
-    entry.save()
-    audit.record_update(actor=user, instance=entry, before=before, household=entry.household)
-    return placement
+    return placement  # _start took the entry off the list
 
 
 def placement_end_check(
@@ -480,7 +552,27 @@ def placement_end(
     """Record the exit (dimissione) from a unit: the last night there, why, and where to."""
     (unit,) = _lock_units(placement.unit)
     access_for(user).require(access_for(user).may_place(unit.project))
-    placement = Placement.objects.select_related("household").get(pk=placement.pk)
+    return _end(
+        user=user,
+        placement=placement,
+        end_date=end_date,
+        exit_reason=exit_reason,
+        destination=destination,
+        exit_notes=exit_notes,
+    )
+
+
+def _end(
+    *,
+    user,
+    placement: Placement,
+    end_date: datetime.date,
+    exit_reason: str,
+    destination: str,
+    exit_notes: str = "",
+) -> Placement:
+    """End a placement whose unit the caller has locked."""
+    placement = Placement.objects.select_related("household", "case").get(pk=placement.pk)
     placement_end_check(
         placement=placement,
         end_date=end_date,
@@ -587,6 +679,113 @@ def placement_move(
         if hasattr(error, "error_dict") and "start_date" in error.error_dict:
             error.error_dict["move_date"] = error.error_dict.pop("start_date")
         raise
+
+
+# Closing a case and its placement --------------------------------------------------
+
+# The placement's exit reason that follows from the case's.
+PLACEMENT_REASON_AT_CASE_EXIT = {
+    CaseExit.Reason.GOALS_REACHED: Placement.ExitReason.AUTONOMY,
+    CaseExit.Reason.MAX_STAY: Placement.ExitReason.MAX_STAY,
+    CaseExit.Reason.VOLUNTARY: Placement.ExitReason.VOLUNTARY,
+    CaseExit.Reason.TRANSFERRED: Placement.ExitReason.OTHER,
+    CaseExit.Reason.BREACH: Placement.ExitReason.AGREEMENT_BREACH,
+    CaseExit.Reason.OTHER: Placement.ExitReason.OTHER,
+}
+
+
+@transaction.atomic
+def case_close_with_placements(
+    *,
+    user,
+    case: Case,
+    closed_on: datetime.date,
+    reason: str,
+    destination: str,
+    autonomy_reached: str,
+    notes: str = "",
+    schedule_follow_ups: bool = True,
+    goal_outcome: str = Goal.Status.NOT_REACHED,
+    goal_outcomes: dict[int, str] | None = None,
+    end_placements: bool = True,
+) -> CaseExit:
+    """Close a case (beneficiaries.services.pathway.case_close: goals, actions, reviews,
+    follow-ups) and end, on the same date, with the same destination and the reason that
+    follows from the case's, the placements of the case that would still count the
+    household in a unit. When they cannot end with it (end_placements is off, the user
+    may not record exits from the project's units, the dates do not agree), nothing is
+    saved: never a closed case with its household still in a unit."""
+    access = access_for(user)
+    access.require(access.may_close(case))
+    hanging = selectors.placements_hanging_from(case=case, on=closed_on)
+    if hanging:
+        _lock_units(*(placement.unit for placement in hanging))
+        hanging = selectors.placements_hanging_from(case=case, on=closed_on)
+    for placement in hanging:
+        unit = placement.unit
+        if not end_placements:
+            raise ValidationError(
+                {
+                    "end_placements": _(
+                        "Il nucleo vive ancora in «%(unit)s»: una presa in carico chiusa non "
+                        "può lasciarlo nell'alloggio. Spunta «Registra anche l'uscita "
+                        "dall'alloggio», oppure trasferisci o fai uscire il nucleo prima."
+                    )
+                    % {"unit": unit}
+                }
+            )
+        if not access.may_place(unit.project):
+            raise ValidationError(
+                _(
+                    "Il nucleo vive ancora in «%(unit)s» e l'uscita dall'alloggio la registra "
+                    "il coordinamento del progetto «%(project)s»: chiedi di registrarla, poi "
+                    "chiudi la presa in carico."
+                )
+                % {"unit": unit, "project": unit.project.display_name}
+            )
+        if closed_on and placement.end_date is not None:
+            raise ValidationError(
+                {
+                    "closed_on": _(
+                        "L'uscita da «%(unit)s» è registrata per il %(end)s, dopo la data di "
+                        "chiusura: scegli una data di chiusura dal %(end)s in poi."
+                    )
+                    % {"unit": unit, "end": _day(placement.end_date)}
+                }
+            )
+        if closed_on and closed_on < placement.start_date:
+            raise ValidationError(
+                {
+                    "closed_on": _(
+                        "L'inserimento in «%(unit)s» inizia il %(start)s, dopo la data di "
+                        "chiusura: annulla o sposta l'inserimento, oppure chiudi da quel "
+                        "giorno in poi."
+                    )
+                    % {"unit": unit, "start": _day(placement.start_date)}
+                }
+            )
+    case_exit = pathway_services.case_close(
+        user=user,
+        case=case,
+        closed_on=closed_on,
+        reason=reason,
+        destination=destination,
+        autonomy_reached=autonomy_reached,
+        notes=notes,
+        schedule_follow_ups=schedule_follow_ups,
+        goal_outcome=goal_outcome,
+        goal_outcomes=goal_outcomes,
+    )
+    for placement in hanging:
+        _end(
+            user=user,
+            placement=placement,
+            end_date=closed_on,
+            exit_reason=PLACEMENT_REASON_AT_CASE_EXIT[reason],
+            destination=destination,
+            exit_notes=_("Uscita registrata con la chiusura della presa in carico."),
+        )
+    return case_exit
 
 
 # Units -----------------------------------------------------------------------------

@@ -15,6 +15,16 @@ urlpatterns = [
         views.placement_create,
         name="placement_create",
     ),
+    path(
+        "unita/<int:pk>/inserimento/presa-in-carico/<uuid:public_id>/",
+        views.placement_create_for_case,
+        name="placement_create_for_case",
+    ),
+    path(
+        "prese-in-carico/<uuid:public_id>/chiusura/",
+        views.case_close,
+        name="case_close",
+    ),
     path("inserimenti/<uuid:public_id>/", views.placement_detail, name="placement_detail"),
     path("inserimenti/<uuid:public_id>/uscita/", views.placement_end, name="placement_end"),
     path(

@@ -3,17 +3,22 @@ list, placing, moving and ending. Each view: access (selectors: 404, then 403), 
 service, redirect with a message or render."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from beneficiaries.models import Goal
+from beneficiaries.selectors import cases as cases_selectors
+from beneficiaries.selectors import pathway as pathway_selectors
+from beneficiaries.services import cases as cases_services
+from beneficiaries.services import pathway as pathway_services
 from core.access import access_for
 from core.forms import errors_to_form, is_valid_with_rules
 
 from . import selectors, services
-from .forms import PlacementEndForm, PlacementForm, PlacementMoveForm, UnitForm
+from .forms import CaseCloseForm, PlacementEndForm, PlacementForm, PlacementMoveForm, UnitForm
 from .models import HousingUnit
 
 # Boards ------------------------------------------------------------------------------
@@ -126,33 +131,61 @@ def unit_match(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def placement_create(request, pk, entry_pk):
+    """Place a household of the waiting list."""
     unit = selectors.unit_for_user(user=request.user, pk=pk)
     access = access_for(request.user)
     access.require(access.may_place(unit.project))
     entry = selectors.waiting_entry_for_unit(unit=unit, pk=entry_pk)
-    household = entry.household
+    return _placement_page(request, unit, entry.household, entry=entry)
+
+
+@require_http_methods(["GET", "POST"])
+def placement_create_for_case(request, pk, public_id):
+    """Place a household with an open case in the project that never waited on the list."""
+    unit = selectors.unit_for_user(user=request.user, pk=pk)
+    access = access_for(request.user)
+    access.require(access.may_place(unit.project))
+    case = selectors.case_needing_place_for_unit(user=request.user, unit=unit, public_id=public_id)
+    return _placement_page(request, unit, case.household)
+
+
+def _placement_page(request, unit, household, entry=None):
     case = services.open_case(household=household, project=unit.project)
+    first = selectors.first_in_line(user=request.user, unit=unit)
+    out_of_order = first is not None and first.household_id != household.pk
     form = PlacementForm(
-        request.POST or None, unit=unit, household=household, needs_case=case is None
+        request.POST or None,
+        unit=unit,
+        household=household,
+        needs_case=case is None,
+        out_of_order=out_of_order,
     )
     if request.method == "POST" and is_valid_with_rules(
-        form, lambda data: services.placement_check(unit=unit, entry=entry, **data)
+        form,
+        lambda data: services.placement_check(unit=unit, entry=entry, household=household, **data),
     ):
         data = form.cleaned_data
+        details = {
+            "user": request.user,
+            "unit": unit,
+            "members": list(data["members"]),
+            "start_date": data["start_date"],
+            "planned_end_date": data["planned_end_date"],
+            "planned_end_reason": data["planned_end_reason"],
+            "agreement_signed_on": data["agreement_signed_on"],
+            "monthly_contribution": data["monthly_contribution"],
+            "out_of_order_reason": data.get("out_of_order_reason") or "",
+        }
         try:
-            placement = services.placement_from_waiting_list(
-                user=request.user,
-                unit=unit,
-                entry=entry,
-                members=list(data["members"]),
-                start_date=data["start_date"],
-                holding_organisation=data.get("holding_organisation"),
-                workers=list(data.get("workers") or []),
-                planned_end_date=data["planned_end_date"],
-                planned_end_reason=data["planned_end_reason"],
-                agreement_signed_on=data["agreement_signed_on"],
-                monthly_contribution=data["monthly_contribution"],
-            )
+            if entry is not None:
+                placement = services.placement_from_waiting_list(
+                    entry=entry,
+                    holding_organisation=data.get("holding_organisation"),
+                    workers=list(data.get("workers") or []),
+                    **details,
+                )
+            else:
+                placement = services.placement_start(household=household, **details)
         except ValidationError as error:
             errors_to_form(form, error)
         else:
@@ -169,7 +202,14 @@ def placement_create(request, pk, entry_pk):
     return render(
         request,
         "housing/placement_create.html",
-        {"unit": unit, "entry": entry, "household": household, "case": case, "form": form},
+        {
+            "unit": unit,
+            "entry": entry,
+            "household": household,
+            "case": case,
+            "form": form,
+            "first_in_line": first if out_of_order else None,
+        },
     )
 
 
@@ -179,12 +219,20 @@ def placement_create(request, pk, entry_pk):
 @require_GET
 def placement_detail(request, public_id):
     placement = selectors.placement_for_user(user=request.user, public_id=public_id)
+    access = access_for(request.user)
+    case = placement.case
     return render(
         request,
         "housing/placement_detail.html",
         {
             "placement": placement,
-            "can_place": access_for(request.user).may_place(placement.unit.project),
+            "can_place": access.may_place(placement.unit.project),
+            # Out of the unit, the case still open: offer to close it as well.
+            "offer_case_close": placement.end_date is not None
+            and placement.exit_reason != placement.ExitReason.MOVED
+            and case.is_open
+            and access.may_close(case)
+            and not selectors.placements_hanging_from(case=case, on=None),
         },
     )
 
@@ -204,6 +252,14 @@ def placement_end(request, public_id):
             errors_to_form(form, error)
         else:
             messages.success(request, _("Uscita registrata."))
+            if placement.case.is_open:
+                messages.info(
+                    request,
+                    _(
+                        "La presa in carico del nucleo resta aperta: se il percorso è "
+                        "concluso, chiudila dalla pagina dell'inserimento."
+                    ),
+                )
             return redirect(placement)
     return render(request, "housing/placement_end.html", {"placement": placement, "form": form})
 
@@ -234,3 +290,64 @@ def placement_move(request, public_id):
             )
             return redirect(moved)
     return render(request, "housing/placement_move.html", {"placement": placement, "form": form})
+
+
+# Closing a case (and its placement) --------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def case_close(request, public_id):
+    """The exit form of an open case: it closes the case and what hangs from it — its
+    goals, actions and reviews, and its placement, on the same day. It lives here, not in
+    beneficiaries, because ending the placement is housing's (see docs/architecture.md)."""
+    case = cases_selectors.case_for_casework(user=request.user, public_id=public_id)
+    if not case.is_open:
+        return redirect("beneficiaries:case_exit", public_id=case.public_id)
+    access = access_for(request.user)
+    may_close = access.may_close(case)
+    if request.method == "POST" and not may_close:
+        raise PermissionDenied
+    if request.method == "GET":
+        cases_services.case_page_opened(user=request.user, case=case, page="exit")
+    today = timezone.localdate()
+    hanging = selectors.placements_hanging_from(case=case, on=None)
+    open_goals = list(
+        Goal.objects.filter(plan__case=case, status=Goal.Status.OPEN).order_by("created_at", "pk")
+    )
+    form = CaseCloseForm(
+        request.POST or None,
+        initial={"closed_on": today},
+        open_goals=open_goals,
+        hanging=hanging,
+    )
+    if request.method == "POST" and is_valid_with_rules(
+        form, lambda data: pathway_services.case_close_check(case=case, **data)
+    ):
+        try:
+            services.case_close_with_placements(
+                user=request.user, case=case, **form.service_arguments()
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(
+                request,
+                _("Presa in carico chiusa e uscita dall'alloggio registrata.")
+                if hanging
+                else _("Presa in carico chiusa."),
+            )
+            return redirect("beneficiaries:case_exit", public_id=case.public_id)
+    return render(
+        request,
+        "housing/case_close.html",
+        {
+            "case": case,
+            "household": case.household,
+            "section": "exit",
+            "form": form,
+            "may_close": may_close,
+            "hanging": hanging,
+            "open_goals": open_goals,
+            "has_follow_up_basis": pathway_selectors.has_follow_up_basis(case=case, on=today),
+        },
+    )

@@ -331,6 +331,7 @@ def world(household_alfa, case_alfa, project_alfa, coop_alfa, comune_uno, alice,
         household=household_alfa,
         members=list(household_alfa.members.all()),
         start_date=TODAY - datetime.timedelta(days=20),
+        out_of_order_reason="Prima del nucleo in lista, per il test.",
     )
     consent_page = reverse("beneficiaries:household_detail", args=[household_alfa.public_id])
     from beneficiaries.models import Consent
@@ -444,7 +445,12 @@ FORMS = {
         None,
         "post",
     ),
-    "case_exit": ("carla", lambda w: b("case_exit", w["case"].public_id), None, "post"),
+    "case_exit": (
+        "carla",
+        lambda w: reverse("housing:case_close", args=[w["case"].public_id]),
+        None,
+        "post",
+    ),
     "follow_up_record": (
         "carla",
         lambda w: b("follow_up_record", w["follow_up"].pk),

@@ -96,7 +96,11 @@ class GoalForm(forms.Form):
 class GoalCloseForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Esito"),
-        choices=[c for c in Goal.Status.choices if c[0] != Goal.Status.OPEN],
+        choices=[
+            c
+            for c in Goal.Status.choices
+            if c[0] not in (Goal.Status.OPEN, Goal.Status.NOT_REACHED)
+        ],
         widget=forms.RadioSelect,
         error_messages=_required(
             _("Scegli se l'obiettivo è raggiunto, raggiunto in parte o abbandonato.")
@@ -425,9 +429,42 @@ class CaseCloseForm(forms.Form):
         help_text=_("Serve il consenso del nucleo a essere ricontattato dopo l'uscita."),
     )
 
-    def __init__(self, *args, **kwargs):
+    goal_outcome = forms.ChoiceField(
+        label=_("Gli obiettivi ancora in corso si concludono come"),
+        choices=[(s, Goal.Status(s).label) for s in Goal.CLOSED_STATUSES],
+        initial=Goal.Status.NOT_REACHED,
+        help_text=_(
+            "Per tutti gli obiettivi in corso; sotto puoi scegliere obiettivo per obiettivo."
+        ),
+    )
+
+    GOAL_PREFIX = "goal_"
+
+    def __init__(self, *args, open_goals=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.open_goals = list(open_goals)
+        if not self.open_goals:
+            del self.fields["goal_outcome"]
+        for goal in self.open_goals:
+            self.fields[f"{self.GOAL_PREFIX}{goal.pk}"] = forms.ChoiceField(
+                label=str(goal),
+                required=False,
+                choices=[("", _("Come sopra"))]
+                + [(s, Goal.Status(s).label) for s in Goal.CLOSED_STATUSES],
+            )
         self.helper = _helper()
+
+    def service_arguments(self) -> dict:
+        """The cleaned data as the closing service takes it: the goals' outcomes gathered."""
+        data = dict(self.cleaned_data)
+        outcomes = {}
+        for goal in self.open_goals:
+            status = data.pop(f"{self.GOAL_PREFIX}{goal.pk}", "")
+            if status:
+                outcomes[goal.pk] = status
+        data.setdefault("goal_outcome", Goal.Status.NOT_REACHED)
+        data["goal_outcomes"] = outcomes
+        return data
 
 
 class FollowUpForm(forms.Form):
@@ -446,6 +483,10 @@ class FollowUpForm(forms.Form):
         label=_("Dove vive"),
         choices=[("", _("Scegli")), *ExitDestination.choices],
         required=False,
+        help_text=_(
+            "Le stesse voci della dimissione. Deve essere coerente con la risposta sopra: "
+            "chi ha perso la casa non vive in una casa propria."
+        ),
     )
     where = forms.CharField(label=_("Indirizzo o comune"), max_length=200, required=False)
     notes = forms.CharField(

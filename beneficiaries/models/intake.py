@@ -143,6 +143,7 @@ class WaitingListEntry(TimeStampedModel):
         PLACED = "placed", _("Inserito in alloggio")
         WITHDRAWN = "withdrawn", _("Rinuncia")
         NO_LONGER_ELIGIBLE = "not_eligible", _("Non più in possesso dei requisiti")
+        CASE_CLOSED = "case_closed", _("Presa in carico chiusa senza inserimento")
         OTHER = "other", _("Altro")
 
     referral = models.OneToOneField(

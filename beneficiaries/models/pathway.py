@@ -101,13 +101,23 @@ class SupportPlan(TimeStampedModel):
 
 class Goal(TimeStampedModel):
     """A goal (obiettivo) of a support plan, in one life domain. It ends achieved,
-    partly achieved or abandoned."""
+    partly achieved or abandoned; a goal still open when the case closes ends as the
+    exit form says (by default, not reached at the exit)."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("In corso")
         ACHIEVED = "achieved", _("Raggiunto")
         PARTLY_ACHIEVED = "partly_achieved", _("Raggiunto in parte")
         ABANDONED = "abandoned", _("Abbandonato")
+        NOT_REACHED = "not_reached", _("Non raggiunto all'uscita")
+
+    # How a goal may end: by hand during the case, or at the exit (NOT_REACHED only then).
+    CLOSED_STATUSES = (
+        Status.ACHIEVED,
+        Status.PARTLY_ACHIEVED,
+        Status.ABANDONED,
+        Status.NOT_REACHED,
+    )
 
     plan = models.ForeignKey(
         SupportPlan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("progetto")
@@ -652,6 +662,21 @@ class FollowUp(TimeStampedModel):
         NO = "no", _("No, ha perso la casa")
         UNKNOWN = "unknown", _("Non si sa (non raggiungibile)")
 
+    # A follow-up is made around its date: from two weeks before it is due.
+    WINDOW_DAYS = 14
+    # Situations that are a home of the household's own (not after "lost the home")...
+    HOME_SITUATIONS = (
+        ExitDestination.OWN_RENTED_HOME,
+        ExitDestination.PUBLIC_HOUSING,
+        ExitDestination.OWN_PROPERTY,
+    )
+    # ...and those that are no home at all (not after "still housed").
+    HOMELESS_SITUATIONS = (
+        ExitDestination.HOMELESS,
+        ExitDestination.LEFT_WITHOUT_NOTICE,
+        ExitDestination.UNKNOWN,
+    )
+
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("presa in carico")
     )
@@ -700,3 +725,32 @@ class FollowUp(TimeStampedModel):
     @property
     def is_done(self) -> bool:
         return self.done_on is not None
+
+    @property
+    def window_opens_on(self) -> datetime.date:
+        """The first day the contact may be recorded: WINDOW_DAYS before it is due."""
+        return self.due_on - datetime.timedelta(days=self.WINDOW_DAYS)
+
+    @classmethod
+    def contradiction(cls, still_housed: str, housing_situation: str) -> str | None:
+        """Why the answer "still housed?" and the housing situation cannot both be true,
+        or None when they agree."""
+        if still_housed == cls.StillHoused.NO and housing_situation in cls.HOME_SITUATIONS:
+            return _(
+                "Il nucleo ha perso la casa, ma «%(situation)s» è una casa: correggi una "
+                "delle due risposte."
+            ) % {"situation": ExitDestination(housing_situation).label}
+        if still_housed == cls.StillHoused.YES and housing_situation in cls.HOMELESS_SITUATIONS:
+            return _(
+                "Il nucleo ha ancora una casa, ma «%(situation)s» non lo è: correggi una "
+                "delle due risposte."
+            ) % {"situation": ExitDestination(housing_situation).label}
+        if still_housed == cls.StillHoused.UNKNOWN and housing_situation not in (
+            "",
+            ExitDestination.UNKNOWN,
+        ):
+            return _(
+                "Se non si sa se il nucleo ha ancora una casa, lascia vuoto «dove vive» "
+                "(o scegli «Non nota»)."
+            )
+        return None

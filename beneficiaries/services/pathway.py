@@ -39,6 +39,7 @@ from beneficiaries.models import (
     Person,
     Review,
     SupportPlan,
+    WaitingListEntry,
 )
 from beneficiaries.selectors import pathway as pathway_selectors
 from core import audit
@@ -177,7 +178,8 @@ def goal_close_check(
     if not goal.is_open:
         raise ValidationError(_("L'obiettivo è già concluso."))
     errors = {}
-    if status and (status == Goal.Status.OPEN or status not in Goal.Status.values):
+    # "Not reached at exit" is for the exit alone (case_close), never chosen by hand.
+    if status and (status not in Goal.CLOSED_STATUSES or status == Goal.Status.NOT_REACHED):
         errors["status"] = _("Scegli se l'obiettivo è raggiunto, raggiunto in parte o abbandonato.")
     _not_in_future(errors, "closed_on", closed_on)
     _raise_any(errors)
@@ -643,6 +645,8 @@ def case_close_check(
     destination: str | None,
     autonomy_reached: str | None,
     schedule_follow_ups: bool | None,
+    goal_outcome: str | None = Goal.Status.NOT_REACHED,
+    goal_outcomes: dict[int, str] | None = None,
     required: bool = False,
     **_fields,
 ) -> None:
@@ -650,6 +654,19 @@ def case_close_check(
     service's call); a form says that itself."""
     _refuse_if_closed(case)
     errors = {}
+    goal_outcomes = goal_outcomes or {}
+    open_goals = set(
+        Goal.objects.filter(plan__case=case, status=Goal.Status.OPEN).values_list("pk", flat=True)
+    )
+    if open_goals and goal_outcome not in Goal.CLOSED_STATUSES:
+        errors["goal_outcome"] = _("Scegli come si concludono gli obiettivi ancora in corso.")
+    if set(goal_outcomes) - open_goals or any(
+        status not in Goal.CLOSED_STATUSES for status in goal_outcomes.values() if status
+    ):
+        errors["goal_outcome"] = _(
+            "Uno degli obiettivi indicati non è in corso in questa presa in carico: "
+            "ricarica la pagina e riprova."
+        )
     if required:
         if not reason:
             errors["reason"] = _("Indica il motivo dell'uscita.")
@@ -685,10 +702,20 @@ def case_close(
     autonomy_reached: str,
     notes: str = "",
     schedule_follow_ups: bool = True,
+    goal_outcome: str = Goal.Status.NOT_REACHED,
+    goal_outcomes: dict[int, str] | None = None,
 ) -> CaseExit:
     """Close a case (dimissione) with its outcome — why, where the household goes,
-    whether it reached autonomy — and schedule the follow-up contacts at 3, 6 and 12
-    months, when the household agreed to be contacted."""
+    whether it reached autonomy — and what hangs from it: the goals still open end as
+    `goal_outcome` (or, goal by goal, as `goal_outcomes` says), the open actions and the
+    reviews not held are cancelled, the household leaves the project's waiting list,
+    and the follow-up contacts at 3, 6 and 12 months are scheduled when the household
+    agreed to be contacted. All in one transaction, each change in the audit trail.
+
+    This is the case's side of the exit. The exit page closes through
+    housing.services.case_close_with_placements, which first ends the household's
+    placement in the project (housing sits above beneficiaries and may call this; the
+    reverse may not import housing)."""
     access = access_for(user)
     access.require(access.may_close(case))
     case = Case.objects.select_for_update().select_related("household").get(pk=case.pk)
@@ -699,7 +726,17 @@ def case_close(
         destination=destination,
         autonomy_reached=autonomy_reached,
         schedule_follow_ups=schedule_follow_ups,
+        goal_outcome=goal_outcome,
+        goal_outcomes=goal_outcomes,
         required=True,
+    )
+    goal_outcomes = goal_outcomes or {}
+    open_goals = list(Goal.objects.filter(plan__case=case, status=Goal.Status.OPEN))
+    _close_what_hangs(
+        user=user,
+        case=case,
+        closed_on=closed_on,
+        goals={goal: goal_outcomes.get(goal.pk) or goal_outcome for goal in open_goals},
     )
     before = audit.snapshot(case)
     case.closed_on = closed_on
@@ -755,9 +792,71 @@ def follow_up_check(
     if still_housed == FollowUp.StillHoused.YES and not housing_situation:
         errors["housing_situation"] = _("Indica dove vive ora il nucleo.")
     _not_in_future(errors, "done_on", done_on)
+    contradiction = FollowUp.contradiction(still_housed, housing_situation)
+    if contradiction:
+        errors.setdefault("housing_situation", contradiction)
     if case.closed_on and done_on and done_on < case.closed_on:
         errors.setdefault("done_on", _("Il follow-up non può precedere l'uscita."))
+    if done_on and done_on < follow_up.window_opens_on:
+        errors.setdefault(
+            "done_on",
+            _(
+                "Il follow-up a %(months)d mesi si può registrare dal %(opens)s, due "
+                "settimane prima della scadenza del %(due)s: registra un contatto fatto "
+                "da quel giorno in poi."
+            )
+            % {
+                "months": follow_up.months_after_exit,
+                "opens": date_format(follow_up.window_opens_on, "SHORT_DATE_FORMAT"),
+                "due": date_format(follow_up.due_on, "SHORT_DATE_FORMAT"),
+            },
+        )
     _raise_any(errors)
+
+
+def _close_what_hangs(*, user, case: Case, closed_on: datetime.date, goals: dict) -> None:
+    """At the exit: end the open goals as chosen, cancel the open actions and the reviews
+    not held, take the household off the project's waiting list."""
+    household = case.household
+    for goal, status in goals.items():
+        before = audit.snapshot(goal)
+        goal.status = status
+        goal.closed_on = closed_on
+        goal.full_clean()
+        goal.save()
+        audit.record_update(
+            actor=user, instance=goal, before=before, household=household, case=case
+        )
+    for action in Action.objects.filter(
+        goal__plan__case=case, status__in=Action.OPEN_STATUSES
+    ).order_by("pk"):
+        before = audit.snapshot(action)
+        action.status = Action.Status.CANCELLED
+        action.full_clean()
+        action.save()
+        audit.record_update(
+            actor=user, instance=action, before=before, household=household, case=case
+        )
+    for review in Review.objects.filter(plan__case=case, held_on__isnull=True).order_by("pk"):
+        audit.record(
+            actor=user,
+            action=audit.Action.DELETE,
+            instance=review,
+            household=household,
+            case=case,
+            changes={"scheduled_on": [str(review.scheduled_on), None]},
+        )
+        review.delete()
+    today = timezone.localdate()
+    for entry in WaitingListEntry.objects.filter(
+        household=household, project_id=case.project_id, removed_on__isnull=True
+    ):
+        before = audit.snapshot(entry)
+        entry.removed_on = max(today, entry.added_on)
+        entry.removal_reason = WaitingListEntry.RemovalReason.CASE_CLOSED
+        entry.full_clean()
+        entry.save()
+        audit.record_update(actor=user, instance=entry, before=before, household=household)
 
 
 @transaction.atomic

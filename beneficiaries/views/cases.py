@@ -18,6 +18,7 @@ from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import intake as intake_selectors
 from beneficiaries.services import cases as cases_services
+from core import panels
 from core.access import access_for
 from core.forms import errors_to_form, is_valid_with_rules
 
@@ -73,6 +74,8 @@ def _case_page(request, case, workers_form=None):
             "household": case.household,
             "workers": case.workers.order_by("last_name", "first_name"),
             "workers_form": workers_form if can_assign else None,
+            # Sections of the apps above (where the household lives: housing).
+            "panels": panels.panels_for(panels.CASE, user=request.user, case=case),
             # The referral is linked only for those who may open it (not every worker).
             "referral_visible": case.referral_id is not None
             and households_selectors.visible_referrals(user=request.user)

@@ -31,7 +31,7 @@ from beneficiaries.models import Person
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import pathway as pathway_selectors
 from beneficiaries.services import households as households_services
-from core import audit, throttle
+from core import audit, panels, throttle
 from core.access import access_for
 from core.forms import errors_to_form
 from partners import selectors as partners_selectors
@@ -216,6 +216,8 @@ def household_detail(request, public_id):
             "can_exercise_rights": access.may_exercise_rights(household),
             "can_view_history": access.may_view_history(household),
             "profiles": _autonomy_profiles(request.user, household),
+            # Sections of the apps above (where the household lives: housing).
+            "panels": panels.panels_for(panels.HOUSEHOLD, user=request.user, household=household),
             "today": today,
         },
     )

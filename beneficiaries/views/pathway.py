@@ -25,7 +25,6 @@ from beneficiaries.forms.pathway import (
     ActionForm,
     ActionStatusForm,
     AssessmentForm,
-    CaseCloseForm,
     CaseNoteForm,
     DiaryFilter,
     DocumentForm,
@@ -481,25 +480,15 @@ def document_download(request, public_id):
 
 @require_http_methods(["GET", "POST"])
 def case_exit(request, public_id):
-    """While the case is open: the form to close it. Then: its exit and follow-ups."""
+    """A closed case's exit and follow-ups. While the case is open, the exit form is
+    housing's page (housing.views.case_close): closing the case ends its placement too,
+    which beneficiaries may not import; the link goes there by the URL's name only."""
     case = _case(request, public_id)
     may_close = access_for(request.user).may_close(case)
     form = None
     if case.is_open:
-        if request.method == "POST" and not may_close:
-            raise PermissionDenied
-        form = CaseCloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
-        if request.method == "POST" and is_valid_with_rules(
-            form, lambda data: pathway_services.case_close_check(case=case, **data)
-        ):
-            try:
-                pathway_services.case_close(user=request.user, case=case, **form.cleaned_data)
-            except ValidationError as error:
-                errors_to_form(form, error)
-            else:
-                messages.success(request, _("Presa in carico chiusa."))
-                return redirect("beneficiaries:case_exit", public_id=case.public_id)
-    elif request.method == "POST":
+        return redirect("housing:case_close", public_id=case.public_id)
+    if request.method == "POST":
         messages.error(request, _("La presa in carico è già chiusa."))
         return redirect("beneficiaries:case_exit", public_id=case.public_id)
     return _page(

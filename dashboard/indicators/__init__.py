@@ -33,6 +33,7 @@ from dashboard.indicators.queries import (  # noqa: F401
     length_of_stay,
     monthly,
     occupancy,
+    out_of_order,
     people_served,
     referrals,
     returns,

@@ -242,6 +242,24 @@ def days_to_placement(*, project_ids, period: Period, by=Dimension.TOTAL) -> dic
     return _median(entries, waited, _group_key(by, VIA_CASE))
 
 
+def out_of_order(*, project_ids, period: Period, by=Dimension.TOTAL) -> dict:
+    """First entries in the period (moves left out, as in days_to_placement) and those of
+    them placed before the first compatible household of the waiting list, with a
+    reason (inserimenti fuori ordine)."""
+    entries = Placement.objects.filter(
+        case__project_id__in=list(project_ids),
+        start_date__gte=period.start,
+        start_date__lte=period.end,
+        moved_from__isnull=True,
+    )
+    return _grouped(
+        entries,
+        _group_key(by, VIA_CASE),
+        entries=Count("pk"),
+        out_of_order=Count("pk", filter=Q(out_of_order=True)),
+    )
+
+
 def occupancy(
     *, project_ids, period: Period, by=Dimension.TOTAL, today: datetime.date | None = None
 ) -> dict:

@@ -24,6 +24,7 @@ from dashboard.indicators.queries import (
     goals,
     length_of_stay,
     occupancy,
+    out_of_order,
     people_served,
     referrals,
     returns,
@@ -208,6 +209,21 @@ SPECS: tuple[Spec, ...] = (
         ),
     ),
     Spec(
+        "out_of_order",
+        _("Inserimenti fuori ordine"),
+        _(
+            "Ingressi del periodo in un alloggio del progetto (non i trasferimenti tra "
+            "alloggi) in cui si è inserito un nucleo prima del primo compatibile della "
+            "lista d'attesa, indicandone il motivo."
+        ),
+        "out_of_order",
+        lambda r: Figure(
+            int(r.get("out_of_order") or 0),
+            Unit.COUNT,
+            _how_many(r.get("entries"), ON_ENTRIES),
+        ),
+    ),
+    Spec(
         "occupancy",
         _("Tasso di occupazione dei posti"),
         _(
@@ -363,6 +379,7 @@ INDICATORS = {
     "people_served": people_served,
     "referrals": referrals,
     "days_to_placement": days_to_placement,
+    "out_of_order": out_of_order,
     "occupancy": occupancy,
     "length_of_stay": length_of_stay,
     "exits_by_destination": exits_by_destination,

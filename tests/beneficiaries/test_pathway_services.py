@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from beneficiaries.models import (
@@ -501,3 +502,100 @@ def test_follow_up_records_whether_still_housed_and_where(alice, case_alfa):
         "Liscate",
         alice,
     )
+
+
+# Follow-ups that cannot contradict themselves (issue 12, item 8) -----------------------
+
+
+@pytest.fixture
+def follow_up_3(alice, case_alfa):
+    """The 3-month follow-up of case_alfa, closed on 1 May 2026: due on 1 August, its
+    window open from 18 July."""
+    _follow_up_consent(case_alfa.household)
+    pathway_services.case_close(
+        user=alice,
+        case=case_alfa,
+        closed_on=D(2026, 5, 1),
+        reason="goals_reached",
+        destination="own_rented_home",
+        autonomy_reached="yes",
+    )
+    return case_alfa.follow_ups.get(months_after_exit=3)
+
+
+@pytest.mark.parametrize(
+    "still_housed,situation,words",
+    [
+        ("no", "own_rented_home", "ha perso la casa"),
+        ("no", "public_housing", "ha perso la casa"),
+        ("yes", "homeless", "ha ancora una casa"),
+        ("unknown", "family_or_friends", "lascia vuoto"),
+    ],
+)
+def test_a_follow_up_that_contradicts_itself_is_refused(
+    alice, follow_up_3, still_housed, situation, words
+):
+    events = AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        pathway_services.follow_up_record(
+            user=alice,
+            follow_up=follow_up_3,
+            done_on=D(2026, 8, 1),
+            still_housed=still_housed,
+            housing_situation=situation,
+        )
+    assert words in caught.value.message_dict["housing_situation"][0]
+    follow_up_3.refresh_from_db()
+    assert not follow_up_3.is_done
+    assert AuditEvent.objects.count() == events
+
+
+def test_lost_the_home_and_living_with_family_agree(alice, follow_up_3):
+    pathway_services.follow_up_record(
+        user=alice,
+        follow_up=follow_up_3,
+        done_on=D(2026, 8, 1),
+        still_housed="no",
+        housing_situation="family_or_friends",
+    )
+    follow_up_3.refresh_from_db()
+    assert follow_up_3.is_done
+
+
+def test_a_follow_up_is_not_recorded_before_its_window_opens(alice, follow_up_3):
+    with pytest.raises(ValidationError) as caught:
+        pathway_services.follow_up_record(
+            user=alice, follow_up=follow_up_3, done_on=D(2026, 7, 17), still_housed="unknown"
+        )
+    assert caught.value.message_dict["done_on"] == [
+        "Il follow-up a 3 mesi si può registrare dal 18/07/2026, due settimane prima della "
+        "scadenza del 01/08/2026: registra un contatto fatto da quel giorno in poi."
+    ]
+    follow_up_3.refresh_from_db()
+    assert not follow_up_3.is_done
+    pathway_services.follow_up_record(
+        user=alice, follow_up=follow_up_3, done_on=D(2026, 7, 18), still_housed="unknown"
+    )
+    follow_up_3.refresh_from_db()
+    assert follow_up_3.done_on == D(2026, 7, 18)
+
+
+def test_the_follow_up_form_uses_the_exit_vocabulary(client_for, alice, follow_up_3):
+    from beneficiaries.models import ExitDestination
+
+    page = (
+        client_for(alice)
+        .get(reverse("beneficiaries:follow_up_record", args=[follow_up_3.pk]))
+        .content.decode()
+    )
+    for value in ExitDestination.values:
+        assert f'value="{value}"' in page
+
+
+def test_not_reached_at_exit_is_only_for_the_exit(alice, case_alfa):
+    plan = pathway_services.plan_create(user=alice, case=case_alfa, agreed_on=D(2026, 2, 1))
+    goal = pathway_services.goal_add(user=alice, plan=plan, domain="work", description="Lavoro")
+    with pytest.raises(ValidationError):
+        pathway_services.goal_close(user=alice, goal=goal, status="not_reached")
+    goal.refresh_from_db()
+    assert goal.is_open

@@ -50,6 +50,11 @@ def url(name, *args):
     return reverse(f"beneficiaries:{name}", args=args)
 
 
+def close_url(case):
+    """The exit form of an open case is housing's page (it ends the placement too)."""
+    return reverse("housing:case_close", args=[case.public_id])
+
+
 def assessment_post(levels, moment="entry", taken_on="2026-02-01", **extra):
     data = {"moment": moment, "taken_on": taken_on, "notes": "", **extra}
     for domain, level in levels.items():
@@ -365,7 +370,7 @@ def test_documents_are_not_under_the_public_folders(settings):
 
 
 def test_closing_without_outcome_shows_the_messages(client_for, alice, case_alfa):
-    response = client_for(alice).post(url("case_exit", case_alfa.public_id), {"closed_on": ""})
+    response = client_for(alice).post(close_url(case_alfa), {"closed_on": ""})
     page = response.content.decode()
     assert response.status_code == 200
     for message in [
@@ -388,11 +393,11 @@ def test_closing_a_case_schedules_follow_ups_and_records_one(client_for, alice, 
         given_on=D(2026, 1, 15),
     )
     client = client_for(alice)
-    page = client.get(url("case_exit", case_alfa.public_id)).content.decode()
+    page = client.get(close_url(case_alfa)).content.decode()
     assert accessibility_problems(page) == []
     assert 'data-testid="no-follow-up-consent"' not in page
     response = client.post(
-        url("case_exit", case_alfa.public_id),
+        close_url(case_alfa),
         {
             "closed_on": "2026-06-30",
             "reason": "goals_reached",
@@ -417,10 +422,10 @@ def test_closing_a_case_schedules_follow_ups_and_records_one(client_for, alice, 
 
 def test_unassigned_worker_sees_but_may_not_close(client_for, dave, case_alfa):
     client = client_for(dave)
-    page = client.get(url("case_exit", case_alfa.public_id)).content.decode()
+    page = client.get(close_url(case_alfa)).content.decode()
     assert "La chiudono gli operatori assegnati" in page
     response = client.post(
-        url("case_exit", case_alfa.public_id),
+        close_url(case_alfa),
         {
             "closed_on": "2026-06-30",
             "reason": "goals_reached",
@@ -755,7 +760,7 @@ def test_document_form_says_the_file_and_the_expiry_at_once(
 
 def test_exit_form_says_the_date_and_the_missing_outcome_at_once(client_for, alice, case_alfa):
     response = client_for(alice).post(
-        url("case_exit", case_alfa.public_id),
+        reverse("housing:case_close", args=[case_alfa.public_id]),
         {"closed_on": _tomorrow(), "destination": "public_housing", "autonomy_reached": "partly"},
     )
     _errors_in_one_answer(
@@ -766,7 +771,9 @@ def test_exit_form_says_the_date_and_the_missing_outcome_at_once(client_for, ali
 
 
 def test_exit_form_says_a_missing_outcome_once(client_for, alice, case_alfa):
-    page = client_for(alice).post(url("case_exit", case_alfa.public_id), {"closed_on": ""})
+    page = client_for(alice).post(
+        reverse("housing:case_close", args=[case_alfa.public_id]), {"closed_on": ""}
+    )
     html = page.content.decode()
     # Once on the form; the error summary at the top of the page (base.html) lists it
     # once more, as a link to the field.
@@ -784,7 +791,7 @@ def test_follow_up_form_says_the_date_and_where_at_once(client_for, alice, case_
     )
     client = client_for(alice)
     client.post(
-        url("case_exit", case_alfa.public_id),
+        reverse("housing:case_close", args=[case_alfa.public_id]),
         {
             "closed_on": "2026-06-30",
             "reason": "goals_reached",

@@ -14,21 +14,20 @@ pytestmark = pytest.mark.django_db
 VIEW = AuditEvent.Action.VIEW
 
 CASE_PAGES = [
-    ("case_detail", "scheda"),
-    ("plan_detail", "progetto individualizzato"),
-    ("assessment_list", "valutazioni dell'autonomia"),
-    ("diary_list", "diario"),
-    ("document_list", "documenti"),
-    ("case_exit", "dimissione e follow-up"),
+    ("beneficiaries:case_detail", "scheda"),
+    ("beneficiaries:plan_detail", "progetto individualizzato"),
+    ("beneficiaries:assessment_list", "valutazioni dell'autonomia"),
+    ("beneficiaries:diary_list", "diario"),
+    ("beneficiaries:document_list", "documenti"),
+    # An open case's exit form is housing's page (closing ends the placement too).
+    ("housing:case_close", "dimissione e follow-up"),
 ]
 
 
 @pytest.mark.parametrize(("url_name", "page"), CASE_PAGES)
 def test_opening_a_case_page_is_logged_with_the_page(client_for, alice, case_alfa, url_name, page):
     SupportPlanFactory(case=case_alfa)
-    response = client_for(alice).get(
-        reverse(f"beneficiaries:{url_name}", args=[case_alfa.public_id])
-    )
+    response = client_for(alice).get(reverse(url_name, args=[case_alfa.public_id]))
     assert response.status_code == 200
     event = AuditEvent.objects.get(action=VIEW)
     assert (event.actor, event.household, event.case) == (alice, case_alfa.household, case_alfa)
@@ -64,10 +63,7 @@ def test_opening_a_person_form_is_logged(client_for, alice, household_alfa):
 def test_a_refused_opening_is_not_logged_as_a_read(client_for, bruno, case_alfa):
     for url_name, _page in CASE_PAGES:
         assert (
-            client_for(bruno)
-            .get(reverse(f"beneficiaries:{url_name}", args=[case_alfa.public_id]))
-            .status_code
-            == 404
+            client_for(bruno).get(reverse(url_name, args=[case_alfa.public_id])).status_code == 404
         )
     assert not AuditEvent.objects.filter(action=VIEW).exists()
 

@@ -100,7 +100,7 @@ CASE_PAGES = [
     ("document_download", "document", None),
 ]
 CLOSING_PAGES = [
-    ("case_exit", "case", {"closed_on": "2026-06-01", "reason": "other"}),
+    ("housing:case_close", "case", {"closed_on": "2026-06-01", "reason": "other"}),
     ("follow_up_record", "follow_up", {"done_on": "2026-06-02", "still_housed": "unknown"}),
 ]
 POST_ONLY = [("action_status", "action", {"status": "done"})]
@@ -108,7 +108,8 @@ ALL_PAGES = CASE_PAGES + CLOSING_PAGES + POST_ONLY
 
 
 def _url(name, key, pathway):
-    return reverse(f"beneficiaries:{name}", args=[pathway[key]])
+    name = name if ":" in name else f"beneficiaries:{name}"
+    return reverse(name, args=[pathway[key]])
 
 
 def _ids(pages):
@@ -151,8 +152,11 @@ def test_unassigned_worker_of_the_holding_organisation_works_on_the_pathway(
 
 def test_unassigned_worker_may_not_close_or_follow_up(client_for, dave, alice, pathway):
     client = client_for(dave)
-    exit_url = reverse("beneficiaries:case_exit", args=[pathway["case"]])
+    exit_url = reverse("housing:case_close", args=[pathway["case"]])
     assert client.get(exit_url).status_code == 200  # sees the state, not the form
+    # The tab of the pathway leads there while the case is open.
+    tab = client.get(reverse("beneficiaries:case_exit", args=[pathway["case"]]))
+    assert tab.status_code == 302 and tab.url == exit_url
     assert client.post(exit_url, {"closed_on": "2026-06-01"}).status_code == 403
     # The closed case is held by Alfa: dave sees it, but is not assigned to it.
     follow_up_url = reverse("beneficiaries:follow_up_record", args=[pathway["follow_up"]])
@@ -163,7 +167,8 @@ def test_unassigned_worker_may_not_close_or_follow_up(client_for, dave, alice, p
 
 def test_coordinator_closes_and_follows_up(client_for, carla, pathway):
     client = client_for(carla)
-    assert client.get(reverse("beneficiaries:case_exit", args=[pathway["case"]])).status_code == 200
+    page = client.get(reverse("housing:case_close", args=[pathway["case"]]))
+    assert page.status_code == 200 and "Chiudi la presa in carico" in page.content.decode()
     follow_up_url = reverse("beneficiaries:follow_up_record", args=[pathway["follow_up"]])
     assert client.get(follow_up_url).status_code == 200
 

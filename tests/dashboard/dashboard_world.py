@@ -18,7 +18,7 @@ Households of Casa Alfa (referred by Comune Uno unless said otherwise):
 - H5  referral sent 2025-03-01, declined.
 - H6  referral sent 2025-04-01, still under assessment.
 - H7  man (1960), referred by Comune Due on 2025-05-01, accepted; case from 2025-05-10;
-      in U2 from 2025-06-20.
+      in U2 from 2025-06-20, out of the waiting list's order (with a reason).
 - H8  a draft referral, never sent.
 - H9  woman (1980); case 2024-06-01 → 2025-04-05 (exit "transferred" to another
       project, referred again on
@@ -28,6 +28,8 @@ Households of Casa Alfa (referred by Comune Uno unless said otherwise):
 - H10 woman (1995); referral sent 2024-12-20; case from 2025-01-05, open; in U3 from
       2025-01-06 to 2025-01-20, left without notice (unknown).
 - H11 case opened 2025-07-05, after the period (not served).
+- H13 placed in U4 in 2023, out of order too (before the period). Casa Beta's one
+      placement is out of order as well (another project).
 - H12 man (1965); case 2024-03-01 → 2025-03-15 (exit "voluntary", homeless, never
       placed in a unit); referred again on
       2026-04-01, 382 days later (not a return); an exit assessment but no entry one.
@@ -116,8 +118,12 @@ def _referral(household, project, referrer, *, on, status=Referral.Status.ACCEPT
     )
 
 
-def _place(unit, case, people, start, end=None, *, reason="", destination="", moved_from=None):
+def _place(
+    unit, case, people, start, end=None, *, reason="", destination="", moved_from=None, skipped=""
+):
     placement = Placement.objects.create(
+        out_of_order=bool(skipped),
+        out_of_order_reason=skipped,
         household=case.household,
         case=case,
         unit=unit,
@@ -242,7 +248,8 @@ def build(*, project_alfa, project_beta, coop_alfa, coop_beta, comune_uno) -> Wo
     h7 = _household(comune_due, (REF, M, D(1960, 1, 1)))
     r7 = _referral(h7, alfa, comune_due, on=D(2025, 5, 1))
     c7 = case("H7", h7, D(2025, 5, 10), referral=r7)
-    p7 = _place(u2, c7, h7.members.all(), D(2025, 6, 20))
+    # Placed before the first compatible household of the list: out of order.
+    p7 = _place(u2, c7, h7.members.all(), D(2025, 6, 20), skipped="Dimissione ospedaliera.")
     _occupy(u2, p7, h7.members.get(), 1, D(2025, 6, 20))
 
     # H9: moved from U3 to U1; its stay counts from U3 (295 nights); temporary exit.
@@ -286,7 +293,7 @@ def build(*, project_alfa, project_beta, coop_alfa, coop_beta, comune_uno) -> Wo
     # U4 is closed: this stay counts nowhere.
     h13 = _household(comune_uno, (REF, M, D(1975, 1, 1)))
     c13 = case("H13", h13, D(2023, 1, 1), D(2024, 1, 1))
-    p13 = _place(u4, c13, h13.members.all(), D(2023, 1, 1))
+    p13 = _place(u4, c13, h13.members.all(), D(2023, 1, 1), skipped="Prima del periodo.")
     _occupy(u4, p13, h13.members.get(), 1, D(2023, 1, 1))
 
     # Goals: five concluded in the period, three achieved.
@@ -309,7 +316,7 @@ def build(*, project_alfa, project_beta, coop_alfa, coop_beta, comune_uno) -> Wo
     cb = case("B1", hb, D(2025, 2, 10), referral=rb, project=beta, holder=coop_beta)
     ub = HousingUnitFactory(project=beta, name="UB", capacity=2)
     pb = _place(ub, cb, hb.members.all(), D(2025, 3, 1), D(2025, 4, 30), reason="autonomy",
-                destination="public_housing")  # fmt: skip
+                destination="public_housing", skipped="Casa Beta.")  # fmt: skip
     for slot, person in enumerate(hb.members.all(), start=1):
         _occupy(ub, pb, person, slot, D(2025, 3, 1), D(2025, 4, 30))
     GoalFactory(plan=SupportPlanFactory(case=cb), status="achieved", closed_on=D(2025, 4, 1))

@@ -80,6 +80,28 @@ def test_share_accepted_counts_only_decided_referrals(world):
 # Placements ---------------------------------------------------------------------------
 
 
+def test_out_of_order_placements_are_first_entries_of_the_period_that_skipped_the_list(world):
+    # First entries in the period: H2 (15 Feb), H7 (20 Jun), H10 (6 Jan); not H9's move to
+    # U1 (a move), not H1 (2024) or H13 (2023). Of them only H7 skipped the list; H13's and
+    # Casa Beta's out-of-order placements are outside the period or the project.
+    figures = alfa(world, indicators.out_of_order)
+    assert (figures["entries"], figures["out_of_order"]) == (3, 1)
+    figure = indicators.report(projects=[world.project], period=HALF_2025).figure("out_of_order")
+    assert (figure.value, figure.text, figure.detail) == (1, "1", "su 3 ingressi")
+
+
+def test_out_of_order_placements_by_referring_municipality(world):
+    by_municipality = indicators.out_of_order(
+        project_ids=[world.project.pk], period=HALF_2025, by=Dimension.MUNICIPALITY
+    )
+    # H7 was referred by Comune Due; H2 and H10 by Comune Uno.
+    comune_uno = world.households["H2"].registered_by_id
+    assert by_municipality == {
+        comune_uno: {"entries": 2, "out_of_order": 0},
+        world.comune_due.pk: {"entries": 1, "out_of_order": 1},
+    }
+
+
 def test_median_days_from_referral_to_placement(world):
     # First entries in the period: H10 waited 17 days (20 Dec → 6 Jan), H2 36 (10 Jan →
     # 15 Feb), H7 50 (1 May → 20 Jun). H9's move to U1 is not an entry.
