@@ -112,6 +112,16 @@ urlpatterns = [
         pathway_views.document_download,
         name="document_download",
     ),
+    path(
+        "documenti/<uuid:public_id>/sostituisci/",
+        pathway_views.document_replace,
+        name="document_replace",
+    ),
+    path(
+        "documenti/<uuid:public_id>/elimina/",
+        pathway_views.document_delete,
+        name="document_delete",
+    ),
     path("prese-in-carico/<uuid:public_id>/uscita/", pathway_views.case_exit, name="case_exit"),
     path("follow-up/<int:pk>/", pathway_views.follow_up_record, name="follow_up_record"),
 ]

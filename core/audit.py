@@ -18,6 +18,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import AuditEvent
 
@@ -125,6 +126,9 @@ _NAMED_MODELS = ("partners.Organisation", "projects.Project", "users.User", "ben
 # the household a row belongs to is the one whose history this is.
 _UNSHOWN_FIELDS = {"name_key", "public_id"}
 
+# What an event records beyond the row's own fields, with the label the history shows.
+_EVENT_LABELS = {"deletion_reason": gettext_lazy("motivo dell'eliminazione")}
+
 
 def _model_of(event):
     try:
@@ -206,7 +210,9 @@ def _changes(event, names) -> list[dict]:
         old, new = (list(values) + [None, None])[:2]
         rows.append(
             {
-                "field": str(model_field.verbose_name) if model_field else name,
+                "field": str(model_field.verbose_name)
+                if model_field
+                else str(_EVENT_LABELS.get(name, name)),
                 "old": _display(model_field, old, names),
                 "new": _display(model_field, new, names),
             }

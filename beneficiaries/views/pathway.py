@@ -28,7 +28,9 @@ from beneficiaries.forms.pathway import (
     CaseCloseForm,
     CaseNoteForm,
     DiaryFilter,
+    DocumentDeleteForm,
     DocumentForm,
+    DocumentReplaceForm,
     FollowUpForm,
     GoalCloseForm,
     GoalForm,
@@ -389,16 +391,90 @@ def _document_form(request, case):
 
 @require_GET
 def document_list(request, public_id):
+    """The case's documents in their current versions; `?versioni=tutte` shows the
+    versions they replaced too."""
     case = _case(request, public_id)
     today = timezone.localdate()
+    show_superseded = request.GET.get("versioni") == "tutte"
+    listed = list(pathway_selectors.documents_of(case=case, superseded=show_superseded))
+    access = access_for(request.user)
+    for document in listed:
+        document.case = case  # the rule reads the case; it is this one
+        document.can_correct = access.may_correct_document(document)
     return _page(
         request,
         "beneficiaries/document_list.html",
         case,
         "documents",
-        documents=list(pathway_selectors.documents_of(case=case)),
+        documents=listed,
+        show_superseded=show_superseded,
+        superseded_count=pathway_selectors.superseded_count(case=case),
         today=today,
         soon=today + datetime.timedelta(days=pathway_selectors.DOCUMENTS_AHEAD_DAYS),
+    )
+
+
+def _document_to_correct(request, public_id):
+    """A document the user may see (404 otherwise) and correct (403 otherwise)."""
+    document = pathway_selectors.document_for_user(user=request.user, public_id=public_id)
+    access = access_for(request.user)
+    access.require(access.may_correct_document(document))
+    return document
+
+
+@require_http_methods(["GET", "POST"])
+def document_replace(request, public_id):
+    document = _document_to_correct(request, public_id)
+    case = document.case
+    form = DocumentReplaceForm(
+        request.POST or None,
+        request.FILES or None,
+        max_megabytes=documents.max_upload_bytes() // (1024 * 1024),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            pathway_services.document_replace(
+                user=request.user, document=document, **form.cleaned_data
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(
+                request, _("Nuova versione caricata: la precedente resta tra le versioni.")
+            )
+            return redirect("beneficiaries:document_list", public_id=case.public_id)
+    return _page(
+        request,
+        "beneficiaries/document_replace.html",
+        case,
+        "documents",
+        form=form,
+        document=document,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def document_delete(request, public_id):
+    document = _document_to_correct(request, public_id)
+    case = document.case
+    form = DocumentDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pathway_services.document_delete(
+                user=request.user, document=document, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("Documento eliminato."))
+            return redirect("beneficiaries:document_list", public_id=case.public_id)
+    return _page(
+        request,
+        "beneficiaries/document_delete.html",
+        case,
+        "documents",
+        form=form,
+        document=document,
     )
 
 

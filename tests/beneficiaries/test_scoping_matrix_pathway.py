@@ -98,6 +98,8 @@ CASE_PAGES = [
     ("document_list", "case", None),
     ("document_upload", "case", {"kind": "other"}),
     ("document_download", "document", None),
+    ("document_replace", "document", {"title": "x"}),
+    ("document_delete", "document", {"reason": "Caricato per errore"}),
 ]
 CLOSING_PAGES = [
     ("case_exit", "case", {"closed_on": "2026-06-01", "reason": "other"}),
