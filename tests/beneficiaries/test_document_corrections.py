@@ -90,10 +90,13 @@ def test_a_rolled_back_delete_keeps_row_and_file(
     alice, upload, private_storage_root, django_capture_on_commit_callbacks
 ):
     document = upload()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            pathway_services.document_delete(user=alice, document=document, reason="Sbagliato")
-            raise RuntimeError("something after it failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        pathway_services.document_delete(user=alice, document=document, reason="Sbagliato")
+        raise RuntimeError("something after it failed")
     assert callbacks == []
     assert Document.objects.filter(pk=document.pk).exists()
     assert _stored(document)
