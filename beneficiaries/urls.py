@@ -62,6 +62,16 @@ urlpatterns = [
         "prese-in-carico/<uuid:public_id>/progetto/", pathway_views.plan_detail, name="plan_detail"
     ),
     path(
+        "prese-in-carico/<uuid:public_id>/progetto/stampa/",
+        pathway_views.plan_print,
+        name="plan_print",
+    ),
+    path(
+        "prese-in-carico/<uuid:public_id>/progetto/stampa.pdf",
+        pathway_views.plan_pdf,
+        name="plan_pdf",
+    ),
+    path(
         "prese-in-carico/<uuid:public_id>/progetto/nuovo/",
         pathway_views.plan_create,
         name="plan_create",

@@ -5,10 +5,11 @@ service, redirect with a message or render."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core import printing
 from core.access import access_for
 from core.forms import errors_to_form
 
@@ -184,6 +185,45 @@ def placement_detail(request, public_id):
             "placement": placement,
             "can_place": access_for(request.user).may_place(placement.unit.project),
         },
+    )
+
+
+def _agreement_printout(request, public_id) -> dict:
+    """What the printed hosting agreement (patto di accoglienza) shows: the household's
+    reference person and the people placed, by name; the unit and its address; the
+    dates; the monthly contribution; the project's rules. Never the household's special
+    categories, the diary or the exit notes."""
+    placement = selectors.placement_for_user(user=request.user, public_id=public_id)
+    project = placement.unit.project
+    return {
+        "placement": placement,
+        "project": project,
+        "reference_person": placement.household.reference_person,
+        "people": list(placement.members.all()),
+        "rules": project.agreement_rule_lines(),
+        "printed_on": timezone.localdate(),
+    }
+
+
+@require_GET
+def placement_agreement(request, public_id):
+    """The patto di accoglienza on paper, to sign with the household: the page in the
+    user's language (the browser prints it)."""
+    return render(
+        request, "housing/placement_agreement.html", _agreement_printout(request, public_id)
+    )
+
+
+@require_GET
+def placement_agreement_pdf(request, public_id):
+    """The same, as a PDF in Italian."""
+    context = _agreement_printout(request, public_id)
+    return printing.pdf_response(
+        "housing/placement_agreement.html",
+        context,
+        request=request,
+        filename="patto-di-accoglienza.pdf",
+        what=f"agreement:{context['placement'].public_id}",
     )
 
 

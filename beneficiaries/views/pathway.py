@@ -38,11 +38,11 @@ from beneficiaries.forms.pathway import (
     PlanUpdateForm,
     ReviewForm,
 )
-from beneficiaries.models import Action, AutonomyAssessment
+from beneficiaries.models import Action, AutonomyAssessment, LifeDomain
 from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import pathway as pathway_selectors
 from beneficiaries.services import pathway as pathway_services
-from core import security_log
+from core import printing, security_log
 from core.access import access_for
 from core.forms import errors_to_form
 
@@ -90,6 +90,56 @@ def plan_detail(request, public_id):
         action_statuses=Action.Status.choices,
         today=today,
         plan_form=PlanForm(initial={"agreed_on": today}) if plan is None else None,
+    )
+
+
+def _plan_printout(request, public_id) -> dict:
+    """What the printed plan shows: the plan page's goals and actions, the next review,
+    the household's members by name; never the diary, the assessments, the reviews'
+    outcomes or the household's special categories. Goals in the health domain stay in
+    the file: a printout travels, and health is a special category (GDPR art. 9)."""
+    case = _case(request, public_id)
+    plan = pathway_selectors.plan_of(user=request.user, case=case)
+    if plan is None:
+        raise Http404
+    goals, left_out = [], 0
+    for goal in plan.goals.all():
+        if goal.domain == LifeDomain.HEALTH:
+            left_out += 1
+            continue
+        goals.append({"goal": goal, "actions": list(goal.actions.all())})
+    next_review = min(
+        (r.scheduled_on for r in plan.reviews.all() if r.held_on is None), default=None
+    )
+    return {
+        "case": case,
+        "household": case.household,
+        "members": list(pathway_selectors.household_members(case=case)),
+        "plan": plan,
+        "goals": goals,
+        "health_goals_left_out": left_out,
+        "next_review": next_review,
+        "printed_on": timezone.localdate(),
+    }
+
+
+@require_GET
+def plan_print(request, public_id):
+    """The individual plan on paper, for the household to read and sign: the page in the
+    user's language (the browser prints it)."""
+    return render(request, "beneficiaries/plan_print.html", _plan_printout(request, public_id))
+
+
+@require_GET
+def plan_pdf(request, public_id):
+    """The same, as a PDF in Italian."""
+    context = _plan_printout(request, public_id)
+    return printing.pdf_response(
+        "beneficiaries/plan_print.html",
+        context,
+        request=request,
+        filename="progetto-individualizzato.pdf",
+        what=f"plan:{context['case'].public_id}",
     )
 
 
