@@ -104,13 +104,14 @@ class Project(TimeStampedModel):
     def display_name(self):
         return self.short_name or self.name
 
-    def agreement_rule_lines(self) -> list[str]:
+    def agreement_rule_lines(self) -> list:
         """The rules of the hosting agreement (patto di accoglienza), one per line: the
         project's own, or the network's common ones."""
         text = self.agreement_rules.strip()
         if text:
             return [line.strip() for line in text.splitlines() if line.strip()]
-        return [str(rule) for rule in DEFAULT_AGREEMENT_RULES]
+        # Lazy: a printout rendered in Italian (the PDF) shows them in Italian.
+        return list(DEFAULT_AGREEMENT_RULES)
 
 
 # The common rules of a hosting agreement, when a project has not written its own.

@@ -84,7 +84,7 @@ def test_the_page_is_in_the_users_language(client_for, alice, case_alfa, plan):
     client.cookies["django_language"] = "en"
     html = client.get(_url(case_alfa)).content.decode()
     assert '<html lang="en">' in html
-    assert "Individual plan" in html
+    assert "Individual support plan" in html
     assert "Next review" in html
 
 
@@ -109,7 +109,7 @@ def test_the_pdf_is_in_italian_whatever_the_users_language(
     assert response.content.startswith(b"%PDF-")
     (html,) = rendered
     assert '<html lang="it">' in html and "Progetto individualizzato" in html
-    assert "Individual plan" not in html
+    assert "Individual support plan" not in html
     assert "print-toolbar" not in html  # no buttons on paper
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.DOWNLOAD, user=alice).exists()
 
