@@ -96,7 +96,9 @@ class ReferralForm(forms.Form):
         value = self.data.get("project") if self.is_bound else None
         value = value or self.initial.get("project")
         value = getattr(value, "pk", value)
-        if not value or not str(value).isdigit():
+        # Not a row's id (nor one a database column can hold): no questions to ask.
+        value = str(value or "")
+        if not (value.isascii() and value.isdigit()) or int(value) > MAX_ID:
             return EligibilityQuestion.objects.none()
         # Projects are public in the network, and so are the questions of their intake.
         return EligibilityQuestion.objects.filter(project_id=value).order_by("order", "pk")
@@ -127,6 +129,8 @@ class ReferralForm(forms.Form):
                 return organisation
         return options[0] if options else None
 
+
+MAX_ID = 2**63 - 1
 
 REQUIRED_ANSWER = _("Rispondi a questa domanda: il progetto la chiede a ogni segnalazione.")
 
