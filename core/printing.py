@@ -40,7 +40,9 @@ def render_pdf(template: str, context: dict, *, request) -> bytes:
     return weasyprint.HTML(string=html, url_fetcher=_refuse).write_pdf(stylesheets=[stylesheet])
 
 
-def pdf_response(template: str, context: dict, *, request, filename: str, what: str) -> HttpResponse:
+def pdf_response(
+    template: str, context: dict, *, request, filename: str, what: str
+) -> HttpResponse:
     """A PDF download of a print page; personal data leaving the network, so it goes in
     the security log (as a document download does)."""
     content = render_pdf(template, context, request=request)
