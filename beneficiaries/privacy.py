@@ -179,9 +179,10 @@ register(
         ("inviata_il", "sent_at"),
         ("decisa_il", "decided_at"),
         ("motivazione", "decision_notes"),
+        ("requisiti", "eligibility_answers"),
     ],
     # A declined referral must keep a reason (referral_declined_has_reason).
-    erase={"reason": MARK, "decision_notes": MARK_IF_SET},
+    erase={"reason": MARK, "decision_notes": MARK_IF_SET, "eligibility_answers": []},
     keep={
         "urgency": "a choice, kept for the anonymous statistics",
         "status": "a choice, kept for the anonymous statistics",

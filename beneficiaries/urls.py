@@ -61,6 +61,16 @@ urlpatterns = [
         "prese-in-carico/<uuid:public_id>/progetto/", pathway_views.plan_detail, name="plan_detail"
     ),
     path(
+        "prese-in-carico/<uuid:public_id>/progetto/stampa/",
+        pathway_views.plan_print,
+        name="plan_print",
+    ),
+    path(
+        "prese-in-carico/<uuid:public_id>/progetto/stampa.pdf",
+        pathway_views.plan_pdf,
+        name="plan_pdf",
+    ),
+    path(
         "prese-in-carico/<uuid:public_id>/progetto/nuovo/",
         pathway_views.plan_create,
         name="plan_create",
@@ -110,6 +120,16 @@ urlpatterns = [
         "documenti/<uuid:public_id>/scarica/",
         pathway_views.document_download,
         name="document_download",
+    ),
+    path(
+        "documenti/<uuid:public_id>/sostituisci/",
+        pathway_views.document_replace,
+        name="document_replace",
+    ),
+    path(
+        "documenti/<uuid:public_id>/elimina/",
+        pathway_views.document_delete,
+        name="document_delete",
     ),
     path("prese-in-carico/<uuid:public_id>/uscita/", pathway_views.case_exit, name="case_exit"),
     path("follow-up/<int:pk>/", pathway_views.follow_up_record, name="follow_up_record"),

@@ -242,6 +242,18 @@ class Access:
         coordinators who follow the case (the case comes from a casework selector)."""
         return self.does_casework
 
+    def may_correct_document(self, document) -> bool:
+        """Deleting a wrong upload or replacing a document by a newer version: the social
+        workers and coordinators of the organisation that holds the case (who keep its
+        file), and the coordinators of its project. Narrower than uploading: a worker
+        of another organisation assigned to the case adds documents, but the holder
+        answers for what the file keeps."""
+        case = document.case
+        return (
+            case.holding_organisation_id in self.casework_organisations
+            or case.project_id in self.coordinated_projects
+        )
+
     def may_close(self, case) -> bool:
         """Closing a case and its follow-up belong to the workers assigned to it and to
         the coordinators of its project or of its holding organisation."""

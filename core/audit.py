@@ -20,6 +20,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import AuditEvent
 
@@ -151,6 +152,9 @@ _HOUSEHOLD_PATHS = (
 # Internal values nobody types: derived from the names, or the record's own address; and
 # the household a row belongs to is the one whose history this is.
 _UNSHOWN_FIELDS = {"name_key", "public_id"}
+
+# What an event records beyond the row's own fields, with the label the history shows.
+_EVENT_LABELS = {"deletion_reason": gettext_lazy("motivo dell'eliminazione")}
 
 
 def _model_of(event):
@@ -312,7 +316,9 @@ def _changes(event, names) -> list[dict]:
         rows.append(
             {
                 # The label in the reader's language, now: verbose names are lazy.
-                "field": str(model_field.verbose_name) if model_field else name,
+                "field": str(model_field.verbose_name)
+                if model_field
+                else str(_EVENT_LABELS.get(name, name)),
                 "old": _display(model_field, old, names, file_names[0] if is_file else None),
                 "new": _display(model_field, new, names, file_names[1] if is_file else None),
             }

@@ -42,12 +42,13 @@ from beneficiaries.models import (
 )
 from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.services import cases as cases_services
+from beneficiaries.services import intake as intake_services
 from core import audit
 from core.models import AuditEvent
 from core.validators import person_cf_check_char, validate_phone_number
 from demo.staff import DEMO_STAFF
 from partners.models import Organisation, StaffMembership
-from projects.models import Participation, Project
+from projects.models import EligibilityQuestion, Participation, Project
 
 DEMO_NOTE = "Nucleo dimostrativo: persone e dati fittizi."
 
@@ -526,6 +527,7 @@ class _Generator:
             Person.objects.exclude(codice_fiscale="").values_list("codice_fiscale", flat=True)
         )
         self.counts = Counter()
+        self.questions = {}
 
     # Who ------------------------------------------------------------------------------
 
@@ -786,6 +788,31 @@ class _Generator:
             closed=closed,
         )
 
+    def _eligibility_answers(self, project, members, town) -> list[dict]:
+        """The answers to the project's own intake questions (the Co-housing's), read
+        from the household itself: no random draw, so the rest of the demo is the same."""
+        if project.pk not in self.questions:
+            self.questions[project.pk] = list(project.eligibility_questions.all())
+        questions = self.questions[project.pk]
+        if not questions:
+            return []
+        ages = [Person(birth_date=m["birth_date"]).age(self.today) for m in members]
+        minor_ages = [age for age in ages if age < 18]
+        reference = next((m for m in members if m["relationship"] == Rel.REFERENCE), None)
+        answers = {}
+        for question in questions:
+            Kind = EligibilityQuestion.Kind
+            if question.kind == Kind.YES_NO:
+                answers[question.pk] = bool(
+                    minor_ages and reference is not None and reference["sex"] == Sex.FEMALE
+                )
+            elif question.kind == Kind.NUMBER and minor_ages:
+                answers[question.pk] = min(minor_ages)
+            elif question.kind == Kind.CHOICE:
+                options = question.option_list()
+                answers[question.pk] = town if town in options else options[-1]
+        return intake_services.checked_eligibility_answers(project=project, answers=answers)
+
     # One household ------------------------------------------------------------------
 
     def household(self, route: ProjectRoute, state: str) -> None:
@@ -852,6 +879,7 @@ class _Generator:
                     ),
                 ),
                 status=Status.DRAFT,
+                eligibility_answers=self._eligibility_answers(project, members, town),
             ),
             actor=referrer,
             household=household,

@@ -26,6 +26,16 @@ urlpatterns = [
         name="case_close",
     ),
     path("inserimenti/<uuid:public_id>/", views.placement_detail, name="placement_detail"),
+    path(
+        "inserimenti/<uuid:public_id>/patto/",
+        views.placement_agreement,
+        name="placement_agreement",
+    ),
+    path(
+        "inserimenti/<uuid:public_id>/patto.pdf",
+        views.placement_agreement_pdf,
+        name="placement_agreement_pdf",
+    ),
     path("inserimenti/<uuid:public_id>/uscita/", views.placement_end, name="placement_end"),
     path(
         "inserimenti/<uuid:public_id>/trasferimento/",

@@ -14,6 +14,7 @@ from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import pathway as pathway_selectors
 from beneficiaries.services import cases as cases_services
 from beneficiaries.services import pathway as pathway_services
+from core import printing
 from core.access import access_for
 from core.forms import errors_to_form, is_valid_with_rules
 
@@ -234,6 +235,45 @@ def placement_detail(request, public_id):
             and access.may_close(case)
             and not selectors.placements_hanging_from(case=case, on=None),
         },
+    )
+
+
+def _agreement_printout(request, public_id) -> dict:
+    """What the printed hosting agreement (patto di accoglienza) shows: the household's
+    reference person and the people placed, by name; the unit and its address; the
+    dates; the monthly contribution; the project's rules. Never the household's special
+    categories, the diary or the exit notes."""
+    placement = selectors.placement_for_user(user=request.user, public_id=public_id)
+    project = placement.unit.project
+    return {
+        "placement": placement,
+        "project": project,
+        "reference_person": placement.household.reference_person,
+        "people": list(placement.members.all()),
+        "rules": project.agreement_rule_lines(),
+        "printed_on": timezone.localdate(),
+    }
+
+
+@require_GET
+def placement_agreement(request, public_id):
+    """The patto di accoglienza on paper, to sign with the household: the page in the
+    user's language (the browser prints it)."""
+    return render(
+        request, "housing/placement_agreement.html", _agreement_printout(request, public_id)
+    )
+
+
+@require_GET
+def placement_agreement_pdf(request, public_id):
+    """The same, as a PDF in Italian."""
+    context = _agreement_printout(request, public_id)
+    return printing.pdf_response(
+        "housing/placement_agreement.html",
+        context,
+        request=request,
+        filename="patto-di-accoglienza.pdf",
+        what=f"agreement:{context['placement'].public_id}",
     )
 
 

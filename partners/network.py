@@ -18,7 +18,7 @@ Inferences from the text, so a reader can check them:
 
 from dataclasses import dataclass, field
 
-from projects.models import Participation, PriorityRule, Project
+from projects.models import EligibilityQuestion, Participation, PriorityRule, Project
 
 from .models import Organisation
 
@@ -42,6 +42,17 @@ class OrganisationSpec:
 
 
 @dataclass(frozen=True)
+class QuestionSpec:
+    """A question of a project's referral form (projects.EligibilityQuestion)."""
+
+    text: str
+    kind: str
+    required: bool = True
+    help_text: str = ""
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ProjectSpec:
     slug: str
     name: str
@@ -57,6 +68,8 @@ class ProjectSpec:
     # (PriorityRule.Criterion, points on creation): the text gives the priority, not a
     # weight, so the points are only a starting value a coordinator may change.
     priority_rules: tuple[tuple[str, int], ...] = field(default=())
+    # The project's own intake questions, written on creation (an admin may edit them).
+    eligibility_questions: tuple[QuestionSpec, ...] = field(default=())
 
 
 POP = "pop"
@@ -226,6 +239,29 @@ PROJECTS: tuple[ProjectSpec, ...] = (
         ),
         area_served=UNION_MUNICIPALITY_SLUGS,
         priority_rules=((PriorityRule.Criterion.WOMAN_WITH_CHILDREN, 10),),
+        # From the text: priority to women with children, for the Union's residents.
+        eligibility_questions=(
+            QuestionSpec(
+                text="Il nucleo è composto da una donna con figli minori?",
+                kind=EligibilityQuestion.Kind.YES_NO,
+                help_text="Il progetto accoglie in via prioritaria donne con figli.",
+            ),
+            QuestionSpec(
+                text="Età del figlio più piccolo (anni compiuti)",
+                kind=EligibilityQuestion.Kind.NUMBER,
+                required=False,
+                help_text="Solo se nel nucleo ci sono minori.",
+            ),
+            QuestionSpec(
+                text="Comune di residenza",
+                kind=EligibilityQuestion.Kind.CHOICE,
+                help_text="Il progetto è dei comuni dell'Unione Adda Martesana.",
+                options=(
+                    *(name for _slug, name, _istat in UNION_MUNICIPALITIES),
+                    "Altro comune",
+                ),
+            ),
+        ),
     ),
     ProjectSpec(
         slug="case-desio",

@@ -7,7 +7,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from core import audit
-from projects.models import Participation, PriorityRule, Project, Service
+from projects.models import EligibilityQuestion, Participation, PriorityRule, Project, Service
 
 from . import network
 from .models import Organisation, OrganisationMembership
@@ -164,6 +164,24 @@ def network_load() -> NetworkLoadReport:
                 rule.save()
                 audit.record_create(actor=None, instance=rule)
                 report.changes.append(Change("created", PriorityRule, label))
+        for order, question_spec in enumerate(spec.eligibility_questions, start=1):
+            if not EligibilityQuestion.objects.filter(
+                project=project, text=question_spec.text
+            ).exists():
+                question = EligibilityQuestion(
+                    project=project,
+                    text=question_spec.text,
+                    kind=question_spec.kind,
+                    required=question_spec.required,
+                    help_text=question_spec.help_text,
+                    options="\n".join(question_spec.options),
+                    order=order * 10,
+                )
+                label = f"{project}: {question}"
+                _full_clean(question, label)
+                question.save()
+                audit.record_create(actor=None, instance=question)
+                report.changes.append(Change("created", EligibilityQuestion, label))
         missing = [
             organisations[slug]
             for slug in spec.area_served

@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .models import Participation, PriorityRule, Project, Service
+from .models import EligibilityQuestion, Participation, PriorityRule, Project, Service
 
 
 class ParticipationFormSet(BaseInlineFormSet):
@@ -49,6 +50,14 @@ class PriorityRuleInline(admin.TabularInline):
     extra = 0
 
 
+class EligibilityQuestionInline(admin.StackedInline):
+    """The questions of the project's own intake: its referral form asks them."""
+
+    model = EligibilityQuestion
+    extra = 0
+    fields = [("text", "kind", "required", "order"), "help_text", "options"]
+
+
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "status", "start_date", "end_date", "max_stay_months"]
@@ -56,7 +65,7 @@ class ProjectAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name", "description", "participations__organisation__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["area_served"]
-    inlines = [ParticipationInline, ServiceInline, PriorityRuleInline]
+    inlines = [ParticipationInline, ServiceInline, PriorityRuleInline, EligibilityQuestionInline]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "kind", "status", "description"]}),
         (
@@ -71,6 +80,7 @@ class ProjectAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (gettext_lazy("Patto di accoglienza"), {"fields": ["agreement_rules"]}),
     ]
 
     def get_queryset(self, request):

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -65,6 +66,14 @@ class Project(TimeStampedModel):
         related_name="projects",
         verbose_name=_("enti partecipanti"),
     )
+    agreement_rules = models.TextField(
+        _("regole del patto di accoglienza"),
+        blank=True,
+        help_text=_(
+            "Le regole che il nucleo sottoscrive entrando in un alloggio del progetto, una "
+            "per riga. Lasciale vuote per usare le regole comuni della rete."
+        ),
+    )
 
     class Meta:
         verbose_name = _("progetto")
@@ -94,6 +103,52 @@ class Project(TimeStampedModel):
     @property
     def display_name(self):
         return self.short_name or self.name
+
+    def agreement_rule_lines(self) -> list:
+        """The rules of the hosting agreement (patto di accoglienza), one per line: the
+        project's own, or the network's common ones."""
+        text = self.agreement_rules.strip()
+        if text:
+            return [line.strip() for line in text.splitlines() if line.strip()]
+        # Lazy: a printout rendered in Italian (the PDF) shows them in Italian.
+        return list(DEFAULT_AGREEMENT_RULES)
+
+
+# The common rules of a hosting agreement, when a project has not written its own.
+DEFAULT_AGREEMENT_RULES = (
+    _(
+        "Il nucleo abita l'alloggio con cura, come una casa propria, e ne rispetta gli "
+        "arredi e gli spazi comuni."
+    ),
+    _(
+        "Il nucleo versa ogni mese la quota di compartecipazione concordata, entro il "
+        "giorno 10 del mese."
+    ),
+    _(
+        "Nell'alloggio vivono solo le persone indicate in questo patto; ospiti per la "
+        "notte vanno concordati con l'operatore di riferimento."
+    ),
+    _(
+        "Il nucleo partecipa agli incontri e alle verifiche del progetto individualizzato "
+        "e collabora con gli operatori."
+    ),
+    _(
+        "Il nucleo rispetta il regolamento della casa, i vicini e le regole di convivenza "
+        "degli spazi condivisi."
+    ),
+    _(
+        "Gli operatori possono visitare l'alloggio, con un preavviso salvo urgenze, per "
+        "verificare insieme al nucleo l'andamento dell'accoglienza."
+    ),
+    _(
+        "L'accoglienza è temporanea: alla data di fine prevista il nucleo lascia "
+        "l'alloggio, salvo proroga concordata per scritto."
+    ),
+    _(
+        "La violazione grave o ripetuta di queste regole può portare alla fine anticipata "
+        "dell'accoglienza."
+    ),
+)
 
 
 class Participation(models.Model):
@@ -214,3 +269,84 @@ class PriorityRule(models.Model):
 
     def __str__(self):
         return f"{self.get_criterion_display()} (+{self.points})"
+
+
+class EligibilityQuestion(models.Model):
+    """A question of a project's own intake (the requisiti di accesso): its referral form
+    asks it and its evaluation shows the answer. The Co-housing, for instance, gives
+    priority to women with children and serves the residents of the Union's towns."""
+
+    class Kind(models.TextChoices):
+        YES_NO = "yes_no", _("Sì o no")
+        NUMBER = "number", _("Numero")
+        CHOICE = "choice", _("Una scelta tra opzioni")
+        TEXT = "text", _("Testo breve")
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        related_name="eligibility_questions",
+        verbose_name=_("progetto"),
+    )
+    text = models.CharField(_("domanda"), max_length=300)
+    help_text = models.CharField(_("spiegazione"), max_length=300, blank=True)
+    kind = models.CharField(_("tipo di risposta"), max_length=20, choices=Kind.choices)
+    options = models.TextField(
+        _("opzioni"),
+        blank=True,
+        help_text=_("Solo per le domande a scelta: un'opzione per riga, almeno due."),
+    )
+    required = models.BooleanField(_("obbligatoria"), default=True)
+    order = models.PositiveSmallIntegerField(_("ordine"), default=0)
+
+    class Meta:
+        verbose_name = _("requisito di accesso")
+        verbose_name_plural = _("requisiti di accesso")
+        ordering = ["project", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "text"],
+                name="eligibility_question_unique_text",
+                violation_error_message=_("Il progetto ha già questa domanda."),
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def clean(self):
+        if self.kind == self.Kind.CHOICE and len(self.option_list()) < 2:
+            raise ValidationError({"options": _("Scrivi almeno due opzioni, una per riga.")})
+        if self.kind != self.Kind.CHOICE and self.options.strip():
+            raise ValidationError(
+                {"options": _("Le opzioni servono solo alle domande a scelta: lasciale vuote.")}
+            )
+
+    def option_list(self) -> list[str]:
+        return [line.strip() for line in self.options.splitlines() if line.strip()]
+
+    def clean_answer(self, value):
+        """The answer as it is kept (True/False, a whole number, one of the options, a
+        text), or a ValidationError that says what is wrong with it."""
+        if self.kind == self.Kind.YES_NO:
+            if isinstance(value, bool):
+                return value
+            if value in ("yes", "no"):
+                return value == "yes"
+            raise ValidationError(_("Rispondi sì o no."))
+        if self.kind == self.Kind.NUMBER:
+            try:
+                number = int(value)
+            except (TypeError, ValueError):
+                raise ValidationError(_("Scrivi un numero intero.")) from None
+            if number < 0:
+                raise ValidationError(_("Il numero non può essere negativo."))
+            return number
+        if self.kind == self.Kind.CHOICE:
+            if value not in self.option_list():
+                raise ValidationError(_("Scegli una delle opzioni."))
+            return value
+        text = str(value).strip()
+        if len(text) > 500:
+            raise ValidationError(_("La risposta è troppo lunga: al massimo 500 caratteri."))
+        return text

@@ -343,7 +343,18 @@ def world(household_alfa, case_alfa, project_alfa, coop_alfa, comune_uno, alice,
         given_on=TODAY - datetime.timedelta(days=10),
     )
     consent.organisations.set([coop_alfa])
+    from beneficiaries.models import Document
+
+    document = Document.objects.create(
+        case=case_alfa,
+        kind="other",
+        file="documents/property-test.pdf",
+        original_name="property-test.pdf",
+        content_type="application/pdf",
+        size=10,
+    )
     return {
+        "document": document,
         "alice": alice,
         "carla": carla,
         "marco": marco,
@@ -442,6 +453,18 @@ FORMS = {
     "document_upload": (
         "alice",
         lambda w: b("document_upload", w["case"].public_id),
+        None,
+        "post",
+    ),
+    "document_replace": (
+        "alice",
+        lambda w: b("document_replace", w["document"].public_id),
+        None,
+        "post",
+    ),
+    "document_delete": (
+        "alice",
+        lambda w: b("document_delete", w["document"].public_id),
         None,
         "post",
     ),

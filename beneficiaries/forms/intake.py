@@ -15,7 +15,7 @@ from beneficiaries.models import Referral
 from beneficiaries.services import intake as intake_services
 from core.access import access_for
 from partners.models import Organisation
-from projects.models import Project
+from projects.models import EligibilityQuestion, Project
 
 
 def offer_only(field: forms.ModelChoiceField, queryset) -> None:
@@ -48,8 +48,21 @@ class ReferralForm(forms.Form):
     )
     urgency = forms.ChoiceField(label=_("Urgenza"), choices=Referral.Urgency.choices)
 
+    # The referral itself; every other field is a question of the chosen project.
+    REFERRAL_FIELDS = ("referring_organisation", "project", "reason", "urgency")
+
     def __init__(self, *args, user, organisation_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        if organisation_url:
+            # Choosing another project redraws its questions.
+            self.fields["project"].widget.attrs.update(
+                {
+                    "hx-get": organisation_url,
+                    "hx-target": "#eligibility-questions",
+                    "hx-swap": "outerHTML",
+                    "hx-trigger": "change",
+                }
+            )
         self.fields["referring_organisation"].queryset = Organisation.objects.filter(
             pk__in=access_for(user).frontline_organisations,
             is_active=True,
@@ -75,6 +88,35 @@ class ReferralForm(forms.Form):
             else Project.objects.none(),
         )
 
+        self.questions = list(self._chosen_project_questions())
+        for question in self.questions:
+            self.fields[intake_services.eligibility_field(question)] = _question_field(question)
+
+    def _chosen_project_questions(self):
+        value = self.data.get("project") if self.is_bound else None
+        value = value or self.initial.get("project")
+        value = getattr(value, "pk", value)
+        # Not a row's id (nor one a database column can hold): no questions to ask.
+        value = str(value or "")
+        if not (value.isascii() and value.isdigit()) or int(value) > MAX_ID:
+            return EligibilityQuestion.objects.none()
+        # Projects are public in the network, and so are the questions of their intake.
+        return EligibilityQuestion.objects.filter(project_id=value).order_by("order", "pk")
+
+    @property
+    def eligibility_fields(self):
+        return [self[intake_services.eligibility_field(q)] for q in self.questions]
+
+    def referral_data(self) -> dict:
+        """What referral_create takes: the referral's fields and the answers to the
+        project's questions ({question id: value}), checked there against the questions."""
+        data = {name: self.cleaned_data[name] for name in self.REFERRAL_FIELDS}
+        data["eligibility_answers"] = {
+            q.pk: self.cleaned_data.get(intake_services.eligibility_field(q))
+            for q in self.questions
+        }
+        return data
+
     def chosen_organisation(self) -> Organisation | None:
         """The referring organisation in the data (or the first one the user works for),
         to offer its projects."""
@@ -86,6 +128,47 @@ class ReferralForm(forms.Form):
             if str(organisation.pk) == str(getattr(value, "pk", value)):
                 return organisation
         return options[0] if options else None
+
+
+MAX_ID = 2**63 - 1
+
+REQUIRED_ANSWER = _("Rispondi a questa domanda: il progetto la chiede a ogni segnalazione.")
+
+
+def _question_field(question: EligibilityQuestion) -> forms.Field:
+    """The form field that asks a project's question. The service checks the answers
+    again, against the questions as they are when the referral is saved."""
+    Kind = EligibilityQuestion.Kind
+    common = {
+        "label": question.text,
+        "required": question.required,
+        "help_text": question.help_text,
+    }
+    required = {"required": REQUIRED_ANSWER}
+    if question.kind == Kind.YES_NO:
+        return forms.ChoiceField(
+            choices=[("yes", _("Sì")), ("no", _("No"))],
+            widget=forms.RadioSelect,
+            error_messages=required,
+            **common,
+        )
+    if question.kind == Kind.NUMBER:
+        return forms.IntegerField(
+            min_value=0,
+            error_messages={
+                **required,
+                "invalid": _("Scrivi un numero intero."),
+                "min_value": _("Il numero non può essere negativo."),
+            },
+            **common,
+        )
+    if question.kind == Kind.CHOICE:
+        return forms.ChoiceField(
+            choices=[("", _("Scegli")), *((o, o) for o in question.option_list())],
+            error_messages={**required, "invalid_choice": _("Scegli una delle opzioni.")},
+            **common,
+        )
+    return forms.CharField(max_length=500, error_messages=required, **common)
 
 
 class ReferralTransitionForm(forms.Form):

@@ -394,6 +394,57 @@ class DocumentForm(forms.Form):
         self.helper = _helper()
 
 
+class DocumentReplaceForm(forms.Form):
+    """A newer version of a document: same kind and person, a new file."""
+
+    file = forms.FileField(
+        label=_("Nuova versione del file"),
+        error_messages={
+            "required": _("Scegli il file della nuova versione."),
+            "empty": _("Il file è vuoto."),
+        },
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
+        ),
+    )
+    title = forms.CharField(
+        label=_("Descrizione"),
+        max_length=200,
+        required=False,
+        help_text=_("Lascia vuoto per tenere la descrizione della versione precedente."),
+    )
+    expires_on = forms.DateField(
+        label=_("Scade il"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Obbligatoria per documenti d'identità, permessi di soggiorno e ISEE."),
+    )
+
+    def __init__(self, *args, max_megabytes: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext("PDF, JPEG o PNG, al massimo %(size)s MB.") % {
+            "size": max_megabytes
+        }
+        self.helper = _helper()
+
+
+class DocumentDeleteForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Perché elimini il documento"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages=_required(_("Scrivi perché elimini il documento.")),
+        help_text=_(
+            "Per esempio: caricato per errore, è di un'altra persona. Resta nello storico "
+            "del nucleo con il tuo nome; il file viene cancellato."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
 class CaseCloseForm(forms.Form):
     closed_on = forms.DateField(
         label=_("Data di uscita"),

@@ -74,6 +74,15 @@ class Referral(TimeStampedModel):
     )
     reason = models.TextField(_("motivo dell'invio"))
     urgency = models.CharField(_("urgenza"), max_length=20, choices=Urgency.choices)
+    eligibility_answers = models.JSONField(
+        _("risposte ai requisiti del progetto"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Le risposte alle domande di accesso del progetto, ciascuna con il testo della "
+            "domanda come era quando è stata posta."
+        ),
+    )
     status = models.CharField(
         _("stato"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )

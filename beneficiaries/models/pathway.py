@@ -477,7 +477,12 @@ class CaseNote(TimeStampedModel):
 class Document(TimeStampedModel):
     """A document of the household (identity document, residence permit, ISEE
     certificate, hosting agreement...), kept outside the public files and downloaded
-    only through a permission-checked view."""
+    only through a permission-checked view.
+
+    A document replaced by a newer version (a renewed permit, this year's ISEE) stays,
+    superseded, linked to its successor, until the household's retention ends; lists
+    show the current versions. A wrong upload is deleted, row and file: the history
+    keeps who deleted it and why."""
 
     class Kind(models.TextChoices):
         IDENTITY = "identity", _("Documento d'identità")
@@ -520,11 +525,25 @@ class Document(TimeStampedModel):
         related_name="+",
         verbose_name=_("caricato da"),
     )
+    superseded_by = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="previous_version",
+        verbose_name=_("sostituito da"),
+    )
 
     class Meta:
         verbose_name = _("documento")
         verbose_name_plural = _("documenti")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(superseded_by=models.F("pk")),
+                name="document_not_superseded_by_itself",
+            )
+        ]
 
     def __str__(self):
         return self.title or self.get_kind_display()
@@ -535,6 +554,10 @@ class Document(TimeStampedModel):
     def is_expired(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.expires_on is not None and self.expires_on < today
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_by_id is None
 
 
 class ExitDestination(models.TextChoices):

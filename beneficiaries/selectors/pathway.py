@@ -235,17 +235,26 @@ def linkable_households(*, user, case: Case) -> QuerySet[Household]:
     )
 
 
-def documents_of(*, case: Case) -> QuerySet[Document]:
-    return (
-        Document.objects.filter(case=case)
-        .select_related("person", "uploaded_by")
-        .order_by("kind", "-created_at")
+def documents_of(*, case: Case, superseded: bool = False) -> QuerySet[Document]:
+    """The case's documents in their current versions; with `superseded`, the versions
+    they replaced as well (each with its successor)."""
+    documents = Document.objects.filter(case=case)
+    if not superseded:
+        documents = documents.filter(superseded_by__isnull=True)
+    return documents.select_related("person", "uploaded_by", "superseded_by").order_by(
+        "kind", "-created_at"
     )
+
+
+def superseded_count(*, case: Case) -> int:
+    return Document.objects.filter(case=case, superseded_by__isnull=False).count()
 
 
 def document_for_user(*, user, public_id) -> Document:
     return get_or_404(
-        _in_casework(Document, user, "case").select_related("case__household"),
+        _in_casework(Document, user, "case").select_related(
+            "case__household", "case__project", "case__holding_organisation", "case__exit"
+        ),
         public_id=public_id,
     )
 

@@ -31,6 +31,41 @@ def referrable_projects(*, organisation: Organisation):
     return Project.objects.filter(participations__organisation=organisation).distinct()
 
 
+def eligibility_field(question) -> str:
+    """The name under which a form asks a project's question, and errors name it."""
+    return f"question_{question.pk}"
+
+
+def checked_eligibility_answers(*, project: Project, answers: dict) -> list[dict]:
+    """The answers to the project's eligibility questions ({question id: value}) as the
+    referral keeps them: each with the question's text and kind as they are now, so the
+    evaluation reads what was asked even if an admin edits the question later. Raises a
+    ValidationError naming every question whose answer is missing (when required) or
+    wrong; answers to questions of other projects are ignored."""
+    errors, kept = {}, []
+    for question in project.eligibility_questions.all():
+        value = answers.get(question.pk)
+        if isinstance(value, str):
+            value = value.strip()
+        if value is None or value == "":
+            if question.required:
+                errors[eligibility_field(question)] = _(
+                    "Rispondi a questa domanda: il progetto la chiede a ogni segnalazione."
+                )
+            continue
+        try:
+            value = question.clean_answer(value)
+        except ValidationError as error:
+            errors[eligibility_field(question)] = error.messages
+            continue
+        kept.append(
+            {"question": question.pk, "text": question.text, "kind": question.kind, "answer": value}
+        )
+    if errors:
+        raise ValidationError(errors)
+    return kept
+
+
 def referral_check(
     *,
     household: Household,
@@ -72,8 +107,11 @@ def referral_create(
     reason: str,
     urgency: str,
     send: bool = False,
+    eligibility_answers: dict | None = None,
 ) -> Referral:
-    """Draft a referral (and send it at once when `send`)."""
+    """Draft a referral (and send it at once when `send`), with the answers to the
+    project's eligibility questions ({question id: value}; required ones must be there,
+    draft or not)."""
     access = access_for(user)
     access.require(access.may_register_households())
     access.require(referring_organisation.pk in access.frontline_organisations)
@@ -81,6 +119,7 @@ def referral_create(
     referral_check(
         household=household, project=project, referring_organisation=referring_organisation
     )
+    answers = checked_eligibility_answers(project=project, answers=eligibility_answers or {})
     referral = Referral(
         household=household,
         project=project,
@@ -88,6 +127,7 @@ def referral_create(
         created_by=user,
         reason=reason,
         urgency=urgency,
+        eligibility_answers=answers,
     )
     referral.full_clean()
     referral.save()

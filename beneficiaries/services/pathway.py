@@ -637,6 +637,104 @@ def document_downloaded(*, user, document: Document) -> None:
     )
 
 
+def _locked_document(document: Document) -> Document:
+    """The document's row, locked until the end of the transaction: two corrections of
+    one document are made one after the other, and the second sees the first."""
+    return (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("case__household", "person")
+        .get(pk=document.pk)
+    )
+
+
+@transaction.atomic
+def document_replace(
+    *,
+    user,
+    document: Document,
+    file,
+    title: str = "",
+    expires_on: datetime.date | None = None,
+) -> Document:
+    """Replace a document by a newer version (a renewed permit, this year's ISEE): the
+    new file is checked and kept as any upload, of the same kind and person; the old one
+    stays, superseded, linked to its successor, until the household's retention ends."""
+    access = access_for(user)
+    access.require(access.may_correct_document(document))
+    document = _locked_document(document)
+    if document.superseded_by_id is not None:
+        raise ValidationError(
+            _("Questo documento è già stato sostituito: sostituisci la versione attuale.")
+        )
+    successor = document_upload(
+        user=user,
+        case=document.case,
+        kind=document.kind,
+        file=file,
+        person=document.person,
+        title=title.strip() or document.title,
+        expires_on=expires_on,
+    )
+    try:
+        before = audit.snapshot(document)
+        document.superseded_by = successor
+        document.full_clean()
+        document.save(update_fields=["superseded_by", "updated_at"])
+        audit.record_update(
+            actor=user,
+            instance=document,
+            before=before,
+            household=document.case.household,
+            case=document.case,
+        )
+    except Exception:
+        # The successor's row goes with the transaction; its file must go too.
+        successor.file.storage.delete(successor.file.name)
+        raise
+    return successor
+
+
+@transaction.atomic
+def document_delete(*, user, document: Document, reason: str) -> None:
+    """Delete a wrong upload (another person's scan, the wrong file): the row goes, and
+    its file leaves the storage once the transaction has committed (a rollback keeps
+    both). The history keeps who deleted it, when and why, with its kind and whose it
+    was, never the file, its name or its description.
+
+    Deleting the current version makes the previous one current again; deleting a
+    version in the middle links its predecessor to its successor."""
+    access = access_for(user)
+    access.require(access.may_correct_document(document))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Scrivi perché elimini il documento.")})
+    document = _locked_document(document)
+    case = document.case
+    predecessor_id = (
+        Document.objects.filter(superseded_by=document).values_list("pk", flat=True).first()
+    )
+    successor_id = document.superseded_by_id
+    storage, name = document.file.storage, document.file.name
+    audit.record(
+        actor=user,
+        action=audit.Action.DELETE,
+        instance=document,
+        household=case.household,
+        case=case,
+        changes={
+            "kind": [document.kind, None],
+            "person": [document.person_id, None],
+            "expires_on": [audit.snapshot(document)["expires_on"], None],
+            "deletion_reason": [None, reason],
+        },
+    )
+    document.delete()
+    if predecessor_id is not None and successor_id is not None:
+        Document.objects.filter(pk=predecessor_id).update(superseded_by_id=successor_id)
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 def case_close_check(
     *,
     case: Case,

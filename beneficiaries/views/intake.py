@@ -100,6 +100,16 @@ def referral_create(request, public_id):
             initial={"referring_organisation": request.GET["referring_organisation"]},
         )
         return render(request, "beneficiaries/referral_form.html#project_field", {"form": form})
+    if request.method == "GET" and request.htmx and "project" in request.GET:
+        # The project changed: only its eligibility questions are re-drawn.
+        form = ReferralForm(
+            user=request.user,
+            organisation_url=organisation_url,
+            initial={"project": request.GET["project"]},
+        )
+        return render(
+            request, "beneficiaries/referral_form.html#eligibility_questions", {"form": form}
+        )
     form = ReferralForm(request.POST or None, user=request.user, organisation_url=organisation_url)
     if request.method == "POST" and is_valid_with_rules(
         form, lambda data: intake_services.referral_check(household=household, **data)
@@ -107,7 +117,7 @@ def referral_create(request, public_id):
         send = request.POST.get("action") == "send"
         try:
             referral = intake_services.referral_create(
-                user=request.user, household=household, send=send, **form.cleaned_data
+                user=request.user, household=household, send=send, **form.referral_data()
             )
         except ValidationError as error:
             errors_to_form(form, error)

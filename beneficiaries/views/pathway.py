@@ -27,7 +27,9 @@ from beneficiaries.forms.pathway import (
     AssessmentForm,
     CaseNoteForm,
     DiaryFilter,
+    DocumentDeleteForm,
     DocumentForm,
+    DocumentReplaceForm,
     FollowUpForm,
     GoalCloseForm,
     GoalForm,
@@ -35,12 +37,12 @@ from beneficiaries.forms.pathway import (
     PlanUpdateForm,
     ReviewForm,
 )
-from beneficiaries.models import Action, AutonomyAssessment
+from beneficiaries.models import Action, AutonomyAssessment, LifeDomain
 from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import pathway as pathway_selectors
 from beneficiaries.services import cases as cases_services
 from beneficiaries.services import pathway as pathway_services
-from core import security_log
+from core import printing, security_log
 from core.access import access_for
 from core.forms import errors_to_form, is_valid_with_rules
 
@@ -90,6 +92,56 @@ def plan_detail(request, public_id):
         action_statuses=Action.Status.choices,
         today=today,
         plan_form=PlanForm(initial={"agreed_on": today}) if plan is None else None,
+    )
+
+
+def _plan_printout(request, public_id) -> dict:
+    """What the printed plan shows: the plan page's goals and actions, the next review,
+    the household's members by name; never the diary, the assessments, the reviews'
+    outcomes or the household's special categories. Goals in the health domain stay in
+    the file: a printout travels, and health is a special category (GDPR art. 9)."""
+    case = _case(request, public_id)
+    plan = pathway_selectors.plan_of(user=request.user, case=case)
+    if plan is None:
+        raise Http404
+    goals, left_out = [], 0
+    for goal in plan.goals.all():
+        if goal.domain == LifeDomain.HEALTH:
+            left_out += 1
+            continue
+        goals.append({"goal": goal, "actions": list(goal.actions.all())})
+    next_review = min(
+        (r.scheduled_on for r in plan.reviews.all() if r.held_on is None), default=None
+    )
+    return {
+        "case": case,
+        "household": case.household,
+        "members": list(pathway_selectors.household_members(case=case)),
+        "plan": plan,
+        "goals": goals,
+        "health_goals_left_out": left_out,
+        "next_review": next_review,
+        "printed_on": timezone.localdate(),
+    }
+
+
+@require_GET
+def plan_print(request, public_id):
+    """The individual plan on paper, for the household to read and sign: the page in the
+    user's language (the browser prints it)."""
+    return render(request, "beneficiaries/plan_print.html", _plan_printout(request, public_id))
+
+
+@require_GET
+def plan_pdf(request, public_id):
+    """The same, as a PDF in Italian."""
+    context = _plan_printout(request, public_id)
+    return printing.pdf_response(
+        "beneficiaries/plan_print.html",
+        context,
+        request=request,
+        filename="progetto-individualizzato.pdf",
+        what=f"plan:{context['case'].public_id}",
     )
 
 
@@ -420,16 +472,90 @@ def _document_form(request, case):
 
 @require_GET
 def document_list(request, public_id):
+    """The case's documents in their current versions; `?versioni=tutte` shows the
+    versions they replaced too."""
     case = _case(request, public_id)
     today = timezone.localdate()
+    show_superseded = request.GET.get("versioni") == "tutte"
+    listed = list(pathway_selectors.documents_of(case=case, superseded=show_superseded))
+    access = access_for(request.user)
+    for document in listed:
+        document.case = case  # the rule reads the case; it is this one
+        document.can_correct = access.may_correct_document(document)
     return _page(
         request,
         "beneficiaries/document_list.html",
         case,
         "documents",
-        documents=list(pathway_selectors.documents_of(case=case)),
+        documents=listed,
+        show_superseded=show_superseded,
+        superseded_count=pathway_selectors.superseded_count(case=case),
         today=today,
         soon=today + datetime.timedelta(days=pathway_selectors.DOCUMENTS_AHEAD_DAYS),
+    )
+
+
+def _document_to_correct(request, public_id):
+    """A document the user may see (404 otherwise) and correct (403 otherwise)."""
+    document = pathway_selectors.document_for_user(user=request.user, public_id=public_id)
+    access = access_for(request.user)
+    access.require(access.may_correct_document(document))
+    return document
+
+
+@require_http_methods(["GET", "POST"])
+def document_replace(request, public_id):
+    document = _document_to_correct(request, public_id)
+    case = document.case
+    form = DocumentReplaceForm(
+        request.POST or None,
+        request.FILES or None,
+        max_megabytes=documents.max_upload_bytes() // (1024 * 1024),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            pathway_services.document_replace(
+                user=request.user, document=document, **form.cleaned_data
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(
+                request, _("Nuova versione caricata: la precedente resta tra le versioni.")
+            )
+            return redirect("beneficiaries:document_list", public_id=case.public_id)
+    return _page(
+        request,
+        "beneficiaries/document_replace.html",
+        case,
+        "documents",
+        form=form,
+        document=document,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def document_delete(request, public_id):
+    document = _document_to_correct(request, public_id)
+    case = document.case
+    form = DocumentDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pathway_services.document_delete(
+                user=request.user, document=document, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("Documento eliminato."))
+            return redirect("beneficiaries:document_list", public_id=case.public_id)
+    return _page(
+        request,
+        "beneficiaries/document_delete.html",
+        case,
+        "documents",
+        form=form,
+        document=document,
     )
 
 

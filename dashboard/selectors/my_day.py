@@ -81,6 +81,7 @@ def my_day(*, user, today: datetime.date | None = None) -> dict:
         Document.objects.filter(
             case__in=open_cases,
             expires_on__gte=today,
+            superseded_by__isnull=True,
             expires_on__lte=today + datetime.timedelta(days=DOCUMENTS_AHEAD_DAYS),
         )
         .select_related("case", "person")
@@ -173,6 +174,7 @@ def reminder_counts(*, user, today: datetime.date | None = None) -> dict[str, in
     for document_kind in Document.objects.filter(
         case__in=open_cases,
         expires_on__gte=today,
+        superseded_by__isnull=True,
         expires_on__lte=today + datetime.timedelta(days=DOCUMENTS_AHEAD_DAYS),
     ).values_list("kind", flat=True):
         kind = _EXPIRY_KINDS.get(document_kind, "document_expiring")

@@ -77,6 +77,8 @@ def pathway(alice, case_alfa, project_alfa, coop_alfa, private_storage_root):
 # (url name, which key of `pathway` is its argument, POST data or None for GET-only)
 CASE_PAGES = [
     ("plan_detail", "case", None),
+    ("plan_print", "case", None),
+    ("plan_pdf", "case", None),
     ("plan_create", "case", {"agreed_on": "2026-02-01", "review_interval_months": "3"}),
     ("plan_update", "case", {"review_interval_months": "2", "summary": "x"}),
     ("goal_create", "case", {"domain": "work", "description": "Lavoro"}),
@@ -98,6 +100,8 @@ CASE_PAGES = [
     ("document_list", "case", None),
     ("document_upload", "case", {"kind": "other"}),
     ("document_download", "document", None),
+    ("document_replace", "document", {"title": "x"}),
+    ("document_delete", "document", {"reason": "Caricato per errore"}),
 ]
 CLOSING_PAGES = [
     ("housing:case_close", "case", {"closed_on": "2026-06-01", "reason": "other"}),

@@ -266,6 +266,33 @@ def test_the_history_of_a_demo_household_tells_who_did_what_and_when(demo, db):
     assert events[0].at < events[-1].at
 
 
+def test_cohousing_referrals_answer_its_intake_questions(demo, db):
+    """The Co-housing's own questions (partners/network.py) are answered from the
+    household itself: a mother with minors says yes, and the town is one of the Union's."""
+    referrals = list(Referral.objects.filter(project__slug="cohousing-adda-martesana"))
+    assert referrals
+    for referral in referrals:
+        answers = {a["kind"]: a["answer"] for a in referral.eligibility_answers}
+        members = list(referral.household.members.all())
+        minors = [m for m in members if m.is_minor()]
+        reference = next(m for m in members if m.relationship == Person.Relationship.REFERENCE)
+        assert answers["yes_no"] == bool(minors and reference.sex == Person.Sex.FEMALE)
+        assert answers.get("number") == (min(m.age() for m in minors) if minors else None)
+        assert answers["choice"] in (
+            "Bellinzago Lombardo",
+            "Liscate",
+            "Pozzuolo Martesana",
+            "Truccazzano",
+            "Altro comune",
+        )
+    assert any(a["answer"] is True for r in referrals for a in r.eligibility_answers)
+    assert (
+        not Referral.objects.exclude(project__slug="cohousing-adda-martesana")
+        .exclude(eligibility_answers=[])
+        .exists()
+    )
+
+
 def test_a_second_run_adds_nothing(demo, db):
     before = counts()
     assert create_demo_households() == ["Nuclei dimostrativi già presenti: nessuna modifica."]

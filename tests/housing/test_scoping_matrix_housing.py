@@ -47,6 +47,8 @@ def urls(world):
         "placement_detail": reverse("housing:placement_detail", kwargs=public_id),
         "placement_end": reverse("housing:placement_end", kwargs=public_id),
         "placement_move": reverse("housing:placement_move", kwargs=public_id),
+        "placement_agreement": reverse("housing:placement_agreement", kwargs=public_id),
+        "placement_agreement_pdf": reverse("housing:placement_agreement_pdf", kwargs=public_id),
     }
 
 
@@ -65,6 +67,8 @@ EXPECTED = {
             "placement_detail",
             "placement_end",
             "placement_move",
+            "placement_agreement",
+            "placement_agreement_pdf",
         ],
         200,
     ),
@@ -78,6 +82,9 @@ EXPECTED = {
         "placement_detail": 200,  # her organisation holds the case
         "placement_end": 403,
         "placement_move": 403,
+        # The patto is printed by whoever may open the placement.
+        "placement_agreement": 200,
+        "placement_agreement_pdf": 200,
     },
     # A referrer's municipality takes part in the project, but only to refer: its units
     # are none of his business, and he must not learn they exist (issue 11, item 10).

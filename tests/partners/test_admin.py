@@ -142,7 +142,12 @@ def inline_prefixes(response):
 def test_project_change_page_shows_participants_services_and_priority_rules(admin_client):
     project = Project.objects.get(slug="abitiamo-vimercate")
     response = admin_client.get(reverse("admin:projects_project_change", args=[project.pk]))
-    assert inline_prefixes(response) == {"participations", "services", "priority_rules"}
+    assert inline_prefixes(response) == {
+        "participations",
+        "services",
+        "priority_rules",
+        "eligibility_questions",
+    }
     text = response.text
     assert "Consorzio CSeL" in text
     assert "Centro servizi per il contrasto alla povertà" in text
