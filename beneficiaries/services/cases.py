@@ -17,6 +17,7 @@ from beneficiaries.models import (
     Referral,
 )
 from beneficiaries.selectors import cases as cases_selectors
+from beneficiaries.services.households import consent_require
 from core import audit, signals
 from core.access import access_for
 from partners.models import Organisation, StaffMembership
@@ -63,6 +64,11 @@ def case_open(
         .exists()
     ):
         raise ValidationError({"holding_organisation": _("Questo ente non lavora nel progetto.")})
+    consent_require(
+        household=referral.household,
+        project=referral.project,
+        holding_organisation=holding_organisation,
+    )
     case = Case(
         household=referral.household,
         project=referral.project,

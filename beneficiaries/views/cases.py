@@ -18,6 +18,8 @@ from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import intake as intake_selectors
 from beneficiaries.services import cases as cases_services
+from beneficiaries.services.households import ConsentMissing
+from beneficiaries.views.intake import consent_context
 from core.access import access_for
 from core.forms import errors_to_form
 
@@ -42,6 +44,12 @@ def case_open(request, public_id):
         )
         return render(request, "beneficiaries/case_form.html#workers_field", {"form": form})
     form = CaseOpenForm(request.POST or None, project=referral.project, workers_url=workers_url)
+    consent = {}
+    if request.method == "GET":
+        gaps = households_selectors.consent_gaps(
+            household=referral.household, project=referral.project
+        )
+        consent = consent_context(request.user, referral.household, gaps)
     if request.method == "POST" and form.is_valid():
         try:
             case = cases_services.case_open(
@@ -51,12 +59,19 @@ def case_open(request, public_id):
                 workers=list(form.cleaned_data["workers"]),
                 opened_on=form.cleaned_data["opened_on"],
             )
+        except ConsentMissing as error:
+            errors_to_form(form, error)
+            consent = consent_context(request.user, referral.household, error.gaps)
         except ValidationError as error:
             errors_to_form(form, error)
         else:
             messages.success(request, _("Presa in carico aperta."))
             return redirect(case)
-    return render(request, "beneficiaries/case_form.html", {"form": form, "referral": referral})
+    return render(
+        request,
+        "beneficiaries/case_form.html",
+        {"form": form, "referral": referral, **consent},
+    )
 
 
 def _case_page(request, case, workers_form=None):
@@ -71,6 +86,7 @@ def _case_page(request, case, workers_form=None):
             "household": case.household,
             "workers": case.workers.order_by("last_name", "first_name"),
             "workers_form": workers_form if can_assign else None,
+            "lapsed_consents": households_selectors.consent_alerts_for(household=case.household),
             # The referral is linked only for those who may open it (not every worker).
             "referral_visible": case.referral_id is not None
             and households_selectors.visible_referrals(user=request.user)

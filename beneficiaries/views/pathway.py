@@ -38,6 +38,7 @@ from beneficiaries.forms.pathway import (
 )
 from beneficiaries.models import Action, AutonomyAssessment
 from beneficiaries.selectors import cases as cases_selectors
+from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import pathway as pathway_selectors
 from beneficiaries.services import pathway as pathway_services
 from core import security_log
@@ -88,6 +89,9 @@ def plan_detail(request, public_id):
         action_statuses=Action.Status.choices,
         today=today,
         plan_form=PlanForm(initial={"agreed_on": today}) if plan is None else None,
+        lapsed_consents=households_selectors.consent_alerts_for(
+            household=case.household, today=today
+        ),
     )
 
 
