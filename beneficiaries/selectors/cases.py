@@ -19,7 +19,7 @@ from beneficiaries.selectors.households import (
     _members_prefetch,
     visible_cases,
 )
-from core.access import CASEWORK_ROLES, access_for
+from core.access import CASEWORK_ROLES, access_for, accesses_for
 from core.shortcuts import get_or_404
 from partners.models import StaffMembership
 from users.models import User
@@ -89,9 +89,12 @@ def my_cases(*, user) -> QuerySet[Case]:
 def case_notification_recipients(case: Case, workers) -> list:
     """Of the `workers` just assigned to `case`, those whose access object lets them
     see it (told a case was opened for them or assigned to them)."""
+    workers = [worker for worker in workers if worker.is_active]
+    if not workers:
+        return []
+    assigned = set(CaseAssignment.objects.filter(case=case).values_list("worker_id", flat=True))
     return [
         worker
-        for worker in workers
-        if worker.is_active
-        and Case.objects.filter(access_for(worker).cases_q(), pk=case.pk).exists()
+        for worker, access in zip(workers, accesses_for(workers), strict=True)
+        if access.may_see_case(case, assigned)
     ]

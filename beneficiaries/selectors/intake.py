@@ -16,7 +16,7 @@ from beneficiaries.selectors.households import (
     _members_prefetch,
     visible_referrals,
 )
-from core.access import FRONTLINE_ROLES, access_for
+from core.access import FRONTLINE_ROLES, access_for, accesses_for
 from core.shortcuts import get_or_404
 from partners.models import StaffMembership
 from projects.models import Participation
@@ -78,10 +78,11 @@ def waiting_list(*, user, project, today=None):
 
 def _who_see_referral(candidates, referral: Referral) -> list:
     """Of `candidates`, those whose access object lets them see `referral`."""
+    candidates = list(candidates)
     return [
         candidate
-        for candidate in candidates
-        if Referral.objects.filter(access_for(candidate).referrals_q(), pk=referral.pk).exists()
+        for candidate, access in zip(candidates, accesses_for(candidates), strict=True)
+        if access.may_see_referral(referral)
     ]
 
 

@@ -142,11 +142,11 @@ def consent_record(
     access_for(user).require(access_for(user).may_write_household(household))
     consent = Consent(household=household, recorded_by=user, **fields)
     consent.guardian_name = (consent.guardian_name or "").strip()
+    if not organisations:
+        raise ValidationError({"organisations": _("Indica almeno un ente.")})
     _check_signatory(consent)
     consent.full_clean()
     consent.save()
-    if not organisations:
-        raise ValidationError({"organisations": _("Indica almeno un ente.")})
     consent.organisations.set(organisations)
     audit.record_create(actor=user, instance=consent, household=household)
     return consent
