@@ -330,6 +330,16 @@ class Access:
             return referral.referring_organisation_id in self.frontline_organisations
         return referral.project_id in self.coordinated_projects
 
+    def may_follow_referral(self, referral) -> bool:
+        """The pathway of a household, as a timeline of facts (sent, decided, waiting,
+        taken in charge, placed, exited, followed up), belongs to the organisation that
+        referred it: its referrers, workers and coordinators. Never the diary, the plan,
+        special categories or documents: the timeline holds none of them."""
+        return (
+            referral.referring_organisation_id in self.frontline_organisations
+            and referral.status != Referral.Status.DRAFT
+        )
+
     def may_coordinate(self, project) -> bool:
         """Evaluating referrals, the waiting list, the project's dashboard."""
         return getattr(project, "pk", project) in self.coordinated_projects

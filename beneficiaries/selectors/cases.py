@@ -98,3 +98,30 @@ def case_notification_recipients(case: Case, workers) -> list:
         for worker, access in zip(workers, accesses_for(workers), strict=True)
         if access.may_see_case(case, assigned)
     ]
+
+
+def earlier_cases(*, user, household, excluding_referral=None) -> tuple[list[Case], int]:
+    """The cases the household already had in the network (a return), oldest first:
+    those the user may see, with their project, dates and exit; and how many more exist
+    that the user may not see (of those only that they exist is told). Two queries."""
+    cases = Case.objects.filter(household=household)
+    if excluding_referral is not None:
+        cases = cases.exclude(referral=excluding_referral)
+    shown = list(
+        cases.filter(access_for(user).cases_q())
+        .select_related("project", "holding_organisation", "exit")
+        .order_by("opened_on", "pk")
+    )
+    hidden = cases.count() - len(shown)
+    return shown, hidden
+
+
+def returning_households(*, household_ids, excluding_referrals) -> set[int]:
+    """Of `household_ids`, those with a case in the network not opened from one of
+    `excluding_referrals` (the waiting list marks them as returns). One query; says only
+    that an earlier case exists, nothing of it."""
+    return set(
+        Case.objects.filter(household_id__in=household_ids)
+        .exclude(referral_id__in=excluding_referrals)
+        .values_list("household_id", flat=True)
+    )

@@ -20,6 +20,7 @@ from beneficiaries.forms.intake import (
     ReferralTransitionForm,
 )
 from beneficiaries.models import Person, Referral
+from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import intake as intake_selectors
 from beneficiaries.services import intake as intake_services
@@ -146,6 +147,14 @@ def referral_detail(request, public_id):
         # Told before the button is pressed: sending and accepting need the consent.
         gaps = households_selectors.consent_gaps(household=household, project=referral.project)
         consent = consent_context(request.user, household, gaps)
+    returns = {}
+    if is_project_coordinator:
+        # A return: the household already had a case in the network. What the
+        # coordinator may see of each is told; the others only exist.
+        shown, hidden = cases_selectors.earlier_cases(
+            user=request.user, household=household, excluding_referral=referral
+        )
+        returns = {"earlier_cases": shown, "earlier_hidden": hidden}
     # Only those who may see a case learn of it: never the referrer.
     cases = list(
         households_selectors.visible_cases(user=request.user)
@@ -172,7 +181,9 @@ def referral_detail(request, public_id):
             "waiting_list_entry": getattr(referral, "waiting_list_entry", None)
             if is_project_coordinator
             else None,
+            "can_follow": access.may_follow_referral(referral),
             **consent,
+            **returns,
         },
     )
 
@@ -244,6 +255,10 @@ def waiting_list(request, slug):
             household_id__in=[entry.household_id for entry, _priority in ranked],
         )
     }
+    returning = cases_selectors.returning_households(
+        household_ids=[entry.household_id for entry, _priority in ranked],
+        excluding_referrals=[entry.referral_id for entry, _priority in ranked],
+    )
     rows = [
         {
             "position": position,
@@ -251,6 +266,7 @@ def waiting_list(request, slug):
             "priority": priority,
             "days_waiting": (today - entry.added_on).days,
             "case": open_cases.get(entry.household_id),
+            "is_return": entry.household_id in returning,
         }
         for position, (entry, priority) in enumerate(ranked, start=1)
     ]
