@@ -157,7 +157,9 @@ register(
         ("al", "expires_on"),
         ("revocato_il", "withdrawn_on"),
         ("espresso_da", "given_by"),
+        ("tutore_legale", "guardian_name"),
     ],
+    erase={"guardian_name": BLANK},
     keep={
         "purpose": "a choice: the record that a basis existed outlives the names",
         "legal_basis": "a choice: the record that a basis existed outlives the names",

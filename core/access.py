@@ -18,6 +18,7 @@ core, but it knows the domain's models); it imports no selector, service or view
 
 from __future__ import annotations
 
+from collections import defaultdict
 from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
@@ -56,6 +57,51 @@ def access_for(user) -> Access:
         if getattr(user, "is_authenticated", False):
             setattr(user, _ATTRIBUTE, cached)
     return cached
+
+
+def accesses_for(users) -> list[Access]:
+    """The access of each of `users`, computed together in at most two queries whatever
+    their number (who is told of an event): their memberships, and the projects their
+    coordinating organisations coordinate. Each is kept on its user as `access_for`
+    would keep it."""
+    users = list(users)
+    built = {id(u): getattr(u, _ATTRIBUTE) for u in users if hasattr(u, _ATTRIBUTE)}
+    pending = [u for u in users if id(u) not in built]
+    if pending:
+        by_user = defaultdict(list)
+        for membership in (
+            StaffMembership.objects.filter(
+                user__in=[u.pk for u in pending], is_active=True, organisation__is_active=True
+            )
+            .select_related("organisation")
+            .order_by("organisation__name", "role")
+        ):
+            by_user[membership.user_id].append(membership)
+        coordinating = {
+            m.organisation_id for ms in by_user.values() for m in ms if m.role == Role.COORDINATOR
+        }
+        projects_of = defaultdict(set)
+        if coordinating:
+            for project_id, organisation_id in Participation.objects.filter(
+                organisation_id__in=coordinating, role__in=Participation.COORDINATING_ROLES
+            ).values_list("project_id", "organisation_id"):
+                projects_of[organisation_id].add(project_id)
+        for user in pending:
+            access = Access(user)
+            active = getattr(user, "is_authenticated", False) and user.is_active
+            memberships = tuple(by_user.get(user.pk, ())) if active else ()
+            # The two parts the cached properties would read, filled in from the batch.
+            access.__dict__["memberships"] = memberships
+            access.__dict__["coordinated_projects"] = frozenset(
+                project_id
+                for m in memberships
+                if m.role == Role.COORDINATOR
+                for project_id in projects_of[m.organisation_id]
+            )
+            built[id(user)] = access
+            if active:
+                setattr(user, _ATTRIBUTE, access)
+    return [built[id(u)] for u in users]
 
 
 def forget(user) -> None:
@@ -203,6 +249,21 @@ class Access:
             | Q(Exists(Referral.objects.filter(self.referrals_q(), household_id=OuterRef("pk"))))
         )
 
+    def may_see_referral(self, referral) -> bool:
+        """`referrals_q` for one referral in hand, without a query (who is told of it)."""
+        return referral.referring_organisation_id in self.frontline_organisations or (
+            referral.project_id in self.coordinated_projects
+            and referral.status != Referral.Status.DRAFT
+        )
+
+    def may_see_case(self, case, assigned_worker_ids) -> bool:
+        """`cases_q` for one case in hand, given the ids of its assigned workers."""
+        return (
+            case.holding_organisation_id in self.casework_organisations
+            or case.project_id in self.coordinated_projects
+            or self.user.pk in assigned_worker_ids
+        )
+
     def notes_q(self) -> Q:
         """Diary entries the user may read: open ones, and confidential ones written by
         the user's own organisation."""
@@ -282,6 +343,16 @@ class Access:
         if to_status in (Referral.Status.SENT, Referral.Status.WITHDRAWN):
             return referral.referring_organisation_id in self.frontline_organisations
         return referral.project_id in self.coordinated_projects
+
+    def may_follow_referral(self, referral) -> bool:
+        """The pathway of a household, as a timeline of facts (sent, decided, waiting,
+        taken in charge, placed, exited, followed up), belongs to the organisation that
+        referred it: its referrers, workers and coordinators. Never the diary, the plan,
+        special categories or documents: the timeline holds none of them."""
+        return (
+            referral.referring_organisation_id in self.frontline_organisations
+            and referral.status != Referral.Status.DRAFT
+        )
 
     def may_coordinate(self, project) -> bool:
         """Evaluating referrals, the waiting list, the project's dashboard."""

@@ -35,6 +35,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Q
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
 
 # Replacements erasure writes into a field.
 BLANK = ""  # an optional text: emptied
@@ -269,3 +270,16 @@ def discover() -> Registry:
     """Import every app's privacy.py (once: Python keeps imported modules)."""
     autodiscover_modules("privacy")
     return registry
+
+
+class ConsentPurpose(models.TextChoices):
+    """The purposes for which the network processes a household's data, each on its own
+    basis (beneficiaries.Consent). Here, below the domain, because a project (projects/)
+    names the purposes it needs besides case management, and the consent
+    (beneficiaries/) records them."""
+
+    CASE_MANAGEMENT = "case_management", _("Presa in carico e accompagnamento")
+    NETWORK_SHARING = "network_sharing", _("Condivisione con gli enti della rete")
+    SPECIAL_CATEGORIES = "special_categories", _("Dati particolari (salute, violenza)")
+    REPORTING = "reporting", _("Rendicontazione anonima a enti e finanziatori")
+    FOLLOW_UP = "follow_up", _("Contatti di follow-up dopo l'uscita")

@@ -10,11 +10,13 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from beneficiaries.models import Case
 from beneficiaries.services import cases as cases_services
+from dashboard.models import HomeVisit
 
 # More than a page of the caseload table would be a mistake in the form, not a use.
 MAX_CASES = 200
@@ -60,3 +62,15 @@ def cases_assign_worker(*, user, cases: Iterable[Case], worker, mode: str) -> in
             ) from error
         changed += 1
     return changed
+
+
+def home_visited(*, user):
+    """Record that `user` opened the home page now; returns when they had opened it
+    before (None the first time). No audit row: it is the user's own reading mark."""
+    now = timezone.now()
+    visit, created = HomeVisit.objects.get_or_create(user=user, defaults={"seen_at": now})
+    if created:
+        return None
+    before = visit.seen_at
+    HomeVisit.objects.filter(pk=visit.pk).update(seen_at=now)
+    return before

@@ -2,6 +2,7 @@ from django.urls import path
 
 from dashboard.views import caseloads as caseloads_views
 from dashboard.views import indicators as indicators_views
+from dashboard.views import referrals as referrals_views
 
 # Mounted under "progetti/" before projects.urls, whose "<slug>/" would take "cruscotto/".
 app_name = "dashboard"
@@ -19,6 +20,11 @@ urlpatterns = [
         "carichi/esporta/<str:table>/<str:fmt>/",
         caseloads_views.caseloads_export,
         name="caseloads_export",
+    ),
+    path(
+        "segnalazioni/<uuid:public_id>/percorso/",
+        referrals_views.referral_timeline,
+        name="referral_timeline",
     ),
     path("<slug:slug>/cruscotto/", indicators_views.project_dashboard, name="project_dashboard"),
     path(

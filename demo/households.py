@@ -332,6 +332,8 @@ class ProjectRoute:
     referrers: list[tuple[Organisation, object]]
     coordinator: object
     holders: list[tuple[Organisation, list]] = field(default_factory=list)
+    # The organisations that lead or coordinate the project: they evaluate referrals.
+    coordinating: list[Organisation] = field(default_factory=list)
 
 
 PROJECT_COORDINATORS = {
@@ -397,7 +399,12 @@ def _routes() -> list[tuple[ProjectRoute, int]]:
                 workers.sort(key=lambda u: not u.username.startswith("operatore."))
                 holders.append((organisation, workers))
         if referrers and coordinator and holders:
-            routes.append((ProjectRoute(project, referrers, coordinator.user, holders), weight))
+            leading = [
+                p.organisation for p in participations if p.role in Participation.COORDINATING_ROLES
+            ]
+            routes.append(
+                (ProjectRoute(project, referrers, coordinator.user, holders, leading), weight)
+            )
     return routes
 
 
@@ -849,7 +856,14 @@ class _Generator:
                 at=registered_at,
             )
 
-        consent_organisations = [organisation, route.holders[0][0]]
+        # The consent names the organisations that will process the household's data:
+        # the referrer's, the project's coordinating ones and those that may hold its
+        # case (the gate of beneficiaries.services.households.consent_require).
+        consent_organisations = list(
+            dict.fromkeys(
+                [organisation, *route.coordinating, *(holder for holder, _workers in route.holders)]
+            )
+        )
         purposes = [(Consent.Purpose.CASE_MANAGEMENT, Consent.LegalBasis.CONSENT, 365)]
         if kinds & {Kind.DOMESTIC_VIOLENCE, Kind.HEALTH, Kind.DISABILITY}:
             purposes.append((Consent.Purpose.SPECIAL_CATEGORIES, Consent.LegalBasis.CONSENT, 365))

@@ -1,8 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from core.personal_data import ConsentPurpose
 
 from .models import EligibilityQuestion, Participation, PriorityRule, Project, Service
 
@@ -58,8 +61,24 @@ class EligibilityQuestionInline(admin.StackedInline):
     fields = [("text", "kind", "required", "order"), "help_text", "options"]
 
 
+class ProjectAdminForm(forms.ModelForm):
+    # Case management is always required: only the purposes a project adds are chosen.
+    required_consent_purposes = forms.TypedMultipleChoiceField(
+        label=Project._meta.get_field("required_consent_purposes").verbose_name,
+        help_text=Project._meta.get_field("required_consent_purposes").help_text,
+        choices=[c for c in ConsentPurpose.choices if c[0] != ConsentPurpose.CASE_MANAGEMENT],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Project
+        fields = ["required_consent_purposes"]  # the others: ProjectAdmin.fieldsets
+
+
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
+    form = ProjectAdminForm
     list_display = ["name", "kind", "status", "start_date", "end_date", "max_stay_months"]
     list_filter = ["kind", "status", "participations__organisation"]
     search_fields = ["name", "short_name", "description", "participations__organisation__name"]
@@ -75,6 +94,7 @@ class ProjectAdmin(admin.ModelAdmin):
                     "target_group",
                     "priority_notes",
                     "max_stay_months",
+                    "required_consent_purposes",
                     ("start_date", "end_date"),
                     "area_served",
                 ]

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
+from core.personal_data import ConsentPurpose
 from partners.models import Organisation
 
 
@@ -40,6 +41,16 @@ class Project(TimeStampedModel):
         null=True,
         blank=True,
         help_text=_("Per l'abitare temporaneo: quanti mesi al massimo dura un inserimento."),
+    )
+    required_consent_purposes = models.JSONField(
+        _("consensi richiesti oltre alla presa in carico"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Le finalità per cui il nucleo deve aver dato un consenso valido, con gli enti "
+            "del progetto, oltre alla presa in carico e accompagnamento, prima che la "
+            "segnalazione sia inviata o accolta e la presa in carico aperta."
+        ),
     )
     start_date = models.DateField(_("data di inizio"), null=True, blank=True)
     end_date = models.DateField(_("data di fine"), null=True, blank=True)
@@ -100,9 +111,30 @@ class Project(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("projects:project_detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        known = set(ConsentPurpose.values)
+        purposes = self.required_consent_purposes
+        if not isinstance(purposes, list) or not set(purposes) <= known:
+            raise ValidationError(
+                {
+                    "required_consent_purposes": _(
+                        "Scegli le finalità tra quelle previste per i consensi."
+                    )
+                }
+            )
+
     @property
     def display_name(self):
         return self.short_name or self.name
+
+    @property
+    def consent_purposes(self) -> list[str]:
+        """The purposes a household must have consented to (or another basis must
+        cover) for this project: case management always, then those the project adds."""
+        extra = [p for p in self.required_consent_purposes if p != ConsentPurpose.CASE_MANAGEMENT]
+        return [ConsentPurpose.CASE_MANAGEMENT, *dict.fromkeys(extra)]
 
     def agreement_rule_lines(self) -> list:
         """The rules of the hosting agreement (patto di accoglienza), one per line: the

@@ -79,6 +79,7 @@ import datetime  # noqa: E402
 from beneficiaries.models import (  # noqa: E402
     Case,
     CaseAssignment,
+    Consent,
     Household,
     Person,
     Referral,
@@ -109,9 +110,53 @@ class PersonFactory(factory.django.DjangoModelFactory):
     name_key = factory.LazyAttribute(lambda o: _name_key(o.first_name, o.last_name))
 
 
+class ConsentFactory(factory.django.DjangoModelFactory):
+    """A consent in force for case management, signed by the reference person (pass
+    organisations=[...] for the organisations it names)."""
+
+    class Meta:
+        model = Consent
+        skip_postgeneration_save = True
+
+    household = factory.SubFactory(HouseholdFactory)
+    purpose = Consent.Purpose.CASE_MANAGEMENT
+    legal_basis = Consent.LegalBasis.CONSENT
+    given_on = datetime.date(2026, 1, 2)
+    given_by = factory.LazyAttribute(
+        lambda o: o.household.members.filter(relationship=Person.Relationship.REFERENCE).first()
+    )
+
+    @factory.post_generation
+    def organisations(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.organisations.set(extracted)
+
+
+def give_consent(household, project, *organisations, purposes=None):
+    """The household's consent, in force, for what `project` needs (case management and
+    the project's extra purposes) with every organisation taking part in it and
+    `organisations`: what the consent gate of the pathway asks before a referral is
+    sent or accepted and a case opened."""
+    from beneficiaries.selectors.households import consent_gaps
+
+    if purposes is None and not any(
+        consent_gaps(household=household, project=project, holding_organisation=o)
+        for o in organisations or [None]
+    ):
+        return  # already consented: no second row
+    names = [*Organisation.objects.filter(participations__project=project), *organisations]
+    for purpose in purposes or project.consent_purposes:
+        ConsentFactory(household=household, purpose=purpose, organisations=names)
+
+
 class ReferralFactory(factory.django.DjangoModelFactory):
+    """A referral; the household consents to the project's organisations processing its
+    data (the gate of beneficiaries.services.households.consent_require), unless
+    consent=False."""
+
     class Meta:
         model = Referral
+        skip_postgeneration_save = True
 
     household = factory.SubFactory(HouseholdFactory)
     project = factory.SubFactory(ProjectFactory)
@@ -120,15 +165,29 @@ class ReferralFactory(factory.django.DjangoModelFactory):
     urgency = Referral.Urgency.HIGH
     status = Referral.Status.SENT
 
+    @factory.post_generation
+    def consent(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            give_consent(obj.household, obj.project, obj.referring_organisation)
+
 
 class CaseFactory(factory.django.DjangoModelFactory):
+    """A case; the household consents to the project's organisations and the holding
+    one, unless consent=False."""
+
     class Meta:
         model = Case
+        skip_postgeneration_save = True
 
     household = factory.SubFactory(HouseholdFactory)
     project = factory.SubFactory(ProjectFactory)
     holding_organisation = factory.SubFactory(OrganisationFactory)
     opened_on = datetime.date(2026, 1, 15)
+
+    @factory.post_generation
+    def consent(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            give_consent(obj.household, obj.project, obj.holding_organisation)
 
 
 class CaseAssignmentFactory(factory.django.DjangoModelFactory):

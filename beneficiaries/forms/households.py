@@ -285,14 +285,25 @@ class PersonForm(forms.ModelForm):
 class ConsentForm(forms.ModelForm):
     class Meta:
         model = Consent
-        fields = ["purpose", "legal_basis", "given_by", "organisations", "given_on", "expires_on"]
+        fields = [
+            "purpose",
+            "legal_basis",
+            "given_by",
+            "guardian_name",
+            "organisations",
+            "given_on",
+            "expires_on",
+        ]
         widgets = {
             "given_on": DateInput(),
             "expires_on": DateInput(),
             "organisations": forms.CheckboxSelectMultiple,
         }
         help_texts = {
-            "given_by": _("Chi ha firmato il consenso, se la base giuridica è il consenso."),
+            "given_by": _(
+                "Chi ha firmato il consenso, se la base giuridica è il consenso: un "
+                "componente maggiorenne del nucleo."
+            ),
             "organisations": _("Gli enti che possono trattare i dati per questa finalità."),
         }
 
@@ -307,7 +318,10 @@ class ConsentForm(forms.ModelForm):
                 Column("purpose", css_class="col-md-6"),
                 Column("legal_basis", css_class="col-md-6"),
             ),
-            "given_by",
+            Row(
+                Column("given_by", css_class="col-md-6"),
+                Column("guardian_name", css_class="col-md-6"),
+            ),
             Row(
                 Column("given_on", css_class="col-md-6"),
                 Column("expires_on", css_class="col-md-6"),
@@ -325,9 +339,26 @@ class ConsentForm(forms.ModelForm):
         if (
             cleaned.get("legal_basis") == Consent.LegalBasis.CONSENT
             and not cleaned.get("given_by")
+            and not (cleaned.get("guardian_name") or "").strip()
             and "given_by" not in self.errors
         ):
-            self.add_error("given_by", _("Indica chi ha espresso il consenso."))
+            self.add_error(
+                "given_by",
+                _(
+                    "Indica chi ha espresso il consenso: un componente maggiorenne del nucleo "
+                    "o il tutore legale."
+                ),
+            )
+        person = cleaned.get("given_by")
+        if person is not None and given and person.is_minor(given):
+            self.add_error(
+                "given_by",
+                _(
+                    "%(name)s è minorenne e non può firmare il consenso: indica un componente "
+                    "maggiorenne del nucleo o scrivi il nome del tutore legale."
+                )
+                % {"name": person.full_name},
+            )
         return cleaned
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from core.models import TimeStampedModel
+from core.personal_data import ConsentPurpose
 from core.validators import (
     codice_fiscale_mismatches,
     format_phone,
@@ -379,12 +380,7 @@ class Consent(TimeStampedModel):
     """The basis on which the network processes a household's data for one purpose
     (GDPR): consent or another legal basis, for which organisations, until when."""
 
-    class Purpose(models.TextChoices):
-        CASE_MANAGEMENT = "case_management", _("Presa in carico e accompagnamento")
-        NETWORK_SHARING = "network_sharing", _("Condivisione con gli enti della rete")
-        SPECIAL_CATEGORIES = "special_categories", _("Dati particolari (salute, violenza)")
-        REPORTING = "reporting", _("Rendicontazione anonima a enti e finanziatori")
-        FOLLOW_UP = "follow_up", _("Contatti di follow-up dopo l'uscita")
+    Purpose = ConsentPurpose
 
     class LegalBasis(models.TextChoices):
         CONSENT = "consent", _("Consenso dell'interessato (art. 6.1.a / 9.2.a GDPR)")
@@ -403,6 +399,16 @@ class Consent(TimeStampedModel):
         blank=True,
         related_name="+",
         verbose_name=_("espresso da"),
+        help_text=_("Un componente maggiorenne del nucleo."),
+    )
+    guardian_name = models.CharField(
+        _("tutore legale"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Nome e cognome del tutore legale che ha firmato, se non è un componente del "
+            "nucleo (per esempio per un minore non accompagnato)."
+        ),
     )
     purpose = models.CharField(_("finalità"), max_length=30, choices=Purpose.choices)
     legal_basis = models.CharField(_("base giuridica"), max_length=30, choices=LegalBasis.choices)
@@ -435,6 +441,9 @@ class Consent(TimeStampedModel):
 
     def __str__(self):
         return f"{self.get_purpose_display()} · {self.get_legal_basis_display()}"
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return self.given_on <= day and not self.is_lapsed(day)
 
     def is_lapsed(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()

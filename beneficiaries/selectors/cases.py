@@ -19,7 +19,7 @@ from beneficiaries.selectors.households import (
     _members_prefetch,
     visible_cases,
 )
-from core.access import CASEWORK_ROLES, access_for
+from core.access import CASEWORK_ROLES, access_for, accesses_for
 from core.shortcuts import get_or_404
 from partners.models import StaffMembership
 from users.models import User
@@ -89,9 +89,39 @@ def my_cases(*, user) -> QuerySet[Case]:
 def case_notification_recipients(case: Case, workers) -> list:
     """Of the `workers` just assigned to `case`, those whose access object lets them
     see it (told a case was opened for them or assigned to them)."""
+    workers = [worker for worker in workers if worker.is_active]
+    if not workers:
+        return []
+    assigned = set(CaseAssignment.objects.filter(case=case).values_list("worker_id", flat=True))
     return [
         worker
-        for worker in workers
-        if worker.is_active
-        and Case.objects.filter(access_for(worker).cases_q(), pk=case.pk).exists()
+        for worker, access in zip(workers, accesses_for(workers), strict=True)
+        if access.may_see_case(case, assigned)
     ]
+
+
+def earlier_cases(*, user, household, excluding_referral=None) -> tuple[list[Case], int]:
+    """The cases the household already had in the network (a return), oldest first:
+    those the user may see, with their project, dates and exit; and how many more exist
+    that the user may not see (of those only that they exist is told). Two queries."""
+    cases = Case.objects.filter(household=household)
+    if excluding_referral is not None:
+        cases = cases.exclude(referral=excluding_referral)
+    shown = list(
+        cases.filter(access_for(user).cases_q())
+        .select_related("project", "holding_organisation", "exit")
+        .order_by("opened_on", "pk")
+    )
+    hidden = cases.count() - len(shown)
+    return shown, hidden
+
+
+def returning_households(*, household_ids, excluding_referrals) -> set[int]:
+    """Of `household_ids`, those with a case in the network not opened from one of
+    `excluding_referrals` (the waiting list marks them as returns). One query; says only
+    that an earlier case exists, nothing of it."""
+    return set(
+        Case.objects.filter(household_id__in=household_ids)
+        .exclude(referral_id__in=excluding_referrals)
+        .values_list("household_id", flat=True)
+    )

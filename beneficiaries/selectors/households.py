@@ -19,8 +19,12 @@ the Django admin.
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import CharField, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
+from django.utils import timezone
 
 from beneficiaries.models import (
     SPECIAL_CATEGORY_KINDS,
@@ -36,6 +40,8 @@ from beneficiaries.models import (
 from core.access import access_for
 from core.models import AuditEvent
 from core.shortcuts import get_or_404
+from partners.models import Organisation
+from projects.models import Participation
 
 
 def visible_cases(*, user) -> QuerySet[Case]:
@@ -201,3 +207,96 @@ def history_of(*, user, household) -> QuerySet:
         .values("key"),
     )
     return events.order_by("-at", "-id")
+
+
+# Consent: what a project needs, and what is lapsed --------------------------------------
+
+
+def valid_consents_q(day: datetime.date) -> Q:
+    """Consents in force on `day`: started, not expired, not withdrawn."""
+    return (
+        Q(given_on__lte=day)
+        & (Q(expires_on__isnull=True) | Q(expires_on__gte=day))
+        & (Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
+    )
+
+
+@dataclass(frozen=True)
+class ConsentGap:
+    """A purpose the household has no valid consent for, with the organisations it
+    does not cover (empty: no consent for the purpose at all)."""
+
+    purpose: str
+    organisations: tuple
+
+    @property
+    def purpose_label(self) -> str:
+        return str(Consent.Purpose(self.purpose).label)
+
+    @property
+    def organisation_names(self) -> str:
+        return ", ".join(o.display_name for o in self.organisations)
+
+
+def consent_organisations(*, project, holding_organisation=None) -> list[Organisation]:
+    """The organisations a household's consent must name for a project: those that
+    lead or coordinate it (they evaluate the referral and run the waiting list) and,
+    once a case is opened, the organisation that holds it."""
+    organisations = list(
+        Organisation.objects.filter(
+            participations__project=project,
+            participations__role__in=Participation.COORDINATING_ROLES,
+        )
+        .distinct()
+        .order_by("name")
+    )
+    if holding_organisation is not None and holding_organisation not in organisations:
+        organisations.append(holding_organisation)
+    return organisations
+
+
+def consent_gaps(
+    *, household, project, holding_organisation=None, on: datetime.date | None = None
+) -> list[ConsentGap]:
+    """What is missing for the household's data to be processed in `project`: for each
+    purpose the project needs (case management, and what the project adds), the
+    organisations that no consent (or other legal basis) in force covers. Empty: all
+    is in order. Three queries whatever the number of consents."""
+    on = on or timezone.localdate()
+    purposes = project.consent_purposes
+    needed = consent_organisations(project=project, holding_organisation=holding_organisation)
+    valid = Consent.objects.filter(valid_consents_q(on), household=household, purpose__in=purposes)
+    covered: dict[str, set[int]] = {purpose: set() for purpose in purposes}
+    for purpose, organisation_id in Consent.organisations.through.objects.filter(
+        consent__in=valid
+    ).values_list("consent__purpose", "organisation_id"):
+        covered[purpose].add(organisation_id)
+    gaps = []
+    for purpose in purposes:
+        if not covered[purpose]:
+            gaps.append(ConsentGap(purpose, tuple(needed)))
+            continue
+        missing = tuple(o for o in needed if o.pk not in covered[purpose])
+        if missing:
+            gaps.append(ConsentGap(purpose, missing))
+    return gaps
+
+
+def lapsed_consents(consents, today: datetime.date) -> list[Consent]:
+    """Of a household's consents (newest first within each purpose, as the model
+    orders them), the purposes whose most recent consent is withdrawn or expired."""
+    lapsed, seen = [], set()
+    for consent in sorted(consents, key=lambda c: (c.purpose, -c.given_on.toordinal())):
+        if consent.purpose in seen:
+            continue
+        seen.add(consent.purpose)
+        if consent.is_lapsed(today):
+            lapsed.append(consent)
+    return lapsed
+
+
+def consent_alerts_for(*, household, today: datetime.date | None = None) -> list[Consent]:
+    """The lapsed consents of a household that the case and plan pages show (whoever
+    sees the page sees the household): one query."""
+    today = today or timezone.localdate()
+    return lapsed_consents(Consent.objects.filter(household=household), today)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import (
     Person,
@@ -16,7 +17,7 @@ from beneficiaries.selectors.households import (
     _members_prefetch,
     visible_referrals,
 )
-from core.access import FRONTLINE_ROLES, access_for
+from core.access import FRONTLINE_ROLES, access_for, accesses_for
 from core.shortcuts import get_or_404
 from partners.models import StaffMembership
 from projects.models import Participation
@@ -58,6 +59,27 @@ def waiting_list(*, user, project, today=None):
     place. For the project's coordinators only (403 otherwise)."""
     access = access_for(user)
     access.require(access.may_coordinate(project))
+    return _ranked(project, today)
+
+
+# The places a referrer is told: a band, never the exact place or the others' points.
+WAITING_BANDS = ((5, _("tra i primi 5")), (20, _("6–20")), (None, _("oltre 20")))
+
+
+def waiting_band(*, user, referral, today=None) -> str | None:
+    """Where the household of `referral` stands on the waiting list, as a band ("tra i
+    primi 5", "6–20", "oltre 20"), for who follows the referral; None if not waiting."""
+    access = access_for(user)
+    access.require(access.may_follow_referral(referral))
+    for position, (entry, _priority) in enumerate(_ranked(referral.project, today), start=1):
+        if entry.referral_id == referral.pk:
+            for limit, label in WAITING_BANDS:
+                if limit is None or position <= limit:
+                    return str(label)
+    return None
+
+
+def _ranked(project, today):
     rules = list(project.priority_rules.all())
     rows = []
     for entry in waiting_list_entries(project=project):
@@ -78,10 +100,11 @@ def waiting_list(*, user, project, today=None):
 
 def _who_see_referral(candidates, referral: Referral) -> list:
     """Of `candidates`, those whose access object lets them see `referral`."""
+    candidates = list(candidates)
     return [
         candidate
-        for candidate in candidates
-        if Referral.objects.filter(access_for(candidate).referrals_q(), pk=referral.pk).exists()
+        for candidate, access in zip(candidates, accesses_for(candidates), strict=True)
+        if access.may_see_referral(referral)
     ]
 
 

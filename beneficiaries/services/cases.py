@@ -19,6 +19,7 @@ from beneficiaries.models import (
     Referral,
 )
 from beneficiaries.selectors import cases as cases_selectors
+from beneficiaries.services.households import consent_require
 from core import audit, signals
 from core.access import access_for
 from partners.models import Organisation, StaffMembership
@@ -107,6 +108,11 @@ def case_open(
         holding_organisation=holding_organisation,
         workers=workers,
         opened_on=opened_on,
+    )
+    consent_require(
+        household=referral.household,
+        project=referral.project,
+        holding_organisation=holding_organisation,
     )
     case = Case(
         household=referral.household,

@@ -19,6 +19,7 @@ from beneficiaries.models import (
     Referral,
     Vulnerability,
 )
+from beneficiaries.selectors import households as households_selectors
 from core import audit
 from core.access import access_for
 from partners.models import Organisation, StaffMembership
@@ -140,15 +141,80 @@ def consent_record(
 ) -> Consent:
     access_for(user).require(access_for(user).may_write_household(household))
     consent = Consent(household=household, recorded_by=user, **fields)
-    if consent.given_by_id and consent.given_by.household_id != household.pk:
-        raise ValidationError({"given_by": _("La persona non fa parte di questo nucleo.")})
-    consent.full_clean()
-    consent.save()
+    consent.guardian_name = (consent.guardian_name or "").strip()
     if not organisations:
         raise ValidationError({"organisations": _("Indica almeno un ente.")})
+    _check_signatory(consent)
+    consent.full_clean()
+    consent.save()
     consent.organisations.set(organisations)
     audit.record_create(actor=user, instance=consent, household=household)
     return consent
+
+
+def _check_signatory(consent: Consent) -> None:
+    """A consent is signed by an adult member of the household or by a legal guardian,
+    never by a minor. Other legal bases (a public task, a legal obligation...) need no
+    signature."""
+    person = consent.given_by
+    if person is not None and person.household_id != consent.household_id:
+        raise ValidationError({"given_by": _("La persona non fa parte di questo nucleo.")})
+    if consent.legal_basis != Consent.LegalBasis.CONSENT:
+        return
+    if person is None and not consent.guardian_name:
+        raise ValidationError(
+            {
+                "given_by": _(
+                    "Indica chi ha firmato il consenso: un componente maggiorenne del nucleo "
+                    "o il tutore legale."
+                )
+            }
+        )
+    if person is not None and consent.given_on and person.is_minor(consent.given_on):
+        raise ValidationError(
+            {
+                "given_by": _(
+                    "%(name)s è minorenne e non può firmare il consenso: indica un componente "
+                    "maggiorenne del nucleo o scrivi il nome del tutore legale."
+                )
+                % {"name": person.full_name}
+            }
+        )
+
+
+class ConsentMissing(ValidationError):
+    """Refusal of a step of the pathway for which the household has not consented (or
+    no other legal basis covers) with the organisations that would process its data.
+    Views show the message with a link to the consent form of `household`."""
+
+    def __init__(self, *, household: Household, gaps):
+        self.household = household
+        self.gaps = gaps
+        parts = [
+            _("«%(purpose)s» con %(organisations)s")
+            % {"purpose": gap.purpose_label, "organisations": gap.organisation_names}
+            if gap.organisations
+            else _("«%(purpose)s»") % {"purpose": gap.purpose_label}
+            for gap in gaps
+        ]
+        super().__init__(
+            _(
+                "Manca un consenso valido del nucleo per %(missing)s. Registralo nella "
+                "scheda del nucleo (Consensi) e riprova."
+            )
+            % {"missing": "; ".join(parts)},
+            code="consent_missing",
+        )
+
+
+def consent_require(*, household: Household, project, holding_organisation=None) -> None:
+    """Refuse (ConsentMissing) unless the household's consents in force cover every
+    purpose `project` needs with its organisations (and the holding one, for a case)."""
+    gaps = households_selectors.consent_gaps(
+        household=household, project=project, holding_organisation=holding_organisation
+    )
+    if gaps:
+        raise ConsentMissing(household=household, gaps=gaps)
 
 
 @transaction.atomic

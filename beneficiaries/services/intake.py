@@ -15,6 +15,7 @@ from beneficiaries.models import (
     ReferralEvent,
     WaitingListEntry,
 )
+from beneficiaries.services.households import consent_require
 from core import audit, signals
 from core.access import access_for
 from partners.models import Organisation, StaffMembership
@@ -157,6 +158,9 @@ def referral_transition(*, user, referral: Referral, to_status: str, notes: str 
         raise ValidationError(
             {"notes": _("Indica il motivo per cui la segnalazione non è accolta.")}
         )
+    if to_status in (Status.SENT, Status.ACCEPTED):
+        # The project's organisations read the household's data from now on.
+        consent_require(household=referral.household, project=referral.project)
     before = audit.snapshot(referral)
     from_status = referral.status
     now = timezone.now()

@@ -18,6 +18,8 @@ from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import intake as intake_selectors
 from beneficiaries.services import cases as cases_services
+from beneficiaries.services.households import ConsentMissing
+from beneficiaries.views.intake import consent_context
 from core import panels
 from core.access import access_for
 from core.forms import errors_to_form, is_valid_with_rules
@@ -43,6 +45,12 @@ def case_open(request, public_id):
         )
         return render(request, "beneficiaries/case_form.html#workers_field", {"form": form})
     form = CaseOpenForm(request.POST or None, project=referral.project, workers_url=workers_url)
+    consent = {}
+    if request.method == "GET":
+        gaps = households_selectors.consent_gaps(
+            household=referral.household, project=referral.project
+        )
+        consent = consent_context(request.user, referral.household, gaps)
     if request.method == "POST" and is_valid_with_rules(
         form, lambda data: cases_services.case_open_check(referral=referral, **data)
     ):
@@ -54,12 +62,19 @@ def case_open(request, public_id):
                 workers=list(form.cleaned_data["workers"]),
                 opened_on=form.cleaned_data["opened_on"],
             )
+        except ConsentMissing as error:
+            errors_to_form(form, error)
+            consent = consent_context(request.user, referral.household, error.gaps)
         except ValidationError as error:
             errors_to_form(form, error)
         else:
             messages.success(request, _("Presa in carico aperta."))
             return redirect(case)
-    return render(request, "beneficiaries/case_form.html", {"form": form, "referral": referral})
+    return render(
+        request,
+        "beneficiaries/case_form.html",
+        {"form": form, "referral": referral, **consent},
+    )
 
 
 def _case_page(request, case, workers_form=None):
@@ -76,6 +91,7 @@ def _case_page(request, case, workers_form=None):
             "workers_form": workers_form if can_assign else None,
             # Sections of the apps above (where the household lives: housing).
             "panels": panels.panels_for(panels.CASE, user=request.user, case=case),
+            "lapsed_consents": households_selectors.consent_alerts_for(household=case.household),
             # The referral is linked only for those who may open it (not every worker).
             "referral_visible": case.referral_id is not None
             and households_selectors.visible_referrals(user=request.user)

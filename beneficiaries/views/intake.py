@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,9 +20,11 @@ from beneficiaries.forms.intake import (
     ReferralTransitionForm,
 )
 from beneficiaries.models import Person, Referral
+from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import intake as intake_selectors
 from beneficiaries.services import intake as intake_services
+from beneficiaries.services.households import ConsentMissing
 from core.access import access_for
 from core.forms import errors_to_form, is_valid_with_rules
 from projects import selectors as project_selectors
@@ -111,6 +114,7 @@ def referral_create(request, public_id):
             request, "beneficiaries/referral_form.html#eligibility_questions", {"form": form}
         )
     form = ReferralForm(request.POST or None, user=request.user, organisation_url=organisation_url)
+    consent = {}
     if request.method == "POST" and is_valid_with_rules(
         form, lambda data: intake_services.referral_check(household=household, **data)
     ):
@@ -119,6 +123,9 @@ def referral_create(request, public_id):
             referral = intake_services.referral_create(
                 user=request.user, household=household, send=send, **form.referral_data()
             )
+        except ConsentMissing as error:
+            errors_to_form(form, error)
+            consent = consent_context(request.user, household, error.gaps)
         except ValidationError as error:
             errors_to_form(form, error)
         else:
@@ -130,7 +137,9 @@ def referral_create(request, public_id):
             )
             return redirect(referral)
     return render(
-        request, "beneficiaries/referral_form.html", {"form": form, "household": household}
+        request,
+        "beneficiaries/referral_form.html",
+        {"form": form, "household": household, **consent},
     )
 
 
@@ -145,6 +154,19 @@ def referral_detail(request, public_id):
         if referral.can_move_to(status) and access.may_move_referral(referral, status)
     ]
     is_project_coordinator = access.may_coordinate(referral.project)
+    consent = {}
+    if any(a["status"] in (Status.SENT, Status.ACCEPTED) for a in actions):
+        # Told before the button is pressed: sending and accepting need the consent.
+        gaps = households_selectors.consent_gaps(household=household, project=referral.project)
+        consent = consent_context(request.user, household, gaps)
+    returns = {}
+    if is_project_coordinator:
+        # A return: the household already had a case in the network. What the
+        # coordinator may see of each is told; the others only exist.
+        shown, hidden = cases_selectors.earlier_cases(
+            user=request.user, household=household, excluding_referral=referral
+        )
+        returns = {"earlier_cases": shown, "earlier_hidden": hidden}
     # Only those who may see a case learn of it: never the referrer.
     cases = list(
         households_selectors.visible_cases(user=request.user)
@@ -171,6 +193,9 @@ def referral_detail(request, public_id):
             "waiting_list_entry": getattr(referral, "waiting_list_entry", None)
             if is_project_coordinator
             else None,
+            "can_follow": access.may_follow_referral(referral),
+            **consent,
+            **returns,
         },
     )
 
@@ -190,6 +215,20 @@ def referral_transition(request, public_id):
             to_status=to_status,
             notes=form.cleaned_data["notes"],
         )
+    except ConsentMissing as error:
+        url = consent_context(request.user, referral.household, error.gaps)["consent_url"]
+        if url:
+            messages.error(
+                request,
+                format_html(
+                    '{} <a href="{}" class="alert-link">{}</a>',
+                    " ".join(error.messages),
+                    url,
+                    _("Registra il consenso"),
+                ),
+            )
+        else:
+            messages.error(request, " ".join(error.messages))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -198,6 +237,20 @@ def referral_transition(request, public_id):
             _("La segnalazione ora è «%(status)s».") % {"status": Status(to_status).label},
         )
     return redirect(referral)
+
+
+def consent_context(user, household, gaps) -> dict:
+    """What the consent alert of a page shows: the gaps, and the consent form's address
+    for who may record a consent (None for the others)."""
+    if not gaps:
+        return {}
+    access = access_for(user)
+    url = (
+        reverse("beneficiaries:consent_create", args=[household.public_id])
+        if access.may_edit_household(household)
+        else None
+    )
+    return {"consent_gaps": gaps, "consent_url": url}
 
 
 def waiting_list(request, slug):
@@ -214,6 +267,10 @@ def waiting_list(request, slug):
             household_id__in=[entry.household_id for entry, _priority in ranked],
         )
     }
+    returning = cases_selectors.returning_households(
+        household_ids=[entry.household_id for entry, _priority in ranked],
+        excluding_referrals=[entry.referral_id for entry, _priority in ranked],
+    )
     rows = [
         {
             "position": position,
@@ -221,6 +278,7 @@ def waiting_list(request, slug):
             "priority": priority,
             "days_waiting": (today - entry.added_on).days,
             "case": open_cases.get(entry.household_id),
+            "is_return": entry.household_id in returning,
         }
         for position, (entry, priority) in enumerate(ranked, start=1)
     ]

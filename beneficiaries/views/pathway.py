@@ -39,6 +39,7 @@ from beneficiaries.forms.pathway import (
 )
 from beneficiaries.models import Action, AutonomyAssessment, LifeDomain
 from beneficiaries.selectors import cases as cases_selectors
+from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import pathway as pathway_selectors
 from beneficiaries.services import cases as cases_services
 from beneficiaries.services import pathway as pathway_services
@@ -92,6 +93,9 @@ def plan_detail(request, public_id):
         action_statuses=Action.Status.choices,
         today=today,
         plan_form=PlanForm(initial={"agreed_on": today}) if plan is None else None,
+        lapsed_consents=households_selectors.consent_alerts_for(
+            household=case.household, today=today
+        ),
     )
 
 

@@ -1,11 +1,15 @@
 from django.shortcuts import render
 
 from core.access import access_for
+from dashboard import services as dashboard_services
 from dashboard.selectors import my_day as my_day_selectors
+from dashboard.selectors import referrals as referrals_selectors
 from partners.models import StaffMembership
 from projects import selectors as project_selectors
 
 Role = StaffMembership.Role
+
+REFERRALS_SHOWN = 50
 
 
 def home(request):
@@ -23,6 +27,14 @@ def home(request):
     if context["is_coordinator"]:
         context["coordinated_projects"] = project_selectors.projects_coordinated_by(user=user)
     context["my_projects"] = project_selectors.projects_of_user_organisations(user=user)
+    if context["is_referrer"]:
+        # What changed since the last visit is marked, then the visit is recorded.
+        last_visit = dashboard_services.home_visited(user=user)
+        referrals = list(referrals_selectors.followed_referrals(user=user)[:REFERRALS_SHOWN])
+        for referral in referrals:
+            referral.is_new = last_visit is None or referral.last_change > last_visit
+        context["followed_referrals"] = referrals
+        context["last_visit"] = last_visit
     if context["is_social_worker"] or context["is_coordinator"]:
         context["my_day"] = my_day_selectors.my_day(user=user)
     return render(request, "dashboard/home.html", context)

@@ -13,7 +13,7 @@ from core.models import AuditEvent
 from partners.services import network_load
 from projects.models import EligibilityQuestion, Project
 from tests.a11y import accessibility_problems
-from tests.factories import PersonFactory, ProjectFactory
+from tests.factories import PersonFactory, ProjectFactory, give_consent
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +21,13 @@ Kind = EligibilityQuestion.Kind
 
 
 @pytest.fixture
-def household_new(comune_uno):
-    return PersonFactory(
+def household_new(comune_uno, project_alfa):
+    household = PersonFactory(
         household__registered_by=comune_uno, first_name="Amina", last_name="Diallo"
     ).household
+    # Sending a referral needs the household's consent (the consent gate, issue 12).
+    give_consent(household, project_alfa)
+    return household
 
 
 @pytest.fixture

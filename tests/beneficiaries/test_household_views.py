@@ -509,6 +509,7 @@ def test_household_file_shows_the_coordinator_referrals_and_history(
 
 
 def test_household_without_any_consent_says_so(client_for, alice, household_alfa):
+    household_alfa.consents.all().delete()  # the fixture's referral came with one
     html = client_for(alice).get(household_alfa.get_absolute_url()).text
     assert 'data-testid="consent-missing"' in html
 
@@ -790,8 +791,7 @@ def test_consent_create_records_who_when_for_whom(client_for, alice, household_a
         url("consent_create", household_alfa), consent_post(household_alfa)
     )
     assert response.status_code == 302
-    consent = household_alfa.consents.get()
-    assert consent.recorded_by == alice
+    consent = household_alfa.consents.get(recorded_by=alice)
     assert list(consent.organisations.all()) == [comune_uno]
     html = client_for(alice).get(household_alfa.get_absolute_url()).text
     assert "Presa in carico e accompagnamento" in html and "Valido" in html
@@ -805,7 +805,11 @@ def test_consent_create_records_who_when_for_whom(client_for, alice, household_a
             "La scadenza non può precedere la data di inizio.",
         ),
         ({"organisations": []}, "Questo campo è obbligatorio."),
-        ({"given_by": ""}, "Indica chi ha espresso il consenso."),
+        (
+            {"given_by": ""},
+            "Indica chi ha espresso il consenso: un componente maggiorenne del nucleo o il "
+            "tutore legale.",
+        ),
     ],
     ids=["expiry-before-start", "no-organisation", "consent-without-person"],
 )

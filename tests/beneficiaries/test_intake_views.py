@@ -20,6 +20,7 @@ from tests.factories import (
     StaffMembershipFactory,
     UserFactory,
     WaitingListEntryFactory,
+    give_consent,
 )
 
 pytestmark = pytest.mark.django_db
@@ -46,14 +47,16 @@ def waiting_list_url(project):
 
 
 @pytest.fixture
-def household_new(comune_uno):
-    """A household Comune Uno has just registered: no referral yet."""
+def household_new(comune_uno, project_alfa):
+    """A household Comune Uno has just registered: no referral yet, and its consent to
+    case management with Casa Alfa's organisations."""
     person = PersonFactory(
         household__registered_by=comune_uno,
         first_name="Amina",
         last_name="Diallo",
         codice_fiscale="",
     )
+    give_consent(person.household, project_alfa)
     return person.household
 
 
@@ -563,7 +566,8 @@ def test_waiting_list_runs_a_fixed_number_of_queries(
     client = client_for(carla)
     add(2)
     client.get(waiting_list_url(project_alfa))
-    with django_assert_num_queries(10) as few:
+    # 10 until issue 12; one more tells which households are returns.
+    with django_assert_num_queries(11) as few:
         assert client.get(waiting_list_url(project_alfa)).status_code == 200
     add(12)
     with django_assert_num_queries(len(few.captured_queries)):

@@ -25,7 +25,7 @@ from beneficiaries.services import households as households_services
 from beneficiaries.services import intake as intake_services
 from core.models import AuditEvent
 from core.validators import person_cf_check_char
-from partners.models import StaffMembership
+from partners.models import Organisation, StaffMembership
 from tests.factories import (
     ReferralFactory,
     StaffMembershipFactory,
@@ -127,9 +127,27 @@ def nobody(db):
     return UserFactory(username="nessuno")
 
 
+def consenting(user, household, project, *organisations):
+    """The household consents to case management with the project's organisations (and
+    `organisations`), recorded through the service, as the gate of the pathway asks."""
+    households_services.consent_record(
+        user=user,
+        household=household,
+        organisations=[
+            *Organisation.objects.filter(participations__project=project),
+            *organisations,
+        ],
+        purpose=Consent.Purpose.CASE_MANAGEMENT,
+        legal_basis=Consent.LegalBasis.CONSENT,
+        given_by=household.members.get(relationship=Person.Relationship.REFERENCE),
+        given_on=timezone.localdate(),
+    )
+    return household
+
+
 @pytest.fixture
 def sent_referral(marco, comune_uno, project_alfa):
-    household = create_household(marco, comune_uno)
+    household = consenting(marco, create_household(marco, comune_uno), project_alfa)
     return intake_services.referral_create(
         user=marco,
         household=household,
@@ -549,7 +567,7 @@ def test_consent_services_are_refused_to_outsiders_and_wrong_roles(
 
 
 def test_referral_create_and_send_records_who_and_when(marco, comune_uno, project_alfa):
-    household = create_household(marco, comune_uno)
+    household = consenting(marco, create_household(marco, comune_uno), project_alfa)
     before = timezone.now()
     referral = intake_services.referral_create(
         user=marco,

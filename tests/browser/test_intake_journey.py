@@ -53,6 +53,25 @@ def test_referrer_sends_coordinator_accepts_and_opens_worker_sees_the_case(
     page.get_by_label("Motivo dell'invio").fill("Sfratto esecutivo a fine mese, nessuna rete.")
     page.get_by_label("Urgenza").select_option("high")
     page.get_by_role("button", name="Invia", exact=True).click()
+    # Without the household's consent the referral does not go: the page says what is
+    # missing and leads to the consent form (issue 12).
+    expect(page.get_by_test_id("consent-missing-gate")).to_contain_text("Cooperativa Alfa")
+    assert not Referral.objects.exists()
+    page.get_by_test_id("consent-form-link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Consenso o base giuridica del trattamento"
+    )
+    page.get_by_label("Finalità").select_option("case_management")
+    page.get_by_label("Base giuridica").select_option("consent")
+    page.get_by_label("Espresso da").select_option(label="Amina Diallo")
+    page.get_by_label("Cooperativa Alfa").check()
+    page.get_by_role("button", name="Registra", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nucleo Amina Diallo")
+    page.get_by_role("link", name="Segnala a un progetto").click()
+    page.get_by_label("Progetto").select_option(label="Casa Alfa")
+    page.get_by_label("Motivo dell'invio").fill("Sfratto esecutivo a fine mese, nessuna rete.")
+    page.get_by_label("Urgenza").select_option("high")
+    page.get_by_role("button", name="Invia", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Segnalazione a Casa Alfa")
     expect(page.get_by_test_id("referral-status")).to_have_text("Inviata")
     log_out(page)

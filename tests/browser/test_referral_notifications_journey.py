@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from notifications.kinds import Kind, summary
 from tests.browser.conftest import log_out as shared_log_out
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, give_consent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,6 +26,7 @@ def test_the_referral_and_its_decision_ring_the_right_bells(
     household = PersonFactory(
         household__registered_by=comune_uno, first_name="Amina", last_name="Diallo"
     ).household
+    give_consent(household, project_alfa)  # the consent gate of issue 12
 
     # The referrer sends it.
     login_as("marco")

@@ -11,7 +11,7 @@ from beneficiaries.services import intake as intake_services
 from dashboard.services import AssignMode, cases_assign_worker
 from notifications.kinds import Kind
 from notifications.models import Notification
-from tests.factories import PersonFactory, ReferralFactory
+from tests.factories import PersonFactory, ReferralFactory, give_consent
 
 Status = Referral.Status
 PERSONAS = ["alice", "carla", "marco", "bruno", "dave", "olga"]
@@ -33,6 +33,7 @@ def draft(everyone, comune_uno, project_alfa):
     person = PersonFactory(
         household__registered_by=comune_uno, first_name="Fatima", last_name="El Amrani"
     )
+    give_consent(person.household, project_alfa)
     return intake_services.referral_create(
         user=everyone["marco"],
         household=person.household,
@@ -57,6 +58,7 @@ def test_referral_sent_reaches_the_projects_coordinators_only(everyone, draft):
 
 def test_referral_created_and_sent_at_once(everyone, comune_uno, project_alfa):
     person = PersonFactory(household__registered_by=comune_uno)
+    give_consent(person.household, project_alfa)
     intake_services.referral_create(
         user=everyone["marco"],
         household=person.household,
