@@ -25,4 +25,5 @@ def home(request):
     context["my_projects"] = project_selectors.projects_of_user_organisations(user=user)
     if context["is_social_worker"] or context["is_coordinator"]:
         context["my_day"] = my_day_selectors.my_day(user=user)
+        context["my_day_contributions"] = my_day_selectors.my_day_contributions(user=user)
     return render(request, "dashboard/home.html", context)
