@@ -465,6 +465,7 @@ class ContributionCharge(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,  # the scheduled job charges on nobody's behalf
         related_name="+",
         verbose_name=_("registrato da"),
     )
