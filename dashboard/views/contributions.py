@@ -17,7 +17,7 @@ from core.access import access_for
 from dashboard import exports
 from dashboard.views.indicators import NAV, PAGE_SIZE, BadInput, _bad_request
 from housing import selectors as housing_selectors
-from housing.ledger import BUCKET_LABELS
+from housing.ledger import BUCKET_LABELS, money
 
 
 def _rows(request, today):
@@ -25,11 +25,12 @@ def _rows(request, today):
 
 
 def _buckets(placement) -> list:
+    # Sums come back from SQLite without their two places: every amount as euro cents.
     return [
-        placement.overdue - placement.over_30,
-        placement.over_30 - placement.over_60,
-        placement.over_60 - placement.over_90,
-        placement.over_90,
+        money(placement.overdue - placement.over_30),
+        money(placement.over_30 - placement.over_60),
+        money(placement.over_60 - placement.over_90),
+        money(placement.over_90),
     ]
 
 
@@ -73,10 +74,10 @@ def contributions_export(request, fmt):
                 str(placement.household),
                 placement.start_date,
                 placement.end_date,
-                placement.charged,
-                placement.paid,
-                placement.balance,
-                placement.overdue,
+                money(placement.charged),
+                money(placement.paid),
+                money(placement.balance),
+                money(placement.overdue),
                 *_buckets(placement),
             ]
         )
