@@ -450,3 +450,33 @@ class Access:
             .exclude(status=Referral.Status.DRAFT)
             .exists()
         )
+
+    # The contribution ledger (quota di compartecipazione) ---------------------------
+
+    def contributions_q(self) -> Q:
+        """Placements whose contributions the user may see (a filter on Placement): those
+        of the projects they coordinate and those of cases held by their organisation,
+        for its social workers and coordinators. Never a referrer's."""
+        return Q(unit__project_id__in=self.coordinated_projects) | Q(
+            case__holding_organisation_id__in=self.casework_organisations
+        )
+
+    def may_read_contributions(self, placement) -> bool:
+        """Charges, payments, arrears and repayment plans of a placement: financial data,
+        for the project's coordinators and the holding organisation's workers."""
+        return (
+            placement.unit.project_id in self.coordinated_projects
+            or placement.case.holding_organisation_id in self.casework_organisations
+        )
+
+    def may_read_case_contributions(self, case) -> bool:
+        """The ledger of the placements of a case, gathered on a page of the case."""
+        return (
+            case.project_id in self.coordinated_projects
+            or case.holding_organisation_id in self.casework_organisations
+        )
+
+    def may_record_payment(self, placement) -> bool:
+        """Charging months, recording and reversing payments, suspensions, changes of the
+        amount and repayment plans: the same people who read the ledger."""
+        return self.may_read_contributions(placement)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from dashboard.views import caseloads as caseloads_views
+from dashboard.views import contributions as contributions_views
 from dashboard.views import indicators as indicators_views
 from dashboard.views import referrals as referrals_views
 
@@ -13,6 +14,12 @@ urlpatterns = [
         "cruscotto/esporta/<str:table>/<str:fmt>/",
         indicators_views.dashboard_export,
         name="dashboard_export",
+    ),
+    path("quote/", contributions_views.contributions, name="contributions"),
+    path(
+        "quote/esporta/<str:fmt>/",
+        contributions_views.contributions_export,
+        name="contributions_export",
     ),
     path("carichi/", caseloads_views.caseloads, name="caseloads"),
     path("carichi/assegna/", caseloads_views.caseloads_assign, name="caseloads_assign"),

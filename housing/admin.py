@@ -1,12 +1,14 @@
-"""The housing stock in the Django admin: properties and units only. Placements hold
-personal data and stay out of the admin; they are written by the services."""
+"""The housing stock in the Django admin: properties and units. Placements hold
+personal data and stay out of the admin; they are written by the services. The
+contribution ledger (charges and payments) is shown read-only: its rows are never changed
+or deleted, a mistake is corrected by a reversing entry (housing.services.payment_reverse)."""
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from . import services
-from .models import HousingUnit, Property
+from .models import ContributionCharge, HousingUnit, Payment, Property
 
 
 class HousingUnitInline(admin.TabularInline):
@@ -78,3 +80,33 @@ class HousingUnitAdmin(admin.ModelAdmin):
         except ValidationError as error:
             # Raced with a placement after the form was checked: nothing was saved.
             self.message_user(request, "; ".join(error.messages), level="error")
+
+
+class LedgerAdmin(admin.ModelAdmin):
+    """The ledger as the administration office reads it: nothing to add, change, delete."""
+
+    list_select_related = ["placement__household", "placement__unit__project"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ContributionCharge)
+class ContributionChargeAdmin(LedgerAdmin):
+    list_display = ["placement", "month", "amount", "days_charged", "days_in_month", "due_on"]
+    list_filter = ["placement__unit__project", "month"]
+    date_hierarchy = "month"
+
+
+@admin.register(Payment)
+class PaymentAdmin(LedgerAdmin):
+    list_display = ["placement", "paid_on", "amount", "method", "receipt_number", "reverses"]
+    list_filter = ["placement__unit__project", "method"]
+    search_fields = ["receipt_number"]
+    date_hierarchy = "paid_on"

@@ -21,7 +21,7 @@ from partners.models import StaffMembership
 from users.models import User
 
 from . import services
-from .models import HousingUnit, Placement
+from .models import HousingUnit, Payment, Placement
 
 
 def _helper(submit_label) -> FormHelper:
@@ -236,3 +236,131 @@ class CaseCloseForm(CaseSideCloseForm):
         super().__init__(*args, **kwargs)
         if not hanging:
             del self.fields["end_placements"]
+
+
+# The contribution ledger -------------------------------------------------------------
+
+
+def _money(label, **kwargs) -> forms.DecimalField:
+    # Localised: "45,50" as Italians type it.
+    return forms.DecimalField(label=label, max_digits=10, decimal_places=2, localize=True, **kwargs)
+
+
+class MonthInput(forms.DateInput):
+    """The browser's month picker; the value travels as YYYY-MM."""
+
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m")
+
+
+def _month(label, **kwargs) -> forms.DateField:
+    return forms.DateField(
+        label=label, widget=MonthInput(), input_formats=["%Y-%m", "%Y-%m-%d"], **kwargs
+    )
+
+
+class ChargeMonthForm(forms.Form):
+    """Charging one month of a placement."""
+
+    month = _month(_("Mese da addebitare"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].initial = timezone.localdate().replace(day=1)
+        self.helper = _helper(_("Addebita il mese"))
+
+
+class PaymentForm(forms.Form):
+    """A payment of the contribution."""
+
+    paid_on = forms.DateField(label=_("Data del pagamento"), widget=DateInput())
+    amount = _money(_("Importo (€)"))
+    method = forms.ChoiceField(
+        label=_("Modalità"), choices=[("", BLANK_LABEL), *Payment.Method.choices]
+    )
+    receipt_number = forms.CharField(label=_("Numero di ricevuta"), max_length=50)
+    instalment = forms.ModelChoiceField(
+        label=_("Rata del piano di rientro"),
+        queryset=None,
+        required=False,
+        empty_label=_("— nessuna —"),
+        help_text=_("Se il pagamento salda una rata di un piano di rientro."),
+    )
+    notes = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, instalments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paid_on"].initial = timezone.localdate()
+        self.fields["instalment"].queryset = instalments
+        if not instalments.exists():
+            del self.fields["instalment"]
+        self.helper = _helper(_("Registra il pagamento"))
+
+
+class PaymentReverseForm(forms.Form):
+    """Cancelling a payment with a reversing entry."""
+
+    reason = forms.CharField(label=_("Motivo dello storno"), max_length=500)
+
+
+class ContributionChangeForm(forms.Form):
+    effective_from = forms.DateField(label=_("Dal"), widget=DateInput())
+    monthly_amount = _money(_("Nuova quota mensile (€)"), min_value=0)
+    reason = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Registra la variazione"))
+
+
+class ContributionSuspensionForm(forms.Form):
+    start_date = forms.DateField(label=_("Dal"), widget=DateInput())
+    end_date = forms.DateField(
+        label=_("Al"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Vuoto: fino a nuovo avviso."),
+    )
+    reason = forms.CharField(label=_("Motivo"), widget=forms.Textarea(attrs={"rows": 2}))
+    document_reference = forms.CharField(
+        label=_("Documento"),
+        max_length=120,
+        help_text=_("Il documento che motiva la sospensione (verbale d'équipe, protocollo...)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Registra la sospensione"))
+
+
+class ArrearsFlagForm(forms.Form):
+    first_month = _month(_("Dal mese"))
+    last_month = _month(_("Al mese"), required=False, help_text=_("Vuoto: fino a nuovo avviso."))
+    reason = forms.CharField(
+        label=_("Motivo"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Per esempio: il contributo pubblico che copre la quota arriva in ritardo."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Segna come non imputabile"))
+
+
+class RepaymentPlanForm(forms.Form):
+    agreed_on = forms.DateField(label=_("Concordato il"), widget=DateInput())
+    total = _money(_("Importo da rientrare (€)"))
+    instalments = forms.IntegerField(label=_("Numero di rate mensili"), min_value=1, max_value=60)
+    first_due_on = forms.DateField(label=_("Scadenza della prima rata"), widget=DateInput())
+    notes = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreed_on"].initial = timezone.localdate()
+        self.helper = _helper(_("Registra il piano di rientro"))

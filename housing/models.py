@@ -378,3 +378,347 @@ class PlaceOccupancy(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.slot} · {self.start_date}–{self.end_date or ''}"
+
+
+# The contribution ledger (quota di compartecipazione) --------------------------------
+#
+# Charges and payments are a ledger: rows are written once and never changed or deleted
+# (services only create; the admin is read-only). A payment recorded by mistake is
+# undone by a reversing entry; what a household owes is always the sum of the rows.
+# The arithmetic (pro rata, allocation to the oldest charges, ageing) is housing/ledger.py.
+
+MONEY = {"max_digits": 10, "decimal_places": 2}
+
+
+class ContributionChange(TimeStampedModel):
+    """A new monthly contribution from a date on (the placement's own amount holds from
+    its start until the first change)."""
+
+    placement = models.ForeignKey(
+        Placement,
+        on_delete=models.PROTECT,
+        related_name="contribution_changes",
+        verbose_name=_("inserimento"),
+    )
+    effective_from = models.DateField(_("dal"))
+    monthly_amount = models.DecimalField(_("nuova quota mensile (€)"), **MONEY)
+    reason = models.TextField(_("motivo"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("registrato da"),
+    )
+
+    class Meta:
+        verbose_name = _("variazione della quota")
+        verbose_name_plural = _("variazioni della quota")
+        ordering = ["placement", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "effective_from"],
+                name="contribution_change_one_per_day",
+                violation_error_message=_("C'è già una variazione della quota da quel giorno."),
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_amount__gte=0),
+                name="contribution_change_not_negative",
+                violation_error_message=_("La quota di compartecipazione non può essere negativa."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Quota dal %(day)s") % {"day": self.effective_from})
+
+
+class ContributionSuspension(TimeStampedModel):
+    """Days on which no contribution is due, for a documented reason (loss of work, a
+    hospital stay, a decision of the équipe). Both dates included; no end: until further
+    notice."""
+
+    placement = models.ForeignKey(
+        Placement,
+        on_delete=models.PROTECT,
+        related_name="contribution_suspensions",
+        verbose_name=_("inserimento"),
+    )
+    start_date = models.DateField(_("dal"))
+    end_date = models.DateField(_("al"), null=True, blank=True)
+    reason = models.TextField(_("motivo"))
+    document_reference = models.CharField(
+        _("documento"),
+        max_length=120,
+        help_text=_("Il documento che motiva la sospensione (verbale d'équipe, protocollo...)."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("registrato da"),
+    )
+
+    class Meta:
+        verbose_name = _("sospensione della quota")
+        verbose_name_plural = _("sospensioni della quota")
+        ordering = ["placement", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="contribution_suspension_end_after_start",
+                violation_error_message=_("La fine non può precedere l'inizio."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Sospensione dal %(day)s") % {"day": self.start_date})
+
+
+class ContributionCharge(models.Model):
+    """The contribution due for one month of a placement (addebito): the days in the
+    unit that month, less the suspended ones, at the amount in force on each day. One
+    per placement and month, written by `charges_generate` and never changed."""
+
+    placement = models.ForeignKey(
+        Placement,
+        on_delete=models.PROTECT,
+        related_name="contribution_charges",
+        verbose_name=_("inserimento"),
+    )
+    month = models.DateField(_("mese"), help_text=_("Il primo giorno del mese."))
+    amount = models.DecimalField(_("importo (€)"), **MONEY)
+    days_charged = models.PositiveSmallIntegerField(_("giorni addebitati"))
+    days_in_month = models.PositiveSmallIntegerField(_("giorni del mese"))
+    due_on = models.DateField(_("scadenza"))
+    created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,  # the scheduled job charges on nobody's behalf
+        related_name="+",
+        verbose_name=_("registrato da"),
+    )
+
+    class Meta:
+        verbose_name = _("addebito della quota")
+        verbose_name_plural = _("addebiti della quota")
+        ordering = ["placement", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "month"],
+                name="contribution_charge_one_per_month",
+                violation_error_message=_("Il mese è già stato addebitato."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="contribution_charge_not_negative",
+                violation_error_message=_("Un addebito non può essere negativo."),
+            ),
+            models.CheckConstraint(
+                condition=Q(days_charged__lte=F("days_in_month")),
+                name="contribution_charge_days_within_month",
+                violation_error_message=_("I giorni addebitati superano quelli del mese."),
+            ),
+        ]
+        indexes = [models.Index(fields=["placement", "due_on"], name="charge_placement_due")]
+
+    def __str__(self):
+        return str(_("Quota di %(month)s") % {"month": self.month.strftime("%m/%Y")})
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.month and self.month.day != 1:
+            raise ValidationError({"month": _("Il mese si indica con il suo primo giorno.")})
+
+    @property
+    def is_pro_rata(self) -> bool:
+        return self.days_charged < self.days_in_month
+
+
+class ArrearsFlag(TimeStampedModel):
+    """Months whose unpaid contribution is not the household's fault (a public
+    contribution paid late, an error of the office): the arrears stay in the balance,
+    shown apart, and are not held against the household."""
+
+    placement = models.ForeignKey(
+        Placement,
+        on_delete=models.PROTECT,
+        related_name="arrears_flags",
+        verbose_name=_("inserimento"),
+    )
+    first_month = models.DateField(_("dal mese"))
+    last_month = models.DateField(_("al mese"), null=True, blank=True)
+    reason = models.TextField(_("motivo"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("registrato da"),
+    )
+
+    class Meta:
+        verbose_name = _("morosità non imputabile al nucleo")
+        verbose_name_plural = _("morosità non imputabili al nucleo")
+        ordering = ["placement", "first_month"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_month__isnull=True) | Q(last_month__gte=F("first_month")),
+                name="arrears_flag_end_after_start",
+                violation_error_message=_("La fine non può precedere l'inizio."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(
+            _("Non imputabile dal %(month)s") % {"month": self.first_month.strftime("%m/%Y")}
+        )
+
+    def covers(self, month: datetime.date) -> bool:
+        return self.first_month <= month and (self.last_month is None or month <= self.last_month)
+
+
+class RepaymentPlan(TimeStampedModel):
+    """A repayment plan (piano di rientro): the arrears agreed with the household, paid
+    back in instalments on top of the monthly contribution."""
+
+    placement = models.ForeignKey(
+        Placement,
+        on_delete=models.PROTECT,
+        related_name="repayment_plans",
+        verbose_name=_("inserimento"),
+    )
+    agreed_on = models.DateField(_("concordato il"))
+    total = models.DecimalField(_("importo concordato (€)"), **MONEY)
+    notes = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("registrato da"),
+    )
+
+    class Meta:
+        verbose_name = _("piano di rientro")
+        verbose_name_plural = _("piani di rientro")
+        ordering = ["placement", "-agreed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total__gt=0),
+                name="repayment_plan_total_positive",
+                violation_error_message=_("L'importo del piano deve essere positivo."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Piano di rientro del %(day)s") % {"day": self.agreed_on})
+
+
+class RepaymentInstalment(models.Model):
+    """One instalment (rata) of a repayment plan. It is paid by the payments recorded
+    against it."""
+
+    plan = models.ForeignKey(
+        RepaymentPlan,
+        on_delete=models.PROTECT,
+        related_name="instalments",
+        verbose_name=_("piano di rientro"),
+    )
+    number = models.PositiveSmallIntegerField(_("rata n."))
+    due_on = models.DateField(_("scadenza"))
+    amount = models.DecimalField(_("importo (€)"), **MONEY)
+
+    class Meta:
+        verbose_name = _("rata del piano di rientro")
+        verbose_name_plural = _("rate del piano di rientro")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                name="repayment_instalment_unique_number",
+                violation_error_message=_("Il piano ha già una rata con questo numero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="repayment_instalment_amount_positive",
+                violation_error_message=_("L'importo della rata deve essere positivo."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Rata %(number)d del %(day)s") % {"number": self.number, "day": self.due_on})
+
+
+class Payment(models.Model):
+    """A payment of the contribution (pagamento), allocated to the oldest charges first.
+    A mistake is corrected by a reversing entry: a row with the opposite amount that
+    points to the one it cancels; the original stays."""
+
+    class Method(models.TextChoices):
+        CASH = "cash", _("Contanti")
+        TRANSFER = "transfer", _("Bonifico")
+        CARD = "card", _("Carta / POS")
+        POSTAL = "postal", _("Bollettino postale")
+        OTHER = "other", _("Altro")
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.PROTECT, related_name="payments", verbose_name=_("inserimento")
+    )
+    paid_on = models.DateField(_("data del pagamento"))
+    amount = models.DecimalField(_("importo (€)"), **MONEY)
+    method = models.CharField(_("modalità"), max_length=20, choices=Method.choices)
+    receipt_number = models.CharField(_("numero di ricevuta"), max_length=50)
+    notes = models.TextField(_("note"), blank=True)
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversal",
+        verbose_name=_("storna il pagamento"),
+    )
+    instalment = models.ForeignKey(
+        RepaymentInstalment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+        verbose_name=_("rata del piano di rientro"),
+    )
+    created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("registrato da"),
+    )
+
+    class Meta:
+        verbose_name = _("pagamento della quota")
+        verbose_name_plural = _("pagamenti della quota")
+        ordering = ["placement", "paid_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(reverses__isnull=True) & Q(amount__gt=0))
+                | (Q(reverses__isnull=False) & Q(amount__lt=0)),
+                name="payment_positive_or_reversal",
+                violation_error_message=_(
+                    "Un pagamento è positivo; solo uno storno ha l'importo negativo."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["placement", "paid_on"], name="payment_placement_paid")]
+
+    def __str__(self):
+        if self.reverses_id:
+            return str(_("Storno della ricevuta %(receipt)s") % {"receipt": self.receipt_number})
+        return str(_("Pagamento, ricevuta %(receipt)s") % {"receipt": self.receipt_number})
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None

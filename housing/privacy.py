@@ -1,11 +1,29 @@
 """What the housing models hold of people, for the privacy registry
-(core/personal_data.py; see beneficiaries/privacy.py)."""
+(core/personal_data.py; see beneficiaries/privacy.py).
+
+The contribution ledger is financial data: it goes into the person's export under the
+placement, only for whom may read it (core.access.Access.contributions_q), and erasure
+clears its free texts but keeps the amounts and dates, which are accounting records
+(art. 2220 c.c.: ten years; privacy.services.retention_obstacles keeps the household
+until then)."""
 
 from django.db.models import Q
 
 from beneficiaries.models import Case
-from core.personal_data import BLANK, not_personal, register
-from housing.models import HousingUnit, Placement, PlaceOccupancy, Property
+from core.personal_data import BLANK, MARK, not_personal, register
+from housing.models import (
+    ArrearsFlag,
+    ContributionChange,
+    ContributionCharge,
+    ContributionSuspension,
+    HousingUnit,
+    Payment,
+    Placement,
+    PlaceOccupancy,
+    Property,
+    RepaymentInstalment,
+    RepaymentPlan,
+)
 
 register(
     Property,
@@ -62,4 +80,87 @@ register(
     person="person",
     household="placement__household",
     export=[("posto", "slot"), ("dal", "start_date"), ("al", "end_date")],
+)
+
+
+def _ledger_scope(path: str = "placement"):
+    return lambda access: Q(**{f"{path}__in": Placement.objects.filter(access.contributions_q())})
+
+
+def _ledger(model, section, export, *, erase=None, keep=None, path="placement", within=None):
+    register(
+        model,
+        section=section,
+        within=within or path,
+        household=f"{path}__household",
+        scope=_ledger_scope(path),
+        export=export,
+        erase=erase or {},
+        keep=keep or {},
+    )
+
+
+_ledger(
+    ContributionChange,
+    "variazioni_quota",
+    [("dal", "effective_from"), ("quota_mensile", "monthly_amount"), ("motivo", "reason")],
+    erase={"reason": MARK},
+)
+_ledger(
+    ContributionSuspension,
+    "sospensioni_quota",
+    [
+        ("dal", "start_date"),
+        ("al", "end_date"),
+        ("motivo", "reason"),
+        ("documento", "document_reference"),
+    ],
+    erase={"reason": MARK, "document_reference": MARK},
+)
+_ledger(
+    ContributionCharge,
+    "addebiti_quota",
+    [
+        ("mese", "month"),
+        ("importo", "amount"),
+        ("giorni_addebitati", "days_charged"),
+        ("giorni_del_mese", "days_in_month"),
+        ("scadenza", "due_on"),
+    ],
+)
+_ledger(
+    Payment,
+    "pagamenti_quota",
+    [
+        ("data", "paid_on"),
+        ("importo", "amount"),
+        ("modalita", "method"),
+        ("ricevuta", "receipt_number"),
+        ("note", "notes"),
+    ],
+    erase={"notes": BLANK},
+    keep={
+        "method": "a choice (cash, transfer...), part of the accounting record",
+        "receipt_number": "the receipt's number, an accounting record kept ten years "
+        "(art. 2220 c.c.)",
+    },
+)
+_ledger(
+    ArrearsFlag,
+    "morosita_non_imputabili",
+    [("dal_mese", "first_month"), ("al_mese", "last_month"), ("motivo", "reason")],
+    erase={"reason": MARK},
+)
+_ledger(
+    RepaymentPlan,
+    "piani_di_rientro",
+    [("concordato_il", "agreed_on"), ("importo", "total"), ("note", "notes")],
+    erase={"notes": BLANK},
+)
+_ledger(
+    RepaymentInstalment,
+    "rate",
+    [("rata", "number"), ("scadenza", "due_on"), ("importo", "amount")],
+    path="plan__placement",
+    within="plan",
 )

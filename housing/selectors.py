@@ -19,13 +19,28 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from beneficiaries.models import Case, Household, Person, Vulnerability, WaitingListEntry
+from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import intake as intake_selectors
 from core.access import access_for
@@ -33,8 +48,18 @@ from core.shortcuts import get_or_404
 from partners.models import StaffMembership
 from projects.models import Project
 
-from . import occupancy
-from .models import HousingUnit, Placement, PlaceOccupancy, Property
+from . import ledger, occupancy
+from .models import (
+    ArrearsFlag,
+    ContributionCharge,
+    HousingUnit,
+    Payment,
+    Placement,
+    PlaceOccupancy,
+    Property,
+    RepaymentInstalment,
+    RepaymentPlan,
+)
 
 Role = StaffMembership.Role
 BOARD_WEEKS = 13
@@ -499,3 +524,289 @@ def move_targets(*, user, placement: Placement) -> QuerySet[HousingUnit]:
         .exclude(pk=placement.unit_id)
         .order_by("project__name", "property__town", "property__name", "name")
     )
+
+
+# The contribution ledger (quota di compartecipazione) --------------------------------
+#
+# Financial data: for the project's coordinators and the holding organisation's workers
+# (core.access.Access.may_read_contributions). A placement outside the user's cases is a
+# 404, as on its own page; one they see but whose ledger is not theirs to read, a 403.
+
+INSTALMENTS_AHEAD_DAYS = 7
+MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
+
+
+def contribution_placement_for_user(*, user, public_id, record: bool = False) -> Placement:
+    placement = placement_for_user(user=user, public_id=public_id)
+    access = access_for(user)
+    access.require(
+        access.may_record_payment(placement) if record else access.may_read_contributions(placement)
+    )
+    return placement
+
+
+def contribution_placements(*, user) -> QuerySet[Placement]:
+    """Placements whose ledger the user may read."""
+    return visible_placements(user=user).filter(access_for(user).contributions_q())
+
+
+def payment_for_user(*, user, placement: Placement, pk) -> Payment:
+    return get_or_404(placement.payments.select_related("placement"), pk=pk)
+
+
+@dataclass
+class ChargeLine:
+    charge: ContributionCharge
+    covered: Decimal
+    owed: Decimal
+    days_late: int
+    not_at_fault: bool
+
+    @property
+    def late(self) -> bool:
+        return self.owed > 0 and self.days_late > 0
+
+
+@dataclass
+class InstalmentLine:
+    instalment: RepaymentInstalment
+    paid: Decimal
+    status: str  # "paid", "late", "due", "planned"
+
+    @property
+    def owed(self) -> Decimal:
+        return max(self.instalment.amount - self.paid, ledger.ZERO)
+
+
+@dataclass
+class Bucket:
+    label: str
+    amount: Decimal
+
+
+@dataclass
+class Statement:
+    """The ledger of a placement as the page shows it, on `today`."""
+
+    placement: Placement
+    today: datetime.date
+    lines: list[ChargeLine]
+    payments: list[Payment]
+    flags: list[ArrearsFlag]
+    plans: list[tuple[RepaymentPlan, list[InstalmentLine]]]
+    charged: Decimal
+    paid: Decimal
+    buckets: list[Bucket]
+    not_at_fault: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        """What the household owes (negative: in credit)."""
+        return self.charged - self.paid
+
+    @property
+    def overdue(self) -> Decimal:
+        return sum((b.amount for b in self.buckets), ledger.ZERO)
+
+    @property
+    def credit(self) -> Decimal:
+        return max(-self.balance, ledger.ZERO)
+
+
+def _instalment_status(instalment, paid: Decimal, today: datetime.date) -> str:
+    if paid >= instalment.amount:
+        return "paid"
+    if instalment.due_on < today:
+        return "late"
+    if instalment.due_on <= today + datetime.timedelta(days=INSTALMENTS_AHEAD_DAYS):
+        return "due"
+    return "planned"
+
+
+def statement(*, placement: Placement, today: datetime.date | None = None) -> Statement:
+    """Charges with what covers them (oldest first), payments, ageing of what is late,
+    the arrears not the household's fault, the repayment plans and their instalments.
+    Five queries, whatever the length of the ledger."""
+    today = today or timezone.localdate()
+    charges = list(placement.contribution_charges.order_by("month", "pk"))
+    payments = list(
+        placement.payments.select_related("reverses", "instalment").order_by("paid_on", "pk")
+    )
+    reversed_ids = {p.reverses_id for p in payments if p.reverses_id}
+    for payment in payments:
+        payment.is_reversed = payment.pk in reversed_ids
+    flags = list(placement.arrears_flags.order_by("first_month", "pk"))
+    paid = sum((p.amount for p in payments), ledger.ZERO)
+    covered = ledger.allocate([c.amount for c in charges], paid)
+    lines = [
+        ChargeLine(
+            charge=charge,
+            covered=part,
+            owed=charge.amount - part,
+            days_late=(today - charge.due_on).days,
+            not_at_fault=any(flag.covers(charge.month) for flag in flags),
+        )
+        for charge, part in zip(charges, covered, strict=True)
+    ]
+    amounts = ledger.ageing(((line.charge.due_on, line.owed) for line in lines), today)
+    paid_by_instalment: dict[int, Decimal] = {}
+    for payment in payments:
+        if payment.instalment_id:
+            paid_by_instalment[payment.instalment_id] = (
+                paid_by_instalment.get(payment.instalment_id, ledger.ZERO) + payment.amount
+            )
+    plans = []
+    for plan in placement.repayment_plans.prefetch_related("instalments").order_by(
+        "-agreed_on", "-pk"
+    ):
+        rows = []
+        for instalment in plan.instalments.all():
+            got = paid_by_instalment.get(instalment.pk, ledger.ZERO)
+            rows.append(InstalmentLine(instalment, got, _instalment_status(instalment, got, today)))
+        plans.append((plan, rows))
+    return Statement(
+        placement=placement,
+        today=today,
+        lines=lines,
+        payments=payments,
+        flags=flags,
+        plans=plans,
+        charged=sum((c.amount for c in charges), ledger.ZERO),
+        paid=paid,
+        buckets=[
+            Bucket(label, amount)
+            for label, amount in zip(ledger.BUCKET_LABELS, amounts, strict=True)
+        ],
+        not_at_fault=sum(
+            (line.owed for line in lines if line.late and line.not_at_fault), ledger.ZERO
+        ),
+    )
+
+
+def open_instalments(*, plan_lines) -> list[InstalmentLine]:
+    return [line for line in plan_lines if line.status != "paid"]
+
+
+# Balances in the database, for lists (caseloads, "La mia giornata", exports, dashboard)
+
+
+def _money_sum(queryset, field: str) -> Coalesce:
+    return Coalesce(
+        Subquery(
+            queryset.values("placement_id").annotate(total=Sum(field)).values("total")[:1],
+            output_field=MONEY_FIELD,
+        ),
+        Value(Decimal("0.00")),
+        output_field=MONEY_FIELD,
+    )
+
+
+def _charged_due_before(day: datetime.date) -> Coalesce:
+    return _money_sum(
+        ContributionCharge.objects.filter(placement_id=OuterRef("pk"), due_on__lt=day), "amount"
+    )
+
+
+def _owed_beyond(charged, paid) -> Greatest:
+    # Payments cover the oldest charges first, so what is still owed of the charges due
+    # before a day is what they add up to less everything paid, if anything is left.
+    return Greatest(charged - paid, Value(Decimal("0.00")), output_field=MONEY_FIELD)
+
+
+def with_balances(placements: QuerySet[Placement], *, today: datetime.date) -> QuerySet[Placement]:
+    """Annotate each placement with `charged`, `paid` and `balance` up to `today`,
+    `overdue` (owed on charges past their due date) and `over_30`, `over_60`, `over_90`
+    (owed on charges more than so many days late): one query with subqueries.
+    The ageing buckets are the differences: 0–30 is overdue − over_30, and so on."""
+    paid = _money_sum(
+        Payment.objects.filter(placement_id=OuterRef("pk"), paid_on__lte=today), "amount"
+    )
+    charged = _money_sum(
+        ContributionCharge.objects.filter(placement_id=OuterRef("pk"), month__lte=today), "amount"
+    )
+    day = datetime.timedelta(days=1)
+    return placements.annotate(
+        charged=charged,
+        paid=paid,
+    ).annotate(
+        balance=charged - paid,
+        overdue=_owed_beyond(_charged_due_before(today), paid),
+        over_30=_owed_beyond(_charged_due_before(today - 30 * day), paid),
+        over_60=_owed_beyond(_charged_due_before(today - 60 * day), paid),
+        over_90=_owed_beyond(_charged_due_before(today - 90 * day), paid),
+    )
+
+
+def arrears_over(placements: QuerySet[Placement], *, days: int, today: datetime.date):
+    """The placements with something owed on charges more than `days` days late."""
+    cutoff = today - datetime.timedelta(days=days)
+    paid = _money_sum(
+        Payment.objects.filter(placement_id=OuterRef("pk"), paid_on__lte=today), "amount"
+    )
+    return placements.annotate(arrears=_owed_beyond(_charged_due_before(cutoff), paid)).filter(
+        arrears__gt=0
+    )
+
+
+def instalments_due(*, placements: QuerySet[Placement], today: datetime.date):
+    """Unpaid instalments late or due within INSTALMENTS_AHEAD_DAYS of the placements."""
+    paid = Coalesce(
+        Subquery(
+            Payment.objects.filter(instalment_id=OuterRef("pk"))
+            .values("instalment_id")
+            .annotate(total=Sum("amount"))
+            .values("total")[:1],
+            output_field=MONEY_FIELD,
+        ),
+        Value(Decimal("0.00")),
+        output_field=MONEY_FIELD,
+    )
+    return (
+        RepaymentInstalment.objects.filter(
+            plan__placement__in=placements,
+            due_on__lte=today + datetime.timedelta(days=INSTALMENTS_AHEAD_DAYS),
+        )
+        .annotate(paid=paid)
+        .filter(paid__lt=F("amount"))
+        .select_related("plan__placement")
+        .order_by("due_on", "pk")
+    )
+
+
+def ledger_rows(*, user, today: datetime.date, project=None) -> QuerySet[Placement]:
+    """For the administration office's export: the placements whose ledger the user may
+    read, with their balances and ageing."""
+    placements = contribution_placements(user=user)
+    if project is not None:
+        placements = placements.filter(unit__project=project)
+    has_ledger = Exists(ContributionCharge.objects.filter(placement_id=OuterRef("pk"))) | Exists(
+        Payment.objects.filter(placement_id=OuterRef("pk"))
+    )
+    return with_balances(
+        placements.filter(has_ledger).select_related(
+            "household", "unit__property", "unit__project"
+        ),
+        today=today,
+    ).order_by("unit__project__name", "unit__property__name", "unit__name", "start_date", "pk")
+
+
+def instalments_of(*, placement: Placement) -> QuerySet[RepaymentInstalment]:
+    """The instalments a payment of the placement may settle."""
+    return RepaymentInstalment.objects.filter(plan__placement=placement).select_related("plan")
+
+
+def case_contributions(*, user, public_id, today: datetime.date | None = None):
+    """The case (404 outside the user's scope, 403 if its ledger is not theirs to read)
+    and the statement of each of its placements, newest first."""
+    case = cases_selectors.case_for_user(user=user, public_id=public_id)
+    access = access_for(user)
+    access.require(access.may_read_case_contributions(case))
+    placements = (
+        visible_placements(user=user)
+        .filter(case=case)
+        .select_related("household", "unit__property", "unit__project", "case")
+        .order_by("-start_date", "-pk")
+    )
+    return case, [
+        (placement, statement(placement=placement, today=today)) for placement in placements
+    ]

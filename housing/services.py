@@ -14,7 +14,7 @@ import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -27,8 +27,19 @@ from core.access import access_for
 from core.dates import add_months
 from partners.models import Organisation
 
-from . import occupancy, selectors
-from .models import HousingUnit, Placement, PlaceOccupancy
+from . import ledger, occupancy, selectors
+from .models import (
+    ArrearsFlag,
+    ContributionChange,
+    ContributionCharge,
+    ContributionSuspension,
+    HousingUnit,
+    Payment,
+    Placement,
+    PlaceOccupancy,
+    RepaymentInstalment,
+    RepaymentPlan,
+)
 
 
 def _day(value: datetime.date) -> str:
@@ -883,3 +894,346 @@ def _compact(*, unit: HousingUnit, rows: list[PlaceOccupancy], today: datetime.d
             end=end,
             places=range(1, unit.capacity + 1),
         )
+
+
+# The contribution ledger (quota di compartecipazione) --------------------------------
+#
+# Rows of the ledger are only ever created here: no function updates or deletes a
+# charge or a payment. A wrong payment is cancelled by `payment_reverse`.
+
+
+def _month_text(month: datetime.date) -> str:
+    return formats.date_format(month, "YEAR_MONTH_FORMAT")
+
+
+def _require_ledger(user, placement: Placement) -> None:
+    access = access_for(user)
+    access.require(access.may_record_payment(placement))
+
+
+def _locked_placement(placement: Placement) -> Placement:
+    """The placement's row, locked: charging a month and changing what it costs queue."""
+    return (
+        Placement.objects.select_for_update()
+        .select_related("household", "case", "unit")
+        .get(pk=placement.pk)
+    )
+
+
+def _record(user, instance, placement: Placement) -> None:
+    audit.record_create(
+        actor=user, instance=instance, household=placement.household, case=placement.case
+    )
+
+
+def _charged_from(placement: Placement, day: datetime.date):
+    """The first charged month from the month of `day` on, if any."""
+    return (
+        placement.contribution_charges.filter(month__gte=ledger.first_of_month(day))
+        .order_by("month")
+        .first()
+    )
+
+
+def _refuse_if_charged(placement: Placement, day: datetime.date, field: str) -> None:
+    charged = _charged_from(placement, day)
+    if charged is not None:
+        raise ValidationError(
+            {
+                field: _(
+                    "%(month)s è già stato addebitato: il registro non si modifica. Registra "
+                    "la variazione da un mese non ancora addebitato."
+                )
+                % {"month": _month_text(charged.month).capitalize()}
+            }
+        )
+
+
+def month_charge_for(placement: Placement, month: datetime.date) -> ledger.MonthCharge | None:
+    """What the month costs the placement: rates and suspensions as recorded."""
+    rates = [(placement.start_date, placement.monthly_contribution)] + [
+        (change.effective_from, change.monthly_amount)
+        for change in placement.contribution_changes.all()
+    ]
+    suspensions = [(s.start_date, s.end_date) for s in placement.contribution_suspensions.all()]
+    return ledger.month_charge(
+        month=month,
+        stay_start=placement.start_date,
+        stay_end=placement.end_date,
+        rates=rates,
+        suspensions=suspensions,
+    )
+
+
+def _charge(*, actor, placement: Placement, month: datetime.date) -> ContributionCharge | None:
+    """Charge the month if it is due and not yet charged; None if nothing to charge."""
+    if placement.contribution_charges.filter(month=month).exists():
+        return None
+    computed = month_charge_for(placement, month)
+    if computed is None:
+        return None
+    charge = ContributionCharge(
+        placement=placement,
+        month=computed.month,
+        amount=computed.amount,
+        days_charged=computed.days_charged,
+        days_in_month=computed.days_in_month,
+        due_on=computed.due_on,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    charge.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():  # another run charged it a moment ago: the constraint says
+            charge.save()
+    except IntegrityError:
+        return None
+    _record(actor, charge, placement)
+    return charge
+
+
+def _check_month(placement: Placement, month: datetime.date, today: datetime.date) -> None:
+    if month > ledger.first_of_month(today):
+        raise ValidationError({"month": _("Non si addebita un mese che non è ancora iniziato.")})
+    if ledger.last_of_month(month) < placement.start_date or (
+        placement.end_date is not None and month > placement.end_date
+    ):
+        raise ValidationError({"month": _("In quel mese il nucleo non era nell'alloggio.")})
+
+
+@transaction.atomic
+def charges_generate(
+    *, user, placement: Placement, month: datetime.date, today: datetime.date | None = None
+) -> ContributionCharge | None:
+    """Charge one month of a placement (pro rata in the first and last month, at the
+    amounts in force, less suspended days). Charging a month twice charges nothing."""
+    _require_ledger(user, placement)
+    placement = _locked_placement(placement)
+    month = ledger.first_of_month(month)
+    _check_month(placement, month, today or timezone.localdate())
+    return _charge(actor=user, placement=placement, month=month)
+
+
+def charges_generate_all(*, month: datetime.date) -> int:
+    """The scheduled job: charge `month` for every placement in a unit during it, each in
+    its own transaction; run again, it charges nothing new. Returns how many charged."""
+    month = ledger.first_of_month(month)
+    placements = Placement.objects.filter(start_date__lte=ledger.last_of_month(month)).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=month)
+    )
+    done = 0
+    for pk in placements.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            placement = _locked_placement(Placement(pk=pk))
+            if _charge(actor=None, placement=placement, month=month) is not None:
+                done += 1
+    return done
+
+
+@transaction.atomic
+def contribution_change_record(
+    *,
+    user,
+    placement: Placement,
+    effective_from: datetime.date,
+    monthly_amount: Decimal,
+    reason: str,
+) -> ContributionChange:
+    """A new monthly amount from a date on, for months not yet charged."""
+    _require_ledger(user, placement)
+    placement = _locked_placement(placement)
+    if effective_from < placement.start_date:
+        raise ValidationError(
+            {
+                "effective_from": _("La variazione non può precedere l'ingresso (%(start)s).")
+                % {"start": _day(placement.start_date)}
+            }
+        )
+    _refuse_if_charged(placement, effective_from, "effective_from")
+    change = ContributionChange(
+        placement=placement,
+        effective_from=effective_from,
+        monthly_amount=monthly_amount,
+        reason=reason.strip(),
+        created_by=user,
+    )
+    change.full_clean()
+    change.save()
+    _record(user, change, placement)
+    return change
+
+
+@transaction.atomic
+def contribution_suspend(
+    *,
+    user,
+    placement: Placement,
+    start_date: datetime.date,
+    end_date: datetime.date | None,
+    reason: str,
+    document_reference: str,
+) -> ContributionSuspension:
+    """No contribution on these days, for a documented reason; for months not yet
+    charged."""
+    _require_ledger(user, placement)
+    placement = _locked_placement(placement)
+    if not reason.strip() or not document_reference.strip():
+        raise ValidationError(
+            {"document_reference": _("Una sospensione si motiva con un documento.")}
+        )
+    _refuse_if_charged(placement, start_date, "start_date")
+    suspension = ContributionSuspension(
+        placement=placement,
+        start_date=start_date,
+        end_date=end_date,
+        reason=reason.strip(),
+        document_reference=document_reference.strip(),
+        created_by=user,
+    )
+    suspension.full_clean()
+    suspension.save()
+    _record(user, suspension, placement)
+    return suspension
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    user,
+    placement: Placement,
+    paid_on: datetime.date,
+    amount: Decimal,
+    method: str,
+    receipt_number: str,
+    notes: str = "",
+    instalment: RepaymentInstalment | None = None,
+    today: datetime.date | None = None,
+) -> Payment:
+    """A payment, allocated (by the ledger's arithmetic) to the oldest charges."""
+    _require_ledger(user, placement)
+    errors = {}
+    if amount is None or amount <= 0:
+        errors["amount"] = _("L'importo di un pagamento deve essere positivo.")
+    if paid_on > (today or timezone.localdate()):
+        errors["paid_on"] = _("La data del pagamento non può essere nel futuro.")
+    if not receipt_number.strip():
+        errors["receipt_number"] = _("Indica il numero della ricevuta.")
+    if instalment is not None and instalment.plan.placement_id != placement.pk:
+        errors["instalment"] = _("La rata non è di un piano di questo inserimento.")
+    if errors:
+        raise ValidationError(errors)
+    payment = Payment(
+        placement=placement,
+        paid_on=paid_on,
+        amount=ledger.money(amount),
+        method=method,
+        receipt_number=receipt_number.strip(),
+        notes=notes.strip(),
+        instalment=instalment,
+        created_by=user,
+    )
+    payment.full_clean()
+    payment.save()
+    _record(user, payment, placement)
+    return payment
+
+
+@transaction.atomic
+def payment_reverse(
+    *, user, payment: Payment, reason: str, today: datetime.date | None = None
+) -> Payment:
+    """Cancel a payment recorded by mistake with a reversing entry (storno): the
+    opposite amount, dated today, pointing to the original, which stays."""
+    placement = payment.placement
+    _require_ledger(user, placement)
+    original = Payment.objects.select_for_update().get(pk=payment.pk)
+    if original.is_reversal:
+        raise ValidationError(_("Uno storno non si storna: registra un nuovo pagamento."))
+    if Payment.objects.filter(reverses=original).exists():
+        raise ValidationError(_("Questo pagamento è già stato stornato."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indica perché il pagamento viene stornato.")})
+    reversal = Payment(
+        placement=placement,
+        paid_on=today or timezone.localdate(),
+        amount=-original.amount,
+        method=original.method,
+        receipt_number=original.receipt_number,
+        notes=reason.strip(),
+        reverses=original,
+        instalment=original.instalment,
+        created_by=user,
+    )
+    reversal.full_clean(validate_unique=False)
+    reversal.save()
+    _record(user, reversal, placement)
+    return reversal
+
+
+@transaction.atomic
+def arrears_flag(
+    *,
+    user,
+    placement: Placement,
+    first_month: datetime.date,
+    last_month: datetime.date | None,
+    reason: str,
+) -> ArrearsFlag:
+    """Mark the arrears of some months as not the household's fault, and why."""
+    _require_ledger(user, placement)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Indica perché la morosità non è imputabile.")})
+    flag = ArrearsFlag(
+        placement=placement,
+        first_month=ledger.first_of_month(first_month),
+        last_month=ledger.first_of_month(last_month) if last_month else None,
+        reason=reason.strip(),
+        created_by=user,
+    )
+    flag.full_clean()
+    flag.save()
+    _record(user, flag, placement)
+    return flag
+
+
+@transaction.atomic
+def repayment_plan_create(
+    *,
+    user,
+    placement: Placement,
+    agreed_on: datetime.date,
+    total: Decimal,
+    instalments: int,
+    first_due_on: datetime.date,
+    notes: str = "",
+) -> RepaymentPlan:
+    """A repayment plan of `total` in `instalments` monthly instalments from
+    `first_due_on`, equal to the cent (the last takes the rounding)."""
+    _require_ledger(user, placement)
+    errors = {}
+    if total is None or total <= 0:
+        errors["total"] = _("L'importo del piano deve essere positivo.")
+    if not instalments or instalments < 1:
+        errors["instalments"] = _("Un piano ha almeno una rata.")
+    elif total and ledger.money(total) < instalments * ledger.CENT:
+        errors["instalments"] = _("Troppe rate per questo importo.")
+    if first_due_on and agreed_on and first_due_on < agreed_on:
+        errors["first_due_on"] = _("La prima rata non può scadere prima dell'accordo.")
+    if errors:
+        raise ValidationError(errors)
+    plan = RepaymentPlan(
+        placement=placement,
+        agreed_on=agreed_on,
+        total=ledger.money(total),
+        notes=notes.strip(),
+        created_by=user,
+    )
+    plan.full_clean()
+    plan.save()
+    for number, amount in enumerate(ledger.split_instalments(plan.total, instalments), start=1):
+        instalment = RepaymentInstalment(
+            plan=plan, number=number, due_on=add_months(first_due_on, number - 1), amount=amount
+        )
+        instalment.full_clean(validate_constraints=False)
+        instalment.save()
+    _record(user, plan, placement)
+    return plan

@@ -42,4 +42,47 @@ urlpatterns = [
         views.placement_move,
         name="placement_move",
     ),
+    path(
+        "inserimenti/<uuid:public_id>/quota/", views.contribution_detail, name="contribution_detail"
+    ),
+    path(
+        "inserimenti/<uuid:public_id>/quota/addebita/",
+        views.charges_generate,
+        name="charges_generate",
+    ),
+    path(
+        "inserimenti/<uuid:public_id>/quota/pagamento/",
+        views.payment_create,
+        name="payment_create",
+    ),
+    path(
+        "inserimenti/<uuid:public_id>/quota/pagamento/<int:pk>/storno/",
+        views.payment_reverse,
+        name="payment_reverse",
+    ),
+    path(
+        "inserimenti/<uuid:public_id>/quota/variazione/",
+        views.contribution_change_create,
+        name="contribution_change_create",
+    ),
+    path(
+        "inserimenti/<uuid:public_id>/quota/sospensione/",
+        views.contribution_suspension_create,
+        name="contribution_suspension_create",
+    ),
+    path(
+        "inserimenti/<uuid:public_id>/quota/non-imputabile/",
+        views.arrears_flag_create,
+        name="arrears_flag_create",
+    ),
+    path(
+        "inserimenti/<uuid:public_id>/quota/piano-di-rientro/",
+        views.repayment_plan_create,
+        name="repayment_plan_create",
+    ),
+    path(
+        "prese-in-carico/<uuid:public_id>/quota/",
+        views.case_contributions,
+        name="case_contributions",
+    ),
 ]

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from beneficiaries.models import Goal
 from beneficiaries.selectors import cases as cases_selectors
@@ -19,7 +19,20 @@ from core.access import access_for
 from core.forms import errors_to_form, is_valid_with_rules
 
 from . import selectors, services
-from .forms import CaseCloseForm, PlacementEndForm, PlacementForm, PlacementMoveForm, UnitForm
+from .forms import (
+    ArrearsFlagForm,
+    CaseCloseForm,
+    ChargeMonthForm,
+    ContributionChangeForm,
+    ContributionSuspensionForm,
+    PaymentForm,
+    PaymentReverseForm,
+    PlacementEndForm,
+    PlacementForm,
+    PlacementMoveForm,
+    RepaymentPlanForm,
+    UnitForm,
+)
 from .models import HousingUnit
 
 # Boards ------------------------------------------------------------------------------
@@ -234,6 +247,11 @@ def placement_detail(request, public_id):
             and case.is_open
             and access.may_close(case)
             and not selectors.placements_hanging_from(case=case, on=None),
+            "contributions": (
+                selectors.statement(placement=placement)
+                if access.may_read_contributions(placement)
+                else None
+            ),
         },
     )
 
@@ -390,4 +408,171 @@ def case_close(request, public_id):
             "open_goals": open_goals,
             "has_follow_up_basis": pathway_selectors.has_follow_up_basis(case=case, on=today),
         },
+    )
+
+
+# The contribution ledger (quota di compartecipazione) --------------------------------
+
+
+@require_GET
+def contribution_detail(request, public_id):
+    placement = selectors.contribution_placement_for_user(user=request.user, public_id=public_id)
+    access = access_for(request.user)
+    return render(
+        request,
+        "housing/contribution_detail.html",
+        {
+            "placement": placement,
+            "statement": selectors.statement(placement=placement),
+            "can_record": access.may_record_payment(placement),
+            "charge_form": ChargeMonthForm(),
+            "reverse_form": PaymentReverseForm(),
+        },
+    )
+
+
+def _contribution_write(request, public_id, *, form_class, write, title, done, **form_kwargs):
+    """A page with one form that writes to the ledger: access, form, service, redirect."""
+    placement = selectors.contribution_placement_for_user(
+        user=request.user, public_id=public_id, record=True
+    )
+    kwargs = {name: value(placement) for name, value in form_kwargs.items()}
+    form = form_class(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            write(user=request.user, placement=placement, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("housing:contribution_detail", public_id=placement.public_id)
+    return render(
+        request,
+        "housing/contribution_form.html",
+        {"placement": placement, "form": form, "title": title},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def payment_create(request, public_id):
+    return _contribution_write(
+        request,
+        public_id,
+        form_class=PaymentForm,
+        write=services.payment_record,
+        title=_("Registra un pagamento"),
+        done=_("Pagamento registrato."),
+        instalments=lambda placement: selectors.instalments_of(placement=placement),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contribution_change_create(request, public_id):
+    return _contribution_write(
+        request,
+        public_id,
+        form_class=ContributionChangeForm,
+        write=services.contribution_change_record,
+        title=_("Variazione della quota"),
+        done=_("Variazione della quota registrata."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contribution_suspension_create(request, public_id):
+    return _contribution_write(
+        request,
+        public_id,
+        form_class=ContributionSuspensionForm,
+        write=services.contribution_suspend,
+        title=_("Sospensione della quota"),
+        done=_("Sospensione registrata."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def arrears_flag_create(request, public_id):
+    return _contribution_write(
+        request,
+        public_id,
+        form_class=ArrearsFlagForm,
+        write=services.arrears_flag,
+        title=_("Morosità non imputabile al nucleo"),
+        done=_("Morosità segnata come non imputabile al nucleo."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def repayment_plan_create(request, public_id):
+    return _contribution_write(
+        request,
+        public_id,
+        form_class=RepaymentPlanForm,
+        write=services.repayment_plan_create,
+        title=_("Piano di rientro"),
+        done=_("Piano di rientro registrato."),
+    )
+
+
+def _error_message(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+@require_POST
+def charges_generate(request, public_id):
+    placement = selectors.contribution_placement_for_user(
+        user=request.user, public_id=public_id, record=True
+    )
+    form = ChargeMonthForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indica il mese da addebitare."))
+    else:
+        month = form.cleaned_data["month"]
+        try:
+            charge = services.charges_generate(user=request.user, placement=placement, month=month)
+        except ValidationError as error:
+            messages.error(request, _error_message(error))
+        else:
+            month_text = formats.date_format(month, "YEAR_MONTH_FORMAT")
+            if charge is None:
+                messages.info(
+                    request,
+                    _("Nulla da addebitare per %(month)s: già addebitato o quota a zero.")
+                    % {"month": month_text},
+                )
+            else:
+                messages.success(
+                    request, _("Addebitato %(month)s.") % {"month": month_text.capitalize()}
+                )
+    return redirect("housing:contribution_detail", public_id=placement.public_id)
+
+
+@require_POST
+def payment_reverse(request, public_id, pk):
+    placement = selectors.contribution_placement_for_user(
+        user=request.user, public_id=public_id, record=True
+    )
+    payment = selectors.payment_for_user(user=request.user, placement=placement, pk=pk)
+    form = PaymentReverseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indica perché il pagamento viene stornato."))
+    else:
+        try:
+            services.payment_reverse(
+                user=request.user, payment=payment, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            messages.error(request, _error_message(error))
+        else:
+            messages.success(request, _("Pagamento stornato."))
+    return redirect("housing:contribution_detail", public_id=placement.public_id)
+
+
+@require_GET
+def case_contributions(request, public_id):
+    case, statements = selectors.case_contributions(user=request.user, public_id=public_id)
+    return render(
+        request,
+        "housing/case_contributions.html",
+        {"case": case, "statements": statements},
     )

@@ -37,6 +37,8 @@ def daily_jobs() -> list[Job]:
         Job("apply_retention", time(3, 0), "apply_retention"),
         Job("purge_security_log", time(3, 15), "purge_security_log"),
         Job("purge_notifications", time(3, 30), "purge_notifications"),
+        # Every day: the first run of a month charges it, the others find it charged.
+        Job("contribution_charges", time(4, 0), "generate_contribution_charges"),
         # Before the digest, so the morning's digest carries today's reminders.
         Job("scan_reminders", time(6, 0), "scan_reminders"),
         Job("send_digests", services.digest_time(), "send_digests"),

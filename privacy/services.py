@@ -59,11 +59,30 @@ from beneficiaries.selectors import households as households_selectors
 from core import audit, personal_data, security_log
 from core.access import Access, access_for
 from core.models import AuditEvent
-from housing.models import Placement
+from housing.models import ContributionCharge, Payment, Placement
 
 
 def retention_years() -> int:
     return getattr(settings, "RETENTION_YEARS", 10)
+
+
+# Accounting records (the contribution ledger) are kept ten years from their date
+# (art. 2220 c.c.), whenever the case closed.
+ACCOUNTING_RETENTION_YEARS = 10
+
+
+def _last_ledger_entry(household: Household) -> datetime.date | None:
+    dates = [
+        ContributionCharge.objects.filter(placement__household=household)
+        .order_by("-month")
+        .values_list("month", flat=True)
+        .first(),
+        Payment.objects.filter(placement__household=household)
+        .order_by("-paid_on")
+        .values_list("paid_on", flat=True)
+        .first(),
+    ]
+    return max(filter(None, dates), default=None)
 
 
 # Who answers the person's requests: core.access.Access.may_exercise_rights.
@@ -121,6 +140,25 @@ def retention_obstacles(household: Household, today: datetime.date | None = None
                     until=until,
                 )
             )
+    last_entry = _last_ledger_entry(household)
+    if last_entry is not None:
+        until = _add_years(last_entry, ACCOUNTING_RETENTION_YEARS)
+        if until > today:
+            obstacles.append(
+                Obstacle(
+                    _(
+                        "Le scritture della quota di compartecipazione (l'ultima del "
+                        "%(last)s) sono documenti contabili da conservare per %(years)d anni "
+                        "(art. 2220 c.c.), fino al %(until)s."
+                    )
+                    % {
+                        "last": last_entry.strftime("%d/%m/%Y"),
+                        "years": ACCOUNTING_RETENTION_YEARS,
+                        "until": until.strftime("%d/%m/%Y"),
+                    },
+                    until=until,
+                )
+            )
     if Referral.objects.filter(household=household, status__in=Referral.OPEN_STATUSES).exists():
         obstacles.append(Obstacle(_("Una segnalazione del nucleo è ancora in corso.")))
     if WaitingListEntry.objects.filter(household=household, removed_on__isnull=True).exists():
@@ -155,6 +193,16 @@ def due_for_retention(today: datetime.date | None = None):
             pk__in=WaitingListEntry.objects.filter(removed_on__isnull=True).values("household")
         )
         .exclude(pk__in=Placement.objects.filter(end_date__isnull=True).values("household"))
+        .exclude(
+            pk__in=ContributionCharge.objects.filter(
+                month__gt=years_before(today, ACCOUNTING_RETENTION_YEARS)
+            ).values("placement__household")
+        )
+        .exclude(
+            pk__in=Payment.objects.filter(
+                paid_on__gt=years_before(today, ACCOUNTING_RETENTION_YEARS)
+            ).values("placement__household")
+        )
         .exclude(
             pk__in=AuditEvent.objects.filter(action=AuditEvent.Action.ANONYMISE).values("household")
         )

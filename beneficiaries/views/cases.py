@@ -97,6 +97,10 @@ def _case_page(request, case, workers_form=None):
             and households_selectors.visible_referrals(user=request.user)
             .filter(pk=case.referral_id)
             .exists(),
+            # The contribution ledger (housing) is financial data: linked only for whom
+            # may read it, and only once the case has a placement.
+            "contributions_visible": access_for(request.user).may_read_case_contributions(case)
+            and case.placements.exists(),
         },
     )
 

@@ -53,7 +53,7 @@ def compute(
     results = {}
     for name, function in INDICATORS.items():
         kwargs = {"project_ids": project_ids, "period": period, "by": by}
-        if name == "occupancy":
+        if name in ("occupancy", "contributions"):
             kwargs["today"] = today
         try:
             results[name] = function(**kwargs)

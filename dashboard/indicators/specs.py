@@ -15,6 +15,7 @@ from django.utils.translation import ngettext_lazy
 
 from beneficiaries.models import DESTINATION_GROUPS, ExitDestination
 from core import formatting
+from dashboard.indicators.contributions import contributions
 from dashboard.indicators.queries import (
     DestinationGroup,
     autonomy_change,
@@ -375,6 +376,34 @@ SPECS: tuple[Spec, ...] = (
 )
 
 
+SPECS += (
+    Spec(
+        "collection_rate",
+        _("Tasso di riscossione della quota di compartecipazione"),
+        _(
+            "Pagamenti della quota registrati nel periodo (al netto degli storni) ÷ quote "
+            "addebitate per i mesi del periodo. Si conta fino a oggi se il periodo non è "
+            "finito. Un pagamento di arretrati conta nel periodo in cui è fatto: il tasso "
+            "può superare il 100 %."
+        ),
+        "contributions",
+        lambda r: share(r.get("collected"), r.get("charged")),
+    ),
+    Spec(
+        "households_in_arrears",
+        _("Nuclei in ritardo con la quota"),
+        _(
+            "Nuclei con un inserimento negli alloggi del progetto che l'ultimo giorno del "
+            "periodo (oggi, se il periodo non è finito) devono ancora una quota scaduta. I "
+            "pagamenti coprono per primi gli addebiti più vecchi. Comprende le morosità non "
+            "imputabili al nucleo."
+        ),
+        "contributions",
+        lambda r: _count(r.get("households_in_arrears")),
+    ),
+)
+
+
 INDICATORS = {
     "people_served": people_served,
     "referrals": referrals,
@@ -387,4 +416,5 @@ INDICATORS = {
     "returns": returns,
     "goals": goals,
     "autonomy_change": autonomy_change,
+    "contributions": contributions,
 }

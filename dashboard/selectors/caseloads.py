@@ -37,7 +37,9 @@ from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import pathway as pathway_selectors
 from beneficiaries.selectors.households import reference_name
 from core.access import access_for
-from dashboard.selectors.my_day import NO_CONTACT_DAYS
+from dashboard.selectors.my_day import ARREARS_DAYS, NO_CONTACT_DAYS
+from housing import selectors as housing_selectors
+from housing.models import Placement
 from partners.models import Organisation, StaffMembership
 from projects.models import Project
 from users.models import User
@@ -138,9 +140,20 @@ def per_worker(*, user, today: datetime.date | None = None) -> list[dict]:
     return result
 
 
+def _in_arrears(user, today: datetime.date) -> QuerySet[Placement]:
+    """The case's placements more than ARREARS_DAYS days late with the contribution,
+    among those whose ledger the user may read."""
+    return housing_selectors.arrears_over(
+        Placement.objects.filter(access_for(user).contributions_q(), case_id=OuterRef("pk")),
+        days=ARREARS_DAYS,
+        today=today,
+    )
+
+
 def per_project(*, user, today: datetime.date | None = None) -> list[dict]:
     """One row per project: open cases, cases without a worker, cases with overdue
-    reviews, quiet households, and how many workers share them. One query."""
+    reviews, quiet households, households more than 60 days late with the contribution,
+    and how many workers share them. One query."""
     today = today or timezone.localdate()
     _own, _group, quiet_since = pathway_selectors.last_contact("")
     assigned = CaseAssignment.objects.filter(case_id=OuterRef("pk"))
@@ -156,6 +169,7 @@ def per_project(*, user, today: datetime.date | None = None) -> list[dict]:
                 "pk", distinct=True, filter=Q(quiet_since__lt=no_contact_cutoff(today))
             ),
             workers=Count("assignments__worker", distinct=True),
+            in_arrears=Count("pk", distinct=True, filter=Q(Exists(_in_arrears(user, today)))),
         )
         .order_by("project__name")
     )
@@ -169,6 +183,7 @@ def per_project(*, user, today: datetime.date | None = None) -> list[dict]:
             "overdue_cases": row["overdue_cases"],
             "quiet_cases": row["quiet_cases"],
             "workers": row["workers"],
+            "in_arrears": row["in_arrears"],
         }
         for row in rows
     ]

@@ -30,6 +30,7 @@ from beneficiaries.selectors.households import reference_name
 from beneficiaries.selectors.pathway import DOCUMENTS_AHEAD_DAYS, last_contact
 from core.access import access_for
 from core.dates import add_months
+from housing import selectors as housing_selectors
 from housing.models import Placement
 from partners.models import StaffMembership
 from projects.models import Project
@@ -362,3 +363,33 @@ def reminder_counts(*, user, today: datetime.date | None = None) -> dict[str, in
         kind = _EXPIRY_KINDS.get(document_kind, "document_expiring")
         counts[kind] = counts.get(kind, 0) + 1
     return {kind: n for kind, n in counts.items() if n}
+
+
+# The contribution ledger in "La mia giornata" (housing.selectors): kept apart from
+# my_day() so that it reads, and merges, as one piece. Placements of the user's open
+# cases whose ledger the user may read (core.access.Access.contributions_q).
+ARREARS_DAYS = 60
+
+
+def my_day_contributions(*, user, today: datetime.date | None = None) -> dict:
+    """Two boxes: households more than ARREARS_DAYS days late with their contribution,
+    and repayment instalments late or due within a week. Two queries."""
+    today = today or timezone.localdate()
+    placements = Placement.objects.filter(
+        access_for(user).contributions_q(),
+        case__in=my_cases(user=user).filter(closed_on__isnull=True),
+    )
+    arrears = (
+        housing_selectors.arrears_over(placements, days=ARREARS_DAYS, today=today)
+        .select_related("unit__property")
+        .annotate(household_name=reference_name(OuterRef("household_id")))
+        .order_by("-arrears", "pk")
+    )
+    instalments = housing_selectors.instalments_due(placements=placements, today=today).annotate(
+        household_name=reference_name(OuterRef("plan__placement__household_id"))
+    )
+    return {
+        "today": today,
+        "arrears": _box(arrears),
+        "instalments_due": _box(instalments),
+    }

@@ -177,6 +177,7 @@ def caseloads_export(request, table: str, fmt: str):
                 _("Con verifiche scadute"),
                 _("Nuclei senza contatti da %(days)d giorni")
                 % {"days": caseloads_selectors.NO_CONTACT_DAYS},
+                _("Morosità oltre 60 giorni"),
                 _("Operatori"),
             ],
             rows=[
@@ -186,6 +187,7 @@ def caseloads_export(request, table: str, fmt: str):
                     r["unassigned"],
                     r["overdue_cases"],
                     r["quiet_cases"],
+                    r["in_arrears"],
                     r["workers"],
                 ]
                 for r in rows

@@ -37,4 +37,5 @@ def home(request):
         context["last_visit"] = last_visit
     if context["is_social_worker"] or context["is_coordinator"]:
         context["my_day"] = my_day_selectors.my_day(user=user)
+        context["my_day_contributions"] = my_day_selectors.my_day_contributions(user=user)
     return render(request, "dashboard/home.html", context)
