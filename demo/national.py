@@ -103,9 +103,11 @@ class Table:
             else:
                 if field.unique and not field.null:
                     raise ValueError(f"{model.__name__}.{field.name} is unique: name it")
-                default = now if getattr(field, "auto_now", False) or getattr(
-                    field, "auto_now_add", False
-                ) else field.get_default()
+                default = (
+                    now
+                    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+                    else field.get_default()
+                )
                 self.slots.append(None)
                 self.template.append(default)
             self.converters.append(writer.converter(field))
@@ -233,7 +235,7 @@ def _build_network(rng: random.Random, households: int, today: datetime.date) ->
         batch_size=1000,
     )
 
-    kinds = [k for k in Project.Kind.values]
+    kinds = list(Project.Kind.values)
     projects = Project.objects.bulk_create(
         [
             Project(
@@ -254,8 +256,7 @@ def _build_network(rng: random.Random, households: int, today: datetime.date) ->
         ]
         referrers = rng.sample(municipalities, min(len(municipalities), rng.randint(3, 12)))
         participations += [
-            Participation(project=project, organisation=m, role="referring_body")
-            for m in referrers
+            Participation(project=project, organisation=m, role="referring_body") for m in referrers
         ]
     Participation.objects.bulk_create(participations, batch_size=1000)
 
@@ -299,11 +300,23 @@ def _build_staff(rng, net, cases_by_org: Counter) -> dict:
     }
     for org_id in sorted(leads):
         for i in (1, 2):
-            users.append(User(username=f"{SLUG_PREFIX}coord-{org_id}-{i}", first_name="Coordinatrice", last_name=f"Prova {org_id}-{i}"))
+            users.append(
+                User(
+                    username=f"{SLUG_PREFIX}coord-{org_id}-{i}",
+                    first_name="Coordinatrice",
+                    last_name=f"Prova {org_id}-{i}",
+                )
+            )
             memberships.append((len(users) - 1, org_id, Role.COORDINATOR))
     referring = sorted({o for orgs in net["referring"].values() for o in orgs})
     for org_id in referring:
-        users.append(User(username=f"{SLUG_PREFIX}invio-{org_id}", first_name="Assistente", last_name=f"Sociale {org_id}"))
+        users.append(
+            User(
+                username=f"{SLUG_PREFIX}invio-{org_id}",
+                first_name="Assistente",
+                last_name=f"Sociale {org_id}",
+            )
+        )
         memberships.append((len(users) - 1, org_id, Role.MUNICIPAL_REFERRER))
     workers_of: dict[int, list[tuple[int, float]]] = {}
     worker_index = []
@@ -311,7 +324,13 @@ def _build_staff(rng, net, cases_by_org: Counter) -> dict:
         n = max(1, math.ceil(cases / 250))
         rows = []
         for i in range(n):
-            users.append(User(username=f"{SLUG_PREFIX}op-{org_id}-{i}", first_name=rng.choice(FIRST_NAMES_F + FIRST_NAMES_M), last_name=rng.choice(LAST_NAMES)))
+            users.append(
+                User(
+                    username=f"{SLUG_PREFIX}op-{org_id}-{i}",
+                    first_name=rng.choice(FIRST_NAMES_F + FIRST_NAMES_M),
+                    last_name=rng.choice(LAST_NAMES),
+                )
+            )
             memberships.append((len(users) - 1, org_id, Role.SOCIAL_WORKER))
             rows.append((len(users) - 1, math.exp(rng.uniform(math.log(30), math.log(900)))))
         workers_of[org_id] = rows
@@ -416,7 +435,13 @@ def generate_national(
             first = rng.choice(FIRST_NAMES_F if female else FIRST_NAMES_M)
             people.append(
                 T_person.add(
-                    new_uuid(), hh, relationship, first, last, born, "F" if female else "M",
+                    new_uuid(),
+                    hh,
+                    relationship,
+                    first,
+                    last,
+                    born,
+                    "F" if female else "M",
                     name_key(first, last),
                 )  # fmt: skip
             )
@@ -434,9 +459,11 @@ def generate_national(
     cases_by_org = Counter()
     while events:
         sent, hh = heapq.heappop(events)
-        p = home[hh] if rng.random() < 0.75 else rng.choices(
-            range(len(projects)), weights=net["weights"]
-        )[0]
+        p = (
+            home[hh]
+            if rng.random() < 0.75
+            else rng.choices(range(len(projects)), weights=net["weights"])[0]
+        )
         project = projects[p]
         referrer = rng.choice(net["referring"][project.pk])
         recent = (today - sent).days
@@ -511,8 +538,14 @@ def generate_national(
     for hh, project_id, referrer, status, sent, decided in referrals:
         referral_ids.append(
             T_referral.add(
-                new_uuid(), hh, project_id, referrer, "Emergenza abitativa (dati di prova).",
-                rng.choice(urgencies), status, None if status == S.DRAFT else noon(sent),
+                new_uuid(),
+                hh,
+                project_id,
+                referrer,
+                "Emergenza abitativa (dati di prova).",
+                rng.choice(urgencies),
+                status,
+                None if status == S.DRAFT else noon(sent),
                 noon(decided) if decided else None,
                 "Requisiti non soddisfatti." if status == S.DECLINED else "",
             )  # fmt: skip
@@ -677,4 +710,3 @@ def generate_national(
 
 def national_exists() -> bool:
     return Organisation.objects.filter(slug__startswith=SLUG_PREFIX).exists()
-

@@ -45,10 +45,7 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             counts = generate_national(households=households, seed=seed, log=log)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-        elif connection.vendor == "sqlite":
+        if connection.vendor == "postgresql" or connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         log(", ".join(f"{value} {name}" for name, value in counts.items()))
