@@ -73,7 +73,10 @@ class Case(TimeStampedModel):
         # instead of sorting every visible case (docs/performance.md).
         indexes = [
             models.Index(
-                F("closed_on").asc(), F("opened_on").desc(), F("id").desc(), name="case_caseload_order"
+                F("closed_on").asc(),
+                F("opened_on").desc(),
+                F("id").desc(),
+                name="case_caseload_order",
             )
         ]
 
