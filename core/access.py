@@ -208,11 +208,11 @@ class Access:
         household file went from 48 to 622 ms, docs/performance.md)."""
         return (
             Q(registered_by_id__in=self.frontline_organisations)
-            | Q(Exists(Case.objects.filter(self._case_rows_q(), household_id=OuterRef("pk"))))
+            | Q(Exists(Case.objects.filter(self.case_rows_q(), household_id=OuterRef("pk"))))
             | Q(Exists(Referral.objects.filter(self.referrals_q(), household_id=OuterRef("pk"))))
         )
 
-    def _case_rows_q(self) -> Q:
+    def case_rows_q(self) -> Q:
         """`cases_q` as a test of each row (for correlated subqueries)."""
         return (
             Q(holding_organisation_id__in=self.casework_organisations)
