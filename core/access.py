@@ -222,16 +222,22 @@ class Access:
 
     def cases_q(self) -> Q:
         """Cases the user may see: held by their organisation (social worker or
-        coordinator), of a project they coordinate, or assigned to them."""
-        return (
-            Q(holding_organisation_id__in=self.casework_organisations)
-            | Q(project_id__in=self.coordinated_projects)
-            | Q(
-                Exists(
-                    CaseAssignment.objects.filter(case_id=OuterRef("pk"), worker_id=self.user.pk)
+        coordinator), of a project they coordinate, or assigned to them.
+
+        Written as `id IN (… UNION …)`, each part answered by its own index: an `OR` of
+        the organisation test and an `EXISTS` of the assignment makes PostgreSQL read
+        the whole table (and JIT-compile the plan) at national size (docs/performance.md).
+        """
+        parts = [CaseAssignment.objects.filter(worker_id=self.user.pk).values("case_id")]
+        if self.casework_organisations:
+            parts.append(
+                Case.objects.filter(holding_organisation_id__in=self.casework_organisations).values(
+                    "pk"
                 )
             )
-        )
+        if self.coordinated_projects:
+            parts.append(Case.objects.filter(project_id__in=self.coordinated_projects).values("pk"))
+        return Q(pk__in=parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0])
 
     def referrals_q(self) -> Q:
         """Referrals the user's organisation sent, and those (not drafts) received by a
@@ -242,10 +248,15 @@ class Access:
 
     def households_q(self) -> Q:
         """Households registered by the user's organisation, or with a case or a
-        referral the user may see."""
+        referral the user may see.
+
+        Kept as correlated `EXISTS` on purpose: the household file looks up one
+        household, and then PostgreSQL checks that household's few cases; the
+        `UNION` of `cases_q` would compute every visible case id first (measured: the
+        household file went from 48 to 622 ms, docs/performance.md)."""
         return (
             Q(registered_by_id__in=self.frontline_organisations)
-            | Q(Exists(Case.objects.filter(self.cases_q(), household_id=OuterRef("pk"))))
+            | Q(Exists(Case.objects.filter(self.case_rows_q(), household_id=OuterRef("pk"))))
             | Q(Exists(Referral.objects.filter(self.referrals_q(), household_id=OuterRef("pk"))))
         )
 
@@ -262,6 +273,18 @@ class Access:
             case.holding_organisation_id in self.casework_organisations
             or case.project_id in self.coordinated_projects
             or self.user.pk in assigned_worker_ids
+        )
+
+    def case_rows_q(self) -> Q:
+        """`cases_q` as a test of each row (for correlated subqueries)."""
+        return (
+            Q(holding_organisation_id__in=self.casework_organisations)
+            | Q(project_id__in=self.coordinated_projects)
+            | Q(
+                Exists(
+                    CaseAssignment.objects.filter(case_id=OuterRef("pk"), worker_id=self.user.pk)
+                )
+            )
         )
 
     def notes_q(self) -> Q:

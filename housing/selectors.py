@@ -64,6 +64,8 @@ from .models import (
 Role = StaffMembership.Role
 BOARD_WEEKS = 13
 HORIZON_DAYS = 90
+# Units a page of the occupancy board shows.
+BOARD_PAGE_UNITS = 50
 ENDING_SOON_DAYS = 30
 
 
@@ -193,24 +195,35 @@ class Board:
     rows: list[UnitRow]
     ending_soon: list[Placement] = field(default_factory=list)
     overstays: list[Placement] = field(default_factory=list)
+    # Totals of every unit of the board, not only of the page shown.
+    capacity: int = 0
+    free_today: int = 0
+    free_horizon: int = 0
+    # The page of units shown (BOARD_PAGE_UNITS a page), and whether more follow.
+    page: int = 1
+    pages: int = 1
+    unit_count: int = 0
 
     @property
-    def capacity(self) -> int:
-        return sum(row.unit.capacity for row in self.rows)
+    def has_next(self) -> bool:
+        return self.page < self.pages
 
     @property
-    def free_today(self) -> int:
-        return sum(row.free_today for row in self.rows)
-
-    @property
-    def free_horizon(self) -> int:
-        return sum(row.free_horizon for row in self.rows)
+    def next_page(self) -> int:
+        return self.page + 1
 
 
-def occupancy_board(*, user, units: QuerySet[HousingUnit], today=None) -> Board:
+def occupancy_board(
+    *, user, units: QuerySet[HousingUnit], today=None, page: int | str | None = 1
+) -> Board:
     """Units × weeks for the next BOARD_WEEKS weeks, free places today and for the next
     HORIZON_DAYS days, the placements ending in ENDING_SOON_DAYS and the overstays.
-    A fixed number of queries, however many units and placements."""
+    A fixed number of queries, however many units and placements.
+
+    The week cells are built for one page of BOARD_PAGE_UNITS units (`page`, 1-based;
+    a wrong or too high number gives the nearest page); the totals count every unit.
+    Rendering thousands of unit rows of 13 cells was what made a big project's board
+    slow and megabytes long (docs/performance.md)."""
     today = today or timezone.localdate()
     first = today - datetime.timedelta(days=today.weekday())  # this week's Monday
     weeks = [first + datetime.timedelta(weeks=w) for w in range(BOARD_WEEKS)]
@@ -248,10 +261,24 @@ def occupancy_board(*, user, units: QuerySet[HousingUnit], today=None) -> Board:
             overstaying.add(unit_id)
 
     offset = (today - first).days
+    pages = max(1, -(-len(unit_list) // BOARD_PAGE_UNITS))
+    try:
+        page = min(max(int(page or 1), 1), pages)
+    except (TypeError, ValueError):
+        page = 1
+    shown = range((page - 1) * BOARD_PAGE_UNITS, page * BOARD_PAGE_UNITS)
     rows = []
-    for unit in unit_list:
+    capacity = free_today = free_horizon = 0
+    for index, unit in enumerate(unit_list):
         counts = occupancy.daily_counts(stays[unit.pk], first, days)
         open_for_people = unit.takes_people()
+        horizon_peak = max(counts[offset : offset + HORIZON_DAYS])
+        capacity += unit.capacity
+        if open_for_people:
+            free_today += max(unit.capacity - counts[offset], 0)
+            free_horizon += max(unit.capacity - horizon_peak, 0)
+        if index not in shown:
+            continue
         cells = []
         for w, week_start in enumerate(weeks):
             people = max(counts[w * 7 : w * 7 + 7])
@@ -263,7 +290,6 @@ def occupancy_board(*, user, units: QuerySet[HousingUnit], today=None) -> Board:
                     ending=w in ending_weeks[unit.pk],
                 )
             )
-        horizon_peak = max(counts[offset : offset + HORIZON_DAYS])
         rows.append(
             UnitRow(
                 unit=unit,
@@ -285,7 +311,17 @@ def occupancy_board(*, user, units: QuerySet[HousingUnit], today=None) -> Board:
         .prefetch_related(_household_members())
         .order_by("planned_end_date", "end_date", "pk")
     )
-    board = Board(today=today, weeks=weeks, rows=rows)
+    board = Board(
+        today=today,
+        weeks=weeks,
+        rows=rows,
+        capacity=capacity,
+        free_today=free_today,
+        free_horizon=free_horizon,
+        page=page,
+        pages=pages,
+        unit_count=len(unit_list),
+    )
     for placement in watched:
         if placement.is_overstay(today):
             board.overstays.append(placement)

@@ -52,7 +52,9 @@ def board_index(request):
 def project_board(request, slug):
     project = selectors.project_for_user(user=request.user, slug=slug)
     board = selectors.occupancy_board(
-        user=request.user, units=selectors.units_queryset().filter(project=project)
+        user=request.user,
+        units=selectors.units_queryset().filter(project=project),
+        page=request.GET.get("page"),
     )
     return render(
         request,

@@ -153,14 +153,23 @@ def diary_of(*, user, case: Case) -> QuerySet[CaseNote]:
     """The diary of a case: its own entries, and the group or community activities of
     other cases in which its household took part, without the confidential entries of
     other organisations. `case` must come from case_for_casework."""
-    took_part = CaseNote.households.through.objects.filter(
-        casenote_id=OuterRef("pk"), household_id=case.household_id
+    # Its own entries and those its household took part in, as `id IN (… UNION …)`: an
+    # `OR` with an `EXISTS` made PostgreSQL filter the whole diary table (millions of
+    # rows at national size) instead of using the two indexes (docs/performance.md).
+    own_or_took_part = (
+        CaseNote.objects.filter(case=case)
+        .values("pk")
+        .union(
+            CaseNote.households.through.objects.filter(household_id=case.household_id).values(
+                "casenote_id"
+            )
+        )
     )
     # A group activity names the households that took part; the reader learns the names
     # of those they may see, and only that there were others.
     visible = households_selectors.visible_households(user=user).values("pk")
     return (
-        CaseNote.objects.filter(Q(case=case) | Q(Exists(took_part)))
+        CaseNote.objects.filter(pk__in=own_or_took_part)
         .filter(access_for(user).notes_q())
         .select_related("author", "author_organisation")
         .annotate(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from beneficiaries.views.intake import consent_context
 from core import panels
 from core.access import access_for
 from core.forms import errors_to_form, is_valid_with_rules
+from core.pagination import CappedPaginator
 
 Status = Referral.Status
 
@@ -160,7 +160,7 @@ def caseload(request):
 
 
 def _render_caseload(request, filterset, found, *, is_filtered):
-    page_obj = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = CappedPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "beneficiaries/caseload_list.html",

@@ -259,12 +259,15 @@ def waiting_list(request, slug):
     project = get_object_or_404(Project.objects.prefetch_related("priority_rules"), slug=slug)
     today = timezone.localdate()
     ranked = intake_selectors.waiting_list(user=request.user, project=project, today=today)
+    # A page of the list (its order needs every entry's priority, its rows only these).
+    page_obj = Paginator(ranked, PAGE_SIZE * 2).get_page(request.GET.get("page"))
+    shown = list(page_obj.object_list)
     open_cases = {
         case.household_id: case
         for case in households_selectors.visible_cases(user=request.user).filter(
             project=project,
             closed_on__isnull=True,
-            household_id__in=[entry.household_id for entry, _priority in ranked],
+            household_id__in=[entry.household_id for entry, _priority in shown],
         )
     }
     returning = cases_selectors.returning_households(
@@ -280,10 +283,16 @@ def waiting_list(request, slug):
             "case": open_cases.get(entry.household_id),
             "is_return": entry.household_id in returning,
         }
-        for position, (entry, priority) in enumerate(ranked, start=1)
+        for position, (entry, priority) in enumerate(shown, start=page_obj.start_index())
     ]
     return render(
         request,
         "beneficiaries/waiting_list.html",
-        {"project": project, "rows": rows, "rules": project.priority_rules.all()},
+        {
+            "project": project,
+            "rows": rows,
+            "page_obj": page_obj,
+            "waiting_count": len(ranked),
+            "rules": project.priority_rules.all(),
+        },
     )

@@ -884,3 +884,17 @@ def test_household_registered_by_a_referrer_is_editable_by_her(client_for, marco
     PersonFactory(household=household, first_name="Ada", last_name="Lovato")
     response = client_for(marco).get(url("household_update", household))
     assert response.status_code == 200
+
+
+def test_caseload_stops_counting_past_the_cap_and_says_so(
+    client_for, alice, case_alfa, monkeypatch
+):
+    from core import pagination
+
+    client = client_for(alice)
+    url = reverse("beneficiaries:caseload")
+    html = client.get(url).text
+    assert "1 presa in carico" in html and "Più di" not in html
+    monkeypatch.setattr(pagination, "COUNT_CAP", 0)
+    html = client.get(url).text
+    assert "Più di 0 prese in carico" in html

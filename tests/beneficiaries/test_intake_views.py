@@ -574,6 +574,38 @@ def test_waiting_list_runs_a_fixed_number_of_queries(
         client.get(waiting_list_url(project_alfa))
 
 
+def test_waiting_list_shows_a_page_in_priority_order_with_the_same_queries(
+    client_for, carla, project_alfa, comune_uno, django_assert_num_queries, monkeypatch
+):
+    from beneficiaries.views import intake as intake_views
+
+    monkeypatch.setattr(intake_views, "PAGE_SIZE", 2)  # pages of four
+    today = timezone.localdate()
+    for n in range(6):  # the longer a household waited, the higher it comes
+        _waiting(
+            project_alfa,
+            comune_uno,
+            members=[("F", datetime.date(1990, 1, 1), f"Attesa{n}")],
+            urgency="medium",
+            added_on=today - datetime.timedelta(days=70 * (n + 1)),
+        )
+    client = client_for(carla)
+    client.get(waiting_list_url(project_alfa))
+    # 11 with the returns lookup (issue 12, item 5: the list marks returns).
+    with django_assert_num_queries(11) as first:
+        html = client.get(waiting_list_url(project_alfa)).text
+    rows = html.split('data-testid="waiting-row"')[1:]
+    assert len(rows) == 4 and "6 nuclei in attesa" in html
+    assert 'data-testid="position">1<' in rows[0] and "Attesa5 Test" in rows[0]
+    assert "Pagina 1 di 2" in html
+    with django_assert_num_queries(len(first.captured_queries)):
+        html = client.get(waiting_list_url(project_alfa) + "?page=2").text
+    rows = html.split('data-testid="waiting-row"')[1:]
+    assert len(rows) == 2
+    assert 'data-testid="position">5<' in rows[0] and "Attesa1 Test" in rows[0]
+    assert 'data-testid="position">6<' in rows[1] and "Attesa0 Test" in rows[1]
+
+
 def test_waiting_list_is_for_the_project_coordinators(client_for, alice, marco, project_alfa):
     for user in (alice, marco):
         assert client_for(user).get(waiting_list_url(project_alfa)).status_code == 403

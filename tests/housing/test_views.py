@@ -515,3 +515,28 @@ def test_move_says_the_date_and_the_unit_at_once(
     assert "Il trasferimento deve avvenire dopo l'ingresso" in page
     assert "Questo campo è obbligatorio" in page
     assert not Placement.objects.filter(moved_from=placement).exists()
+
+
+def test_board_shows_a_page_of_units_with_totals_of_all_and_the_same_queries(
+    client_for, carla, project_alfa, unit_alfa, django_assert_num_queries, monkeypatch
+):
+    from housing import selectors as housing_selectors
+
+    monkeypatch.setattr(housing_selectors, "BOARD_PAGE_UNITS", 3)
+    for _ in range(6):  # seven units of 4 + 6 × 3 = 22 places, on three pages
+        HousingUnitFactory(project=project_alfa, property=unit_alfa.property, capacity=3)
+    client = client_for(carla)
+    client.get(board_url(project_alfa))  # warm up the session
+    with django_assert_num_queries(9) as first:
+        response = client.get(board_url(project_alfa))
+    page = response.content.decode()
+    assert page.count('data-testid="unit-row-') == 3
+    assert 'data-testid="total-capacity">22<' in page
+    assert "pagina 1 di 3" in page and 'rel="next"' in page
+    with django_assert_num_queries(len(first.captured_queries)):
+        last = client.get(board_url(project_alfa) + "?page=3").content.decode()
+    assert last.count('data-testid="unit-row-') == 1
+    assert 'rel="next"' not in last and 'data-testid="total-capacity">22<' in last
+    # A wrong page number shows the first page.
+    wrong = client.get(board_url(project_alfa) + "?page=x").content.decode()
+    assert wrong.count('data-testid="unit-row-') == 3
