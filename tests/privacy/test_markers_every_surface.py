@@ -9,8 +9,8 @@ write. For each persona, the record pages (household file, person forms, every p
 every case, referrals) are opened one by one: the markers found there are what that
 persona may read. Then every surface that gathers records — the household history, each
 person's export (page and JSON), the caseload and its search, the referral list,
-"La mia giornata", the notifications, the dashboards, their printouts and exports — is
-rendered as
+"La mia giornata", the notifications, the referrer's timeline, the plan's printout, the
+contribution pages, the dashboards, their printouts and exports — is rendered as
 the same persona, and must show no marker outside that set. The history, which is about
 every record, must show exactly that set."""
 
@@ -115,6 +115,18 @@ def gathering_surfaces(household, projects) -> dict[str, str]:
     for table in ("operatori", "progetti", "prese-in-carico"):
         surfaces[f"caseloads export {table}"] = reverse(
             "dashboard:caseloads_export", args=[table, "csv"]
+        )
+    surfaces["contributions (office)"] = reverse("dashboard:contributions")
+    for referral in Referral.objects.filter(household=household):
+        surfaces[f"referrer's timeline {referral.pk}"] = reverse(
+            "dashboard:referral_timeline", args=[referral.public_id]
+        )
+    for case in Case.objects.filter(household=household):
+        surfaces[f"plan printout {case.pk}"] = reverse(
+            "beneficiaries:plan_print", args=[case.public_id]
+        )
+        surfaces[f"contributions of case {case.pk}"] = reverse(
+            "housing:case_contributions", args=[case.public_id]
         )
     for person in household.members.all():
         surfaces[f"export page {person}"] = reverse("privacy:person_data", args=[person.public_id])
