@@ -90,7 +90,11 @@ def test_withdrawing_a_consent_raises_the_alert_on_the_household_file(
     login_as("alice")
     page.goto(f"{live_server.url}{household_alfa.get_absolute_url()}")
     expect(page.get_by_test_id("consent-alert")).to_have_count(0)
-    page.get_by_role("button", name="Registra revoca").click()
+    # The household also has its case-management consent (the consent gate): withdraw
+    # the network-sharing one.
+    page.get_by_role("row", name=re.compile("Condivisione con gli enti")).get_by_role(
+        "button", name="Registra revoca"
+    ).click()
     alert = page.get_by_test_id("consent-alert")
     expect(alert).to_contain_text("Condivisione con gli enti della rete")
     expect(alert).to_contain_text("revocato il")

@@ -82,10 +82,13 @@ def test_worker_follows_a_household_from_plan_to_exit(
     owner = page.get_by_role("combobox", name=re.compile(r"^Chi è responsabile"))
     owner.select_option("")
     page.get_by_role("button", name="Salva l'azione").click()
+    # On the form (the error summary at the top repeats them as links to the fields).
+    form = page.locator("main form")
     expect(
-        page.get_by_text("La scadenza non può precedere l'inizio del progetto (01/02/2026).")
+        form.get_by_text("La scadenza non può precedere l'inizio del progetto (01/02/2026).")
     ).to_be_visible()
-    expect(page.get_by_text("Scegli chi è responsabile dell'azione.")).to_be_visible()
+    expect(form.get_by_text("Scegli chi è responsabile dell'azione.")).to_be_visible()
+    expect(page.get_by_test_id("error-summary").get_by_role("link")).to_have_count(2)
     page.get_by_label("Entro il").fill("2026-03-01")
     owner.select_option(label="Alice Rossi")
     page.get_by_role("button", name="Salva l'azione").click()
@@ -149,7 +152,7 @@ def test_worker_follows_a_household_from_plan_to_exit(
     # Closing the case: without an outcome nothing happens; then with follow-ups.
     page.get_by_role("link", name="Chiusura").click()
     page.get_by_role("button", name="Chiudi la presa in carico").click()
-    expect(page.get_by_text("Indica il motivo dell'uscita.")).to_be_visible()
+    expect(page.locator("main form").get_by_text("Indica il motivo dell'uscita.")).to_be_visible()
     _shot(page, "close-errors")
     page.get_by_label("Data di uscita").fill(today.isoformat())
     page.get_by_label("Motivo dell'uscita").select_option(label="Obiettivi del progetto raggiunti")

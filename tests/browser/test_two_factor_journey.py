@@ -87,7 +87,9 @@ def test_coordinator_sets_up_two_factor_and_logs_in_with_it(page, live_server):
     page.get_by_label("Codice di attivazione").fill("aaaa-bbbb-cccc-dddd")
     page.get_by_label("Codice di verifica").fill(phone.code())
     page.get_by_role("button", name="Conferma e attiva").click()
-    expect(page.get_by_text("Il codice di attivazione non è valido")).to_be_visible()
+    expect(
+        page.locator("main form").get_by_text("Il codice di attivazione non è valido")
+    ).to_be_visible()
     assert not TOTPDevice.objects.exists()
     # The code the admin handed her (Django admin or `manage.py two_factor_activation`).
     page.get_by_label("Codice di attivazione").fill(activation_code)
@@ -113,7 +115,7 @@ def test_coordinator_sets_up_two_factor_and_logs_in_with_it(page, live_server):
     expect(page).to_have_url(re.compile(r"/accesso/verifica/"))
     page.get_by_label("Codice di verifica").fill("000000")
     page.get_by_role("button", name="Verifica").click()
-    expect(page.get_by_text("Codice non valido")).to_be_visible()
+    expect(page.locator("main form").get_by_text("Codice non valido")).to_be_visible()
     time.sleep(1.1)  # django-otp slows down attempts after a failure
     page.get_by_label("Codice di verifica").fill(phone.code())
     page.get_by_role("button", name="Verifica").click()
@@ -130,7 +132,7 @@ def test_coordinator_sets_up_two_factor_and_logs_in_with_it(page, live_server):
     log_in_with_password(page, live_server)
     page.get_by_label("Codice di verifica").fill(codes[0])
     page.get_by_role("button", name="Verifica").click()
-    expect(page.get_by_text("Codice non valido")).to_be_visible()
+    expect(page.locator("main form").get_by_text("Codice non valido")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/accesso/verifica/"))
 
     assert csp_errors == []
