@@ -10,8 +10,10 @@ from django.db.models import Q
 from beneficiaries.models import (
     SPECIAL_CATEGORY_KINDS,
     Action,
+    Appointment,
     AutonomyAssessment,
     AutonomyScore,
+    CalendarFeed,
     Case,
     CaseAssignment,
     CaseExit,
@@ -25,11 +27,12 @@ from beneficiaries.models import (
     Referral,
     ReferralEvent,
     Review,
+    Room,
     SupportPlan,
     Vulnerability,
     WaitingListEntry,
 )
-from core.personal_data import BLANK, DELETE, MARK, MARK_IF_SET, register
+from core.personal_data import BLANK, DELETE, MARK, MARK_IF_SET, not_personal, register
 
 ANONYMOUS = "Anonimo"
 
@@ -385,4 +388,48 @@ register(
         "still_housed": "a choice, kept for the anonymous statistics of outcomes",
         "housing_situation": "a choice, kept for the anonymous statistics of outcomes",
     },
+)
+
+register(
+    Appointment,
+    section="appuntamenti",
+    within="case",
+    household="case__household",
+    export=[
+        ("tipo", "kind"),
+        ("inizio", "starts_at"),
+        ("durata_minuti", "duration_minutes"),
+        ("luogo", "place"),
+        ("dove", "place_details"),
+        ("interprete_necessario", "interpreter_needed"),
+        ("lingua", "interpreter_language"),
+        ("interprete_prenotato", "interpreter_booked"),
+        ("interprete", "interpreter_name"),
+        ("stato", "status"),
+        ("motivo", "not_held_reason"),
+        ("note", "notes"),
+    ],
+    erase={
+        "place_details": BLANK,
+        "interpreter_language": BLANK,
+        "interpreter_name": BLANK,
+        "notes": BLANK,
+    },
+    keep={
+        "kind": "a choice, kept for the anonymous statistics of the activities",
+        "place": "a choice, kept for the anonymous statistics of the activities",
+        "status": "a choice, kept for the anonymous statistics (missed appointments)",
+        "not_held_reason": "a choice, kept for the anonymous statistics",
+    },
+    # A group activity of another case that named the household forgets it; the members
+    # expected of the household's own appointments are anonymised with the household.
+    unlink=["households"],
+    order=["starts_at", "pk"],
+)
+
+not_personal(Room, reason="a meeting room of an organisation, set up in the admin")
+
+register(
+    CalendarFeed,
+    keep={"token_hash": "a hash of a random token of a staff member's calendar link"},
 )

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from beneficiaries.views import appointments as appointments_views
 from beneficiaries.views import cases as cases_views
 from beneficiaries.views import households as households_views
 from beneficiaries.views import intake as intake_views
@@ -133,4 +134,43 @@ urlpatterns = [
     ),
     path("prese-in-carico/<uuid:public_id>/uscita/", pathway_views.case_exit, name="case_exit"),
     path("follow-up/<int:pk>/", pathway_views.follow_up_record, name="follow_up_record"),
+    # Appointments, weeks and the calendar feed (views/appointments.py)
+    path(
+        "prese-in-carico/<uuid:public_id>/appuntamenti/",
+        appointments_views.appointment_list,
+        name="appointment_list",
+    ),
+    path(
+        "prese-in-carico/<uuid:public_id>/appuntamenti/nuovo/",
+        appointments_views.appointment_create,
+        name="appointment_create",
+    ),
+    path(
+        "appuntamenti/<uuid:public_id>/",
+        appointments_views.appointment_detail,
+        name="appointment_detail",
+    ),
+    path(
+        "appuntamenti/<uuid:public_id>/modifica/",
+        appointments_views.appointment_update,
+        name="appointment_update",
+    ),
+    path(
+        "appuntamenti/<uuid:public_id>/annulla/",
+        appointments_views.appointment_cancel,
+        name="appointment_cancel",
+    ),
+    path(
+        "appuntamenti/<uuid:public_id>/esito/",
+        appointments_views.appointment_outcome,
+        name="appointment_outcome",
+    ),
+    path("agenda/", appointments_views.my_week, name="my_week"),
+    path("progetti/<slug:slug>/agenda/", appointments_views.project_week, name="project_week"),
+    path("agenda/calendario/", appointments_views.calendar_settings, name="calendar_settings"),
+    path(
+        "agenda/calendario/<str:token>.ics",
+        appointments_views.calendar_feed_view,
+        name="calendar_feed",
+    ),
 ]

@@ -503,3 +503,18 @@ class Access:
         """Charging months, recording and reversing payments, suspensions, changes of the
         amount and repayment plans: the same people who read the ledger."""
         return self.may_read_contributions(placement)
+
+    # Appointments (issue 18 A) --------------------------------------------------------
+
+    def may_manage_appointments(self, case) -> bool:
+        """Seeing, planning, changing and recording the appointments of a case: the
+        same people who write its diary (the case comes from a casework selector)."""
+        return self.may_write_pathway(case)
+
+    def may_see_project_week(self, project) -> bool:
+        """The week of a project's appointments (who is where): its coordinators."""
+        return self.may_coordinate(project)
+
+    def may_have_calendar(self) -> bool:
+        """A week and a private calendar feed: whoever does casework."""
+        return self.does_casework

@@ -25,3 +25,7 @@ case_workers_added = Signal()
 # The daily reminders scan found things due for `user`: `counts` ({kind: how many},
 # kinds of notifications.kinds.Kind) on `day`. Sent by dashboard's scan_reminders.
 reminders_due = Signal()
+
+# The daily reminders scan found `count` planned appointments on `day` (tomorrow) with
+# `user` among the staff involved. Sent by dashboard's scan_reminders.
+appointments_tomorrow = Signal()

@@ -31,6 +31,7 @@ class Kind(models.TextChoices):
     MAX_STAY_REACHED = "max_stay_reached", _("Permanenza massima raggiunta")
     FOLLOW_UP_DUE = "follow_up_due", _("Follow-up da fare")
     CONSENT_LAPSING = "consent_lapsing", _("Consenso in scadenza")
+    APPOINTMENT_TOMORROW = "appointment_tomorrow", _("Appuntamenti di domani")
     NEW_BROWSER_LOGIN = "new_browser_login", _("Accesso da un nuovo browser")
     TWO_FACTOR_DISABLED = "two_factor_disabled", _("Verifica in due passaggi disattivata")
     LOCKOUT = "lockout", _("Accesso bloccato")
@@ -120,6 +121,9 @@ def summary(kind: str, count: int) -> str:
             "%(count)d consensi al trattamento dei dati in scadenza",
             n,
         ),
+        Kind.APPOINTMENT_TOMORROW: lambda n: ngettext(
+            "%(count)d appuntamento domani", "%(count)d appuntamenti domani", n
+        ),
         Kind.NEW_BROWSER_LOGIN: lambda n: ngettext(
             "%(count)d accesso al tuo account da un browser mai usato prima",
             "%(count)d accessi al tuo account da browser mai usati prima",
@@ -167,6 +171,7 @@ DEFAULT_DELIVERY: dict[str, str] = {
     Kind.MAX_STAY_REACHED: Delivery.DIGEST,
     Kind.FOLLOW_UP_DUE: Delivery.DIGEST,
     Kind.CONSENT_LAPSING: Delivery.DIGEST,
+    Kind.APPOINTMENT_TOMORROW: Delivery.DIGEST,
     Kind.NEW_BROWSER_LOGIN: Delivery.IMMEDIATE,
     Kind.TWO_FACTOR_DISABLED: Delivery.IMMEDIATE,
     Kind.LOCKOUT: Delivery.IMMEDIATE,
@@ -200,6 +205,7 @@ GROUPS = [
             Kind.MAX_STAY_REACHED,
             Kind.FOLLOW_UP_DUE,
             Kind.CONSENT_LAPSING,
+            Kind.APPOINTMENT_TOMORROW,
         ],
     ),
     (

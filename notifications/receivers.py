@@ -14,6 +14,7 @@ from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import intake as intake_selectors
 from core.signals import (
     account_alert,
+    appointments_tomorrow,
     case_workers_added,
     lookups_throttled,
     referral_moved,
@@ -100,3 +101,15 @@ def _on_reminders_due(sender, user, counts, day, **kwargs):
             count=count,
             key=f"{kind}:{day.isoformat()}",
         )
+
+
+@receiver(appointments_tomorrow, dispatch_uid="notifications_appointments_tomorrow")
+def _on_appointments_tomorrow(sender, user, count, day, **kwargs):
+    # How many, never with whom: the week page shows the rest to whom may see it.
+    services.notify(
+        recipients=[user],
+        kind=Kind.APPOINTMENT_TOMORROW,
+        link=reverse("beneficiaries:my_week") + f"?settimana={day.isoformat()}",
+        count=count,
+        key=f"{Kind.APPOINTMENT_TOMORROW}:{day.isoformat()}",
+    )

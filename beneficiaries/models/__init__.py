@@ -3,9 +3,15 @@
 - households: the household, its members, vulnerabilities and consents;
 - intake: referrals, their events and the waiting list;
 - cases: the case (presa in carico) and its assigned workers;
-- pathway: the individual plan, assessments, diary, documents, exit and follow-up.
+- pathway: the individual plan, assessments, diary, documents, exit and follow-up;
+- appointments: appointments, the rooms they book, the workers' calendar feeds.
 """
 
+from beneficiaries.models.appointments import (  # noqa: F401
+    Appointment,
+    CalendarFeed,
+    Room,
+)
 from beneficiaries.models.cases import (  # noqa: F401
     Case,
     CaseAssignment,

@@ -192,6 +192,7 @@ CASE_PAGES = {
     "diary": gettext_lazy("diario"),
     "documents": gettext_lazy("documenti"),
     "exit": gettext_lazy("dimissione e follow-up"),
+    "appointments": gettext_lazy("appuntamenti"),
 }
 
 

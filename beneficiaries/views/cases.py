@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from beneficiaries.filters import CaseloadFilter
 from beneficiaries.forms.cases import CaseOpenForm, CaseWorkersForm
 from beneficiaries.models import Referral
+from beneficiaries.selectors import appointments as appointments_selectors
 from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import intake as intake_selectors
@@ -77,6 +78,15 @@ def case_open(request, public_id):
     )
 
 
+def _appointments_context(request, case) -> dict:
+    if not access_for(request.user).may_manage_appointments(case):
+        return {"appointments_visible": False}
+    return {
+        "appointments_visible": True,
+        "missed_appointments": appointments_selectors.missed_count(case=case),
+    }
+
+
 def _case_page(request, case, workers_form=None):
     can_assign = case.is_open and access_for(request.user).may_assign_workers(case)
     if can_assign and workers_form is None:
@@ -97,6 +107,8 @@ def _case_page(request, case, workers_form=None):
             and households_selectors.visible_referrals(user=request.user)
             .filter(pk=case.referral_id)
             .exists(),
+            # Appointments are casework, like the diary; the missed ones count here.
+            **_appointments_context(request, case),
             # The contribution ledger (housing) is financial data: linked only for whom
             # may read it, and only once the case has a placement.
             "contributions_visible": access_for(request.user).may_read_case_contributions(case)

@@ -53,7 +53,7 @@ def compute(
     results = {}
     for name, function in INDICATORS.items():
         kwargs = {"project_ids": project_ids, "period": period, "by": by}
-        if name in ("occupancy", "contributions"):
+        if name in ("occupancy", "contributions", "interpreters"):
             kwargs["today"] = today
         try:
             results[name] = function(**kwargs)

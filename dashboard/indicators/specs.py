@@ -15,6 +15,7 @@ from django.utils.translation import ngettext_lazy
 
 from beneficiaries.models import DESTINATION_GROUPS, ExitDestination
 from core import formatting
+from dashboard.indicators.appointments import interpreters
 from dashboard.indicators.contributions import contributions
 from dashboard.indicators.queries import (
     DestinationGroup,
@@ -404,6 +405,32 @@ SPECS += (
 )
 
 
+ON_APPOINTMENTS = ngettext_lazy(
+    "su %(count)s appuntamento che lo richiedeva",
+    "su %(count)s appuntamenti che lo richiedevano",
+    "count",
+)
+
+SPECS += (
+    Spec(
+        "appointments_without_interpreter",
+        _("Appuntamenti senza l'interprete necessario"),
+        _(
+            "Appuntamenti delle prese in carico del progetto cominciati nel periodo (fino a "
+            "oggi) per cui serviva un interprete o un mediatore culturale e di cui è "
+            "registrato l'esito: quelli svolti senza interprete e quelli non svolti perché "
+            "mancava."
+        ),
+        "interpreters",
+        lambda r: Figure(
+            int(r.get("without") or 0),
+            Unit.COUNT,
+            _how_many(r.get("needed"), ON_APPOINTMENTS),
+        ),
+    ),
+)
+
+
 INDICATORS = {
     "people_served": people_served,
     "referrals": referrals,
@@ -417,4 +444,5 @@ INDICATORS = {
     "goals": goals,
     "autonomy_change": autonomy_change,
     "contributions": contributions,
+    "interpreters": interpreters,
 }
