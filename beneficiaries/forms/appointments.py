@@ -114,7 +114,9 @@ class AppointmentForm(forms.Form):
     interpreter_needed = forms.BooleanField(
         label=_("Serve un interprete o un mediatore culturale"), required=False
     )
-    interpreter_language = forms.CharField(label=_("Lingua"), max_length=80, required=False)
+    interpreter_language = forms.CharField(
+        label=_("Lingua dell'interprete"), max_length=80, required=False
+    )
     interpreter_booked = forms.BooleanField(
         label=_("Interprete o mediatore prenotato"), required=False
     )
