@@ -124,9 +124,7 @@ def test_a_worker_twice_at_once_is_found_by_the_database_but_not_refused(alice, 
     found = selectors.conflicts(
         starts_at=at(TOMORROW, 10, 30), ends_at=at(TOMORROW, 11, 30), staff=[alice, dave]
     )
-    assert [(worker, start) for worker, start, _end in found.workers] == [
-        (alice, first.starts_at)
-    ]
+    assert [(worker, start) for worker, start, _end in found.workers] == [(alice, first.starts_at)]
     # Touching is not overlapping; a cancelled appointment frees the worker.
     assert not selectors.conflicts(
         starts_at=at(TOMORROW, 11), ends_at=at(TOMORROW, 12), staff=[alice]

@@ -125,7 +125,7 @@ def test_bruno_sees_in_his_week_nothing_of_alfa(client_for, alice, bruno, case_a
         reverse("beneficiaries:my_week") + f"?settimana={TOMORROW.isoformat()}"
     )
     assert "Fatima" not in response.content.decode()
-    assert "data-testid=\"week-appointment\"" not in response.content.decode()
+    assert 'data-testid="week-appointment"' not in response.content.decode()
 
 
 def test_schedule_through_the_form_with_the_conflict_warning(client_for, alice, case_alfa):
@@ -256,9 +256,7 @@ def test_a_wrong_week_says_so_and_shows_this_week(client_for, alice):
 def test_week_navigation(client_for, alice, case_alfa):
     schedule(alice, case_alfa, starts_at=at(TOMORROW + datetime.timedelta(days=7), 10))
     client = client_for(alice)
-    this_week = client.get(
-        reverse("beneficiaries:my_week") + f"?settimana={TOMORROW.isoformat()}"
-    )
+    this_week = client.get(reverse("beneficiaries:my_week") + f"?settimana={TOMORROW.isoformat()}")
     next_week = this_week.context["next_week"]
     assert not this_week.context["by_day"] or all(
         x.starts_at.date() != TOMORROW + datetime.timedelta(days=7)

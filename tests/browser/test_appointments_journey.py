@@ -47,9 +47,7 @@ def test_worker_schedules_sees_the_week_and_records_the_outcome(
     expect(page.get_by_test_id("interpreter")).to_contain_text("prenotato: Mediatrice Amina")
 
     # A second at the same time: a warning, saved only once confirmed.
-    page.goto(
-        live_server.url + f"/prese-in-carico/{case_alfa.public_id}/appuntamenti/nuovo/"
-    )
+    page.goto(live_server.url + f"/prese-in-carico/{case_alfa.public_id}/appuntamenti/nuovo/")
     _fill_appointment(page, day.isoformat(), "10:30")
     page.get_by_role("button", name="Salva l'appuntamento").click()
     warning = page.get_by_test_id("conflict-warning")

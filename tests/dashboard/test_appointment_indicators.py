@@ -94,6 +94,9 @@ def test_the_period_up_to_today_counts_only_what_began(world):
     result = indicators.compute(project_ids=[world["alfa"].pk], period=february, today=TODAY)
     assert result["interpreters"][indicators.TOTAL] == {"needed": 2, "without": 1}
     later = Period(D(2026, 5, 1), D(2026, 5, 31))
-    assert indicators.compute(project_ids=[world["alfa"].pk], period=later, today=TODAY)[
-        "interpreters"
-    ] == {}
+    assert (
+        indicators.compute(project_ids=[world["alfa"].pk], period=later, today=TODAY)[
+            "interpreters"
+        ]
+        == {}
+    )
