@@ -44,14 +44,17 @@ def _readable(user) -> QuerySet[Appointment]:
     return Appointment.objects.filter(case__in=casework_cases(user=user))
 
 
-def appointments_of(*, case: Case) -> QuerySet[Appointment]:
+def appointments_of(*, user, case: Case) -> QuerySet[Appointment]:
     """The appointments of a case, and the group activities of other cases its household
-    takes part in, latest first. `case` must come from case_for_casework."""
+    takes part in (those whose case the user may open), latest first. `case` must come
+    from case_for_casework."""
     taking_part = Appointment.households.through.objects.filter(
         household_id=case.household_id
     ).values("appointment_id")
     return (
-        Appointment.objects.filter(Q(case=case) | Q(pk__in=taking_part))
+        Appointment.objects.filter(
+            Q(case=case) | Q(pk__in=taking_part, case__in=casework_cases(user=user))
+        )
         .select_related("room__organisation")
         .prefetch_related("staff")
         .order_by("-starts_at", "-id")

@@ -61,9 +61,9 @@ def appointment_list(request, public_id):
     case = _case(request, public_id)
     _require_manage(request, case)
     cases_services.case_page_opened(user=request.user, case=case, page="appointments")
-    page_obj = Paginator(selectors.appointments_of(case=case), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page_obj = Paginator(
+        selectors.appointments_of(user=request.user, case=case), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "beneficiaries/appointment_list.html",

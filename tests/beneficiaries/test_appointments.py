@@ -189,7 +189,7 @@ def test_other_households_only_for_a_group_activity(alice, case_alfa, project_al
     )
     assert list(group.households.all()) == [other_case.household]
     # It is among the other household's appointments, too.
-    assert group in selectors.appointments_of(case=other_case)
+    assert group in selectors.appointments_of(user=alice, case=other_case)
 
 
 def test_recording_the_outcome_writes_the_diary_entry_in_one_step(alice, case_alfa):
@@ -361,3 +361,20 @@ def test_project_week_shows_who_is_where(alice, dave, carla, case_alfa, project_
     assert set(by_worker) == {alice, dave}
     assert by_worker[alice] == [(a, False)]
     assert [clash for _a, clash in by_worker[dave]] == [True, True]
+
+
+def test_a_group_activity_of_a_case_the_user_cannot_open_is_not_listed(
+    alice, bruno, case_alfa, household_beta
+):
+    beta_case = household_beta.cases.get()
+    foreign = Appointment.objects.create(
+        case=beta_case,
+        kind=Appointment.Kind.GROUP_ACTIVITY,
+        starts_at=at(TOMORROW, 10),
+        ends_at=at(TOMORROW, 11),
+        duration_minutes=60,
+        place=Appointment.Place.OFFICE,
+    )
+    foreign.households.add(case_alfa.household)
+    assert foreign not in selectors.appointments_of(user=alice, case=case_alfa)
+    assert foreign in selectors.appointments_of(user=bruno, case=beta_case)

@@ -16,7 +16,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from beneficiaries.models import Appointment, CaseNote, Room
 from beneficiaries.services import appointments as services
@@ -86,10 +86,24 @@ def test_scoping_matrix_case_and_appointment_pages(
     for name in APPOINTMENT_PAGES:
         response = client.get(reverse(f"beneficiaries:{name}", args=[appointment.public_id]))
         assert response.status_code == expected, name
+    if expected != 200:
+        # Writes are refused the same way, and nothing is saved.
+        user = request.getfixturevalue(persona)
+        for name, key, data in [
+            ("appointment_create", case_alfa.public_id, form_data(user)),
+            ("appointment_update", appointment.public_id, form_data(user)),
+            ("appointment_outcome", appointment.public_id, {"held": "yes", "text": "x"}),
+        ]:
+            response = client.post(reverse(f"beneficiaries:{name}", args=[key]), data)
+            assert response.status_code == expected, name
+        assert Appointment.objects.count() == 1
+        assert not CaseNote.objects.exists()
     response = client.post(
         reverse("beneficiaries:appointment_cancel", args=[appointment.public_id])
     )
     assert response.status_code == (302 if expected == 200 else expected)
+    appointment.refresh_from_db()
+    assert appointment.is_planned == (expected != 200)
 
 
 @pytest.mark.parametrize(
@@ -312,3 +326,23 @@ def test_query_count_of_the_appointment_page(
     client.get(url)
     with django_assert_num_queries(11):
         assert client.get(url).status_code == 200
+
+
+def test_the_account_page_offers_the_calendar_to_casework_only(client_for, alice, marco):
+    url = reverse("account_security")
+    assert 'data-testid="calendar-settings-link"' in client_for(alice).get(url).content.decode()
+    assert 'data-testid="calendar-settings-link"' not in (
+        client_for(marco).get(url).content.decode()
+    )
+
+
+def test_the_pages_read_in_english(client_for, alice, case_alfa, appointment):
+    client = client_for(alice)
+    client.cookies["django_language"] = "en"
+    page = client.get(
+        reverse("beneficiaries:appointment_list", args=[case_alfa.public_id]),
+        headers={"accept-language": "en"},
+    ).content.decode()
+    translation.activate("it")  # the request left English active in this thread
+    assert "New appointment" in page
+    assert "0 appointments missed by the household" in page
