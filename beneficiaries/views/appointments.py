@@ -309,6 +309,12 @@ def my_week(request):
             **context,
             "by_day": _by_day(appointments, context["days"]),
             "clashes": sum(1 for a in appointments if a.worker_clash or a.room_clash),
+            # A coordinator reaches the weeks of the projects they coordinate from here.
+            "coordinated": Project.objects.filter(pk__in=access.coordinated_projects).order_by(
+                "name"
+            )
+            if access.coordinated_projects
+            else [],
         },
     )
 

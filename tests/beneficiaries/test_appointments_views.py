@@ -346,3 +346,8 @@ def test_the_pages_read_in_english(client_for, alice, case_alfa, appointment):
     translation.activate("it")  # the request left English active in this thread
     assert "New appointment" in page
     assert "0 appointments missed by the household" in page
+
+
+def test_a_coordinator_reaches_the_project_week_from_her_week(client_for, carla, project_alfa):
+    page = client_for(carla).get(reverse("beneficiaries:my_week")).content.decode()
+    assert reverse("beneficiaries:project_week", args=[project_alfa.slug]) in page
