@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 
 from beneficiaries.models import Appointment, CaseNote, Room
 from beneficiaries.services import appointments as services
+from tests.a11y import accessibility_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -351,3 +352,29 @@ def test_the_pages_read_in_english(client_for, alice, case_alfa, appointment):
 def test_a_coordinator_reaches_the_project_week_from_her_week(client_for, carla, project_alfa):
     page = client_for(carla).get(reverse("beneficiaries:my_week")).content.decode()
     assert reverse("beneficiaries:project_week", args=[project_alfa.slug]) in page
+
+
+def test_every_page_keeps_the_accessible_markup(
+    client_for, alice, carla, case_alfa, project_alfa, appointment
+):
+    schedule(alice, case_alfa, interpreter_needed=True, interpreter_language="arabo")
+    services.calendar_feed_reset(user=alice)
+    week = f"?settimana={YESTERDAY.isoformat()}"
+    pages = {
+        alice: [
+            reverse("beneficiaries:appointment_list", args=[case_alfa.public_id]),
+            reverse("beneficiaries:appointment_create", args=[case_alfa.public_id]),
+            appointment.get_absolute_url(),
+            reverse("beneficiaries:appointment_update", args=[appointment.public_id]),
+            reverse("beneficiaries:appointment_outcome", args=[appointment.public_id]),
+            reverse("beneficiaries:my_week") + week,
+            reverse("beneficiaries:calendar_settings"),
+        ],
+        carla: [reverse("beneficiaries:project_week", args=[project_alfa.slug]) + week],
+    }
+    for user, urls in pages.items():
+        client = client_for(user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert accessibility_problems(response.content.decode()) == [], url
