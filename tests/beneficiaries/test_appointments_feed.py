@@ -6,6 +6,7 @@ import hashlib
 
 import icalendar
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -150,3 +151,13 @@ def test_feed_query_count(client, alice, appointments, django_assert_num_queries
     token = services.calendar_feed_reset(user=alice)
     with django_assert_num_queries(3):
         assert client.get(_feed_url(token)).status_code == 200
+
+
+def test_a_coordinators_feed_needs_no_second_factor_either(client, carla):
+    token = services.calendar_feed_reset(user=carla)
+    assert client.get(_feed_url(token)).status_code == 200
+
+
+def test_a_referrer_has_no_calendar(marco):
+    with pytest.raises(PermissionDenied):
+        services.calendar_feed_reset(user=marco)
