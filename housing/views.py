@@ -9,7 +9,6 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from beneficiaries.models import Goal
 from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import pathway as pathway_selectors
 from beneficiaries.services import cases as cases_services
@@ -371,9 +370,7 @@ def case_close(request, public_id):
         cases_services.case_page_opened(user=request.user, case=case, page="exit")
     today = timezone.localdate()
     hanging = selectors.placements_hanging_from(case=case, on=None)
-    open_goals = list(
-        Goal.objects.filter(plan__case=case, status=Goal.Status.OPEN).order_by("created_at", "pk")
-    )
+    open_goals = list(pathway_selectors.open_goals_of(case=case))
     form = CaseCloseForm(
         request.POST or None,
         initial={"closed_on": today},

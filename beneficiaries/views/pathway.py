@@ -614,8 +614,6 @@ def case_exit(request, public_id):
     housing's page (housing.views.case_close): closing the case ends its placement too,
     which beneficiaries may not import; the link goes there by the URL's name only."""
     case = _case(request, public_id)
-    may_close = access_for(request.user).may_close(case)
-    form = None
     if case.is_open:
         return redirect("housing:case_close", public_id=case.public_id)
     if request.method == "POST":
@@ -626,12 +624,8 @@ def case_exit(request, public_id):
         "beneficiaries/followup_case_exit.html",
         case,
         "exit",
-        form=form,
-        may_close=may_close,
-        has_follow_up_basis=pathway_selectors.has_follow_up_basis(
-            case=case, on=timezone.localdate()
-        ),
-        follow_ups=list(pathway_selectors.follow_ups_of(case=case)) if not case.is_open else [],
+        may_close=access_for(request.user).may_close(case),
+        follow_ups=list(pathway_selectors.follow_ups_of(case=case)),
         today=timezone.localdate(),
     )
 
