@@ -140,7 +140,7 @@ def _plant_the_casework(case):
     ActionFactory(
         goal=GoalFactory(plan=plan, domain="work", description="Trovare un lavoro stabile"),
         description="Iscrizione al centro per l'impiego",
-        due_on=today + datetime.timedelta(days=20),
+        due_on=today + datetime.timedelta(days=10),
     )
     GoalFactory(plan=plan, domain="health", description=HEALTH_GOAL)
     CaseNoteFactory(case=case, happened_on=today, text=DIARY, is_confidential=True)
@@ -300,6 +300,17 @@ def test_the_pathway_is_one_story_from_referral_to_follow_up(
     case = Case.objects.get(referral=referral)
     assert case.opened_on == today and list(case.workers.all()) == [alice]
     _plant_the_casework(case)
+
+    # Her "La mia giornata" sums the project: the plan's action falls due within 14
+    # days, and the number leads to the project's own box, where the action is.
+    page.get_by_role("link", name="Abitare", exact=True).click()
+    sums = page.get_by_test_id("my-day-project-casa-alfa")
+    sums.get_by_test_id("sum-actions").get_by_role("link", name="1 in scadenza").click()
+    expect(page).to_have_url(re.compile(r"\?progetto=casa-alfa#my-day-actions-due$"))
+    expect(page.get_by_test_id("my-day-project")).to_contain_text("Solo il progetto Casa Alfa")
+    expect(page.get_by_test_id("my-day-actions-due")).to_contain_text(
+        "Iscrizione al centro per l'impiego"
+    )
 
     # 4. She prints the plan for the household: the goals and actions, no diary, no
     # health goal, no special category.
