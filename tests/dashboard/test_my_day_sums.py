@@ -248,3 +248,9 @@ def test_a_project_the_user_does_not_coordinate_is_a_404(
         client_for(carla).get(reverse("home"), {"progetto": project_beta.slug}).status_code == 404
     )
     assert client_for(alice).get(reverse("home"), {"progetto": "casa-alfa"}).status_code == 404
+
+
+def test_the_sums_speak_english_too(client_for, carla, world):
+    html = client_for(carla).get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Your projects: late and falling due" in html
+    assert "2 late" in html and "1 falling due" in html
