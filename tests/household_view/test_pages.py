@@ -84,10 +84,14 @@ def test_languages_and_right_to_left(member_client, issued):
     member_client.post("/percorso/lingua/", {"language": "ar", "next": "/percorso/"})
     html = member_client.get("/percorso/").content.decode()
     assert '<html lang="ar" dir="rtl">' in html
+    assert "مساري" in html and "bootstrap.rtl.min.css" in html
     access.refresh_from_db()
     assert access.language == "ar"
     member_client.post("/percorso/lingua/", {"language": "uk"})
-    assert '<html lang="uk" dir="ltr">' in member_client.get("/percorso/").content.decode()
+    html = member_client.get("/percorso/").content.decode()
+    assert '<html lang="uk" dir="ltr">' in html and "Мій шлях" in html
+    member_client.post("/percorso/lingua/", {"language": "fr"})
+    assert "Mon parcours" in member_client.get("/percorso/").content.decode()
 
 
 def test_staff_languages_stay_italian_and_english(client_for, alice):
