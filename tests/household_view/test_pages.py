@@ -6,7 +6,7 @@ import functools
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from beneficiaries.models import Vulnerability
@@ -205,3 +205,47 @@ def staff_client(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def test_every_page_keeps_the_accessible_markup(member_client, issued, alice, plan):
+    from tests.a11y import accessibility_problems
+
+    access, _token = issued
+    for path in ("", "come-sto/", "scrivi/", "pin/"):
+        response = member_client.get(f"/percorso/{path}")
+        assert accessibility_problems(response.content.decode()) == [], path
+    invalid = member_client.post("/percorso/scrivi/", {"text": ""})
+    assert accessibility_problems(invalid.content.decode()) == []
+    staff = staff_client(alice)
+    for url in (
+        f"/accessi-nucleo/{access.case.public_id}/",
+        f"/accessi-nucleo/{access.case.public_id}/{access.public_id}/stampa/",
+    ):
+        assert accessibility_problems(staff.get(url).content.decode()) == [], url
+
+
+def test_the_printout_shows_the_link_once(alice, case_alfa, member):
+    staff = staff_client(alice)
+    response = staff.post(
+        f"/accessi-nucleo/{case_alfa.public_id}/nuovo/", {"person": member.pk}, follow=True
+    )
+    html = response.content.decode()
+    assert 'data-testid="access-qr"' in html and "/percorso/entra/" in html
+    again = staff.get(response.redirect_chain[-1][0]).content.decode()
+    assert 'data-testid="link-gone"' in again and "/percorso/entra/" not in again
+
+
+def test_a_shared_action_is_saved_shared(alice, case_alfa, plan):
+    goal = plan.goals.get(description="MARKER-SHARED-GOAL")
+    staff = staff_client(alice)
+    response = staff.post(
+        reverse("beneficiaries:action_create", args=[goal.pk]),
+        {
+            "description": "Portare la busta paga",
+            "due_on": (timezone.localdate() + datetime.timedelta(days=5)).isoformat(),
+            "responsible": f"worker:{alice.pk}",
+            "visible_to_household": "on",
+        },
+    )
+    assert response.status_code == 302, response.content
+    assert goal.actions.get(description="Portare la busta paga").visible_to_household

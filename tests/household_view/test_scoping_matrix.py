@@ -114,9 +114,7 @@ def test_every_use_is_in_the_household_history(client_for, member_client, issued
     member_client.post("/percorso/scrivi/", {"text": "Grazie"})
     client = Client()
     client.force_login(carla)
-    url = reverse(
-        "beneficiaries:household_history", args=[access.case.household.public_id]
-    )
+    url = reverse("beneficiaries:household_history", args=[access.case.household.public_id])
     html = client.get(url).content.decode()
     assert "Accesso di Fatima" in html
     assert "Messaggio dal nucleo" in html
