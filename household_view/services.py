@@ -56,8 +56,13 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
 def _changes(**fields) -> dict:
-    return {name: [old, audit._plain(new)] for name, (old, new) in fields.items()}
+    """{field: [old, new]} written by hand, so that no digest or hash is ever in it."""
+    return {name: [_plain(old), _plain(new)] for name, (old, new) in fields.items()}
 
 
 def _record(access: HouseholdAccess, *, actor=None, action=Action.UPDATE, page=None, **fields):
@@ -323,13 +328,15 @@ def pin_login(*, request, device_value: str | None, pin: str) -> HouseholdAccess
     return granted
 
 
-def access_touch(household_access: HouseholdAccess) -> None:
-    """Keep "last used" roughly current without a write on every page."""
+def access_touch(request, household_access: HouseholdAccess) -> None:
+    """Keep "last used" roughly current, and the session's idle limit moving, without a
+    write on every page."""
     now = timezone.now()
     last = household_access.last_used_at
     if last is None or (now - last).total_seconds() >= _USE_RESOLUTION:
         HouseholdAccess.objects.filter(pk=household_access.pk).update(last_used_at=now)
         household_access.last_used_at = now
+        request.session.modified = True  # saved again: its expiry counts from now
 
 
 def language_set(*, request, household_access: HouseholdAccess | None, language: str) -> None:

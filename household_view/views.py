@@ -52,7 +52,7 @@ def member_only(view):
             if had_session:
                 messages.warning(request, _refusal_text("ended"))
             return redirect("household_view:start")
-        services.access_touch(member)
+        services.access_touch(request, member)
         request.member = member
         return view(request, *args, **kwargs)
 

@@ -63,9 +63,11 @@ def test_an_expired_link_is_refused(client, issued):
     assert client.get("/percorso/").status_code == 302
 
 
-def test_the_member_session_is_not_a_staff_login(member_client):
+def test_the_member_session_is_not_a_staff_login(member_client, settings):
     assert "_auth_user_id" not in member_client.session
     assert member_client.session[services.ACCESS_SESSION_KEY]
+    # A short session of its own (the phone keeps only the PIN's cookie).
+    assert member_client.session.get_expiry_age() == settings.HOUSEHOLD_SESSION_SECONDS
 
 
 def _set_pin(client, pin="2468"):
