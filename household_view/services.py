@@ -186,6 +186,16 @@ def access_revoke(*, request, user, household_access: HouseholdAccess) -> Househ
 # What the member does ----------------------------------------------------------------
 
 
+class _WithoutToken:
+    """The request as the security log reads it, without the link's token in the path:
+    the token lives nowhere but in the member's hands."""
+
+    def __init__(self, request):
+        self.META = request.META
+        self.user = getattr(request, "user", None)
+        self.path = "/percorso/entra/…/"
+
+
 def _failed(request, access, via: str):
     _log(Kind.HOUSEHOLD_LOGIN_FAILED, request=request, access=access, via=via)
 
@@ -206,14 +216,14 @@ def link_open(*, request, token: str) -> HouseholdAccess:
             )
         now = timezone.now()
         if granted is None or not granted.link_is_usable(now):
-            _failed(request, granted, "link")
+            _failed(_WithoutToken(request), granted, "link")
             refused = Refused("invalid")
         else:
             granted.opened_at = now
             granted.last_used_at = now
             granted.save(update_fields=["opened_at", "last_used_at"])
             _record(granted, opened_at=(None, now))
-            _log(Kind.HOUSEHOLD_ACCESS_OPENED, request=request, access=granted)
+            _log(Kind.HOUSEHOLD_ACCESS_OPENED, request=_WithoutToken(request), access=granted)
             refused = None
     # The refusal is raised after the commit, so that its log row stays.
     if refused is not None:

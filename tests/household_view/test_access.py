@@ -51,6 +51,9 @@ def test_the_link_works_once(client, issued):
     assert SecurityEvent.objects.filter(kind=Kind.HOUSEHOLD_LOGIN_FAILED).count() == 1
     access.refresh_from_db()
     assert access.opened_at is not None
+    # The token is in no log: only its digest exists.
+    assert not SecurityEvent.objects.filter(path__contains=token).exists()
+    assert not SecurityEvent.objects.filter(details__icontains=token).exists()
 
 
 def test_an_expired_link_is_refused(client, issued):
