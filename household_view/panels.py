@@ -16,16 +16,12 @@ def household_accesses(*, user, case):
     access = access_for(user)
     if not access.may_see_household_accesses(case):
         return None
+    # One query: who may give an access is asked on the accesses page itself.
     accesses = list(selectors.accesses_of(case=case))
     active = [a for a in accesses if a.revoked_at is None and a.is_active()]
     return panels.Panel(
         "household_view/_case_panel.html",
-        {
-            "case": case,
-            "active": active,
-            "count": len(accesses),
-            "can_issue": access.may_issue_household_access(case) and case.is_open,
-        },
+        {"case": case, "active": active, "count": len(accesses)},
     )
 
 
