@@ -200,7 +200,16 @@ def self_assessment(request):
         request,
         "household_view/self_assessment.html",
         form=form,
-        domains=[form[d.value] for d in autonomy.DOMAINS],
+        questions=[
+            (
+                form[d.value],
+                [
+                    (choice, autonomy.DESCRIPTIONS[d][int(choice.data["value"])])
+                    for choice in form[d.value]
+                ],
+            )
+            for d in autonomy.DOMAINS
+        ],
     )
 
 

@@ -249,3 +249,10 @@ def test_a_shared_action_is_saved_shared(alice, case_alfa, plan):
     )
     assert response.status_code == 302, response.content
     assert goal.actions.get(description="Portare la busta paga").visible_to_household
+
+
+def test_the_scale_reads_in_plain_words_in_the_members_language(member_client):
+    member_client.post("/percorso/lingua/", {"language": "fr"})
+    html = member_client.get("/percorso/come-sto/").content.decode()
+    assert "Travail et formation" in html and "En chemin" in html
+    assert "Ne parle pas et ne comprend pas l&#x27;italien." in html
