@@ -182,10 +182,12 @@ def test_every_page_of_the_view_in_every_language_passes_axe(
             for path in ("", "come-sto/", "scrivi/", "pin/"):
                 phone.goto(f"{live_server.url}/percorso/{path}")
                 _fits_the_phone(phone)
+                axe_phone.check_now()  # each page surely checked, however fast we move
             # A form with errors, too.
             phone.goto(f"{live_server.url}/percorso/scrivi/")
             phone.locator("form:not(.hv-language) button[type=submit]").first.click()
             expect(phone.locator("#text-error")).to_be_visible()
+            axe_phone.check_now()
         phone.locator("footer form:not(.hv-language) button").click()
         expect(phone).to_have_url(re.compile(r"/percorso/benvenuto/$"))
         phone.goto(live_server.url + "/percorso/entra/used-or-unknown/")
