@@ -25,3 +25,8 @@ case_workers_added = Signal()
 # The daily reminders scan found things due for `user`: `counts` ({kind: how many},
 # kinds of notifications.kinds.Kind) on `day`. Sent by dashboard's scan_reminders.
 reminders_due = Signal()
+
+# A member of a household wrote to its workers from "Il mio percorso" (household_view/):
+# `message` (household_view.MemberMessage: a short message, or a request to withdraw a
+# consent), `case`. Sent inside the transaction that saves the message.
+household_member_wrote = Signal()

@@ -43,7 +43,7 @@ from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import pathway as pathway_selectors
 from beneficiaries.services import cases as cases_services
 from beneficiaries.services import pathway as pathway_services
-from core import printing, security_log
+from core import panels, printing, security_log
 from core.access import access_for
 from core.forms import errors_to_form, is_valid_with_rules
 
@@ -263,6 +263,7 @@ def action_create(request, pk):
                 goal=goal,
                 description=form.cleaned_data["description"],
                 due_on=form.cleaned_data["due_on"],
+                visible_to_household=form.cleaned_data["visible_to_household"],
                 **form.responsible_fields(),
             )
         except ValidationError as error:
@@ -339,6 +340,10 @@ def assessment_list(request, public_id):
         and (case.is_open or all(a.moment != AutonomyAssessment.Moment.EXIT for a in assessments)),
         chart=autonomy_chart.profile_chart(assessments),
         table=autonomy_chart.profile_table(assessments),
+        # The household's own rating beside the worker's (household_view/panels.py).
+        panels=panels.panels_for(
+            panels.ASSESSMENTS, user=request.user, case=case, assessments=assessments
+        ),
     )
 
 
