@@ -101,7 +101,17 @@ def check_document(file) -> tuple[str, str]:
     """(content type, extension to store) of an uploaded document, or a ValidationError
     saying what is wrong with it. The type is the one the first bytes, the name's
     extension and a full parse of the whole file agree on (core/uploads.py: size cap,
-    pypdf or Pillow, polyglots, trailing data)."""
+    pypdf or Pillow, polyglots, trailing data). The verdict is kept on the upload, so
+    the view's check and the service's do not parse the same file twice."""
+    kept = getattr(file, "_abitare_checked", None)
+    if kept is not None and kept[0] == (file.name, file.size):
+        return kept[1]
+    verdict = _check(file)
+    file._abitare_checked = ((file.name, file.size), verdict)
+    return verdict
+
+
+def _check(file) -> tuple[str, str]:
     content = uploads.read_capped(file)
     sniffed = sniff(content[:16])
     extension = os.path.splitext(file.name or "")[1].lower()

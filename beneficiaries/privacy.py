@@ -259,6 +259,7 @@ register(
         ("stato", "status"),
         ("concluso_il", "closed_on"),
         ("esito", "outcome_notes"),
+        ("visibile_al_nucleo", "visible_to_household"),
     ],
     erase={"description": MARK, "outcome_notes": BLANK},
     keep={
@@ -272,7 +273,12 @@ register(
     section="azioni",
     within="goal",
     household="goal__plan__case__household",
-    export=[("azione", "description"), ("entro_il", "due_on"), ("stato", "status")],
+    export=[
+        ("azione", "description"),
+        ("entro_il", "due_on"),
+        ("stato", "status"),
+        ("visibile_al_nucleo", "visible_to_household"),
+    ],
     erase={"description": MARK},
     keep={
         "responsible_kind": "a choice (worker, member, organisation)",

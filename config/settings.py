@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "dashboard",
     "privacy",
     "notifications",
+    # The household's own view of its pathway, at /percorso/ (docs/architecture.md).
+    "household_view",
     "django_tasks_db",
     # With Italian names in the admin (core/admin_apps.py).
     "core.admin_apps.AxesConfig",
@@ -76,6 +78,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A household member's session reaches only the household view, in its language;
+    # before LoginRequiredMiddleware, so that not even a public staff page answers it.
+    "household_view.middleware.HouseholdAreaMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends idle, too long or deactivated sessions before LoginRequiredMiddleware's view
@@ -399,6 +404,21 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Abitare <noreply@abitare
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The address people reach Abitare at, for the one link an e-mail carries.
 SITE_URL = env("ABITARE_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# The household's own view (household_view/) ----------------------------------------
+# A link works once, within this many hours; the access ends this many days after the
+# case closes (the follow-ups); so many wrong PINs in a row lock it for so long; an
+# address that gets so many refusals (PINs, links) in the window is refused altogether.
+HOUSEHOLD_LINK_HOURS = env.int("HOUSEHOLD_LINK_HOURS", default=72)
+HOUSEHOLD_ACCESS_GRACE_DAYS = env.int("HOUSEHOLD_ACCESS_GRACE_DAYS", default=120)
+HOUSEHOLD_PIN_FAILURE_LIMIT = env.int("HOUSEHOLD_PIN_FAILURE_LIMIT", default=5)
+HOUSEHOLD_PIN_LOCK_MINUTES = env.int("HOUSEHOLD_PIN_LOCK_MINUTES", default=15)
+HOUSEHOLD_IP_FAILURE_LIMIT = env.int("HOUSEHOLD_IP_FAILURE_LIMIT", default=20)
+HOUSEHOLD_IP_WINDOW_MINUTES = env.int("HOUSEHOLD_IP_WINDOW_MINUTES", default=15)
+# A member's session ends after this many idle seconds; the phone's cookie (with the
+# PIN) lasts this many days.
+HOUSEHOLD_SESSION_SECONDS = env.int("HOUSEHOLD_SESSION_SECONDS", default=30 * 60)
+HOUSEHOLD_DEVICE_DAYS = env.int("HOUSEHOLD_DEVICE_DAYS", default=180)
 
 # Notifications (notifications/) ------------------------------------------------------
 # In-app notifications are kept this many days, then purged (`purge_notifications`).

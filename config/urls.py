@@ -19,6 +19,9 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("alloggi/", include("housing.urls")),
     path("notifiche/", include("notifications.urls")),
+    # The household's own view (no staff login), and the workers' page of its accesses.
+    path("percorso/", include("household_view.urls")),
+    path("accessi-nucleo/", include("household_view.staff_urls")),
     # Choosing the language must work on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -504,6 +504,25 @@ class Access:
         amount and repayment plans: the same people who read the ledger."""
         return self.may_read_contributions(placement)
 
+    # The household's own view ("Il mio percorso", household_view/) ----------------
+
+    def may_issue_household_access(self, case) -> bool:
+        """Giving an adult member of the household a link to its own view of the
+        pathway, and revoking it: the workers assigned to the case and the coordinators
+        of its project or of its holding organisation (those who answer for the case, as
+        for closing it). Never a referrer."""
+        return self.does_casework and (
+            case.project_id in self.coordinated_projects
+            or case.holding_organisation_id in self.coordinating_organisations
+            or case.assignments.filter(worker_id=self.user.pk).exists()
+        )
+
+    def may_see_household_accesses(self, case) -> bool:
+        """Who has access to the household's view, and what the household wrote: the
+        casework staff who may open the case's pathway (the case comes from a casework
+        selector)."""
+        return self.does_casework
+
     # Appointments (issue 18 A) --------------------------------------------------------
 
     def may_manage_appointments(self, case) -> bool:

@@ -115,6 +115,15 @@ class SecurityEvent(models.Model):
         TWO_FACTOR_ACTIVATION = "2fa_activation", _("Codice di attivazione creato")
         PERSON_LOOKUP = "person_lookup", _("Verifica dei doppioni")
         PERSON_LOOKUP_THROTTLED = "lookup_throttled", _("Verifiche dei doppioni oltre il limite")
+        # The household's own view (household_view/): its accesses and their uses.
+        HOUSEHOLD_ACCESS_ISSUED = "hh_issued", _("Accesso del nucleo creato")
+        HOUSEHOLD_ACCESS_OPENED = "hh_opened", _("Link del nucleo aperto")
+        HOUSEHOLD_PIN_SET = "hh_pin_set", _("PIN del nucleo impostato")
+        HOUSEHOLD_LOGIN = "hh_login", _("Accesso del nucleo con il PIN")
+        HOUSEHOLD_LOGIN_FAILED = "hh_login_failed", _("PIN o link del nucleo errato")
+        HOUSEHOLD_LOCKOUT = "hh_lockout", _("Accesso del nucleo bloccato")
+        HOUSEHOLD_ACCESS_REVOKED = "hh_revoked", _("Accesso del nucleo revocato")
+        HOUSEHOLD_MESSAGE = "hh_message", _("Messaggio dal nucleo")
 
     at = models.DateTimeField(_("quando"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("evento"), max_length=20, choices=Kind.choices, db_index=True)

@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 
 HOUSEHOLD = "household"  # called with user=, household=
 CASE = "case"  # called with user=, case=
-PAGES = (HOUSEHOLD, CASE)
+ASSESSMENTS = "assessments"  # a case's autonomy assessments page; user=, case=
+# The household's own view (household_view/), e.g. its next appointments; called with
+# user=None, member_access= (a household_view.HouseholdAccess), case=. A panel shows
+# only what the member's own household may know.
+HOUSEHOLD_VIEW = "household_view"
+PAGES = (HOUSEHOLD, CASE, ASSESSMENTS, HOUSEHOLD_VIEW)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,11 @@ case_workers_added = Signal()
 # kinds of notifications.kinds.Kind) on `day`. Sent by dashboard's scan_reminders.
 reminders_due = Signal()
 
+# A member of a household wrote to its workers from "Il mio percorso" (household_view/):
+# `message` (household_view.MemberMessage: a short message, or a request to withdraw a
+# consent), `case`. Sent inside the transaction that saves the message.
+household_member_wrote = Signal()
+
 # The daily reminders scan found `count` planned appointments on `day` (tomorrow) with
 # `user` among the staff involved. Sent by dashboard's scan_reminders.
 appointments_tomorrow = Signal()

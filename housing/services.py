@@ -926,6 +926,14 @@ def _record(user, instance, placement: Placement) -> None:
     )
 
 
+def _entry_save(user, placement: Placement, entry, **clean):
+    """A new row of the ledger: checked, saved and in the audit trail."""
+    entry.full_clean(**clean)
+    entry.save()
+    _record(user, entry, placement)
+    return entry
+
+
 def _charged_from(placement: Placement, day: datetime.date):
     """The first charged month from the month of `day` on, if any."""
     return (
@@ -1056,10 +1064,7 @@ def contribution_change_record(
         reason=reason.strip(),
         created_by=user,
     )
-    change.full_clean()
-    change.save()
-    _record(user, change, placement)
-    return change
+    return _entry_save(user, placement, change)
 
 
 @transaction.atomic
@@ -1089,10 +1094,7 @@ def contribution_suspend(
         document_reference=document_reference.strip(),
         created_by=user,
     )
-    suspension.full_clean()
-    suspension.save()
-    _record(user, suspension, placement)
-    return suspension
+    return _entry_save(user, placement, suspension)
 
 
 @transaction.atomic
@@ -1131,10 +1133,7 @@ def payment_record(
         instalment=instalment,
         created_by=user,
     )
-    payment.full_clean()
-    payment.save()
-    _record(user, payment, placement)
-    return payment
+    return _entry_save(user, placement, payment)
 
 
 @transaction.atomic
@@ -1163,10 +1162,7 @@ def payment_reverse(
         instalment=original.instalment,
         created_by=user,
     )
-    reversal.full_clean(validate_unique=False)
-    reversal.save()
-    _record(user, reversal, placement)
-    return reversal
+    return _entry_save(user, placement, reversal, validate_unique=False)
 
 
 @transaction.atomic
@@ -1189,10 +1185,7 @@ def arrears_flag(
         reason=reason.strip(),
         created_by=user,
     )
-    flag.full_clean()
-    flag.save()
-    _record(user, flag, placement)
-    return flag
+    return _entry_save(user, placement, flag)
 
 
 @transaction.atomic

@@ -2,6 +2,8 @@
 list, placing, moving and ending. Each view: access (selectors: 404, then 403), form,
 service, redirect with a message or render."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
@@ -9,7 +11,6 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from beneficiaries.models import Goal
 from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.selectors import pathway as pathway_selectors
 from beneficiaries.services import cases as cases_services
@@ -93,11 +94,21 @@ def property_board(request, pk):
 # A unit ------------------------------------------------------------------------------
 
 
+def _day_asked(request):
+    """The day a page looks at: ?giorno=YYYY-MM-DD, or today when none or unreadable
+    (who closes a case today asks whether the place is free tomorrow)."""
+    try:
+        return datetime.date.fromisoformat(request.GET.get("giorno", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
 @require_GET
 def unit_detail(request, pk):
     unit = selectors.unit_for_user(user=request.user, pk=pk)
+    day = _day_asked(request)
     board = selectors.occupancy_board(
-        user=request.user, units=selectors.units_queryset().filter(pk=unit.pk)
+        user=request.user, units=selectors.units_queryset().filter(pk=unit.pk), today=day
     )
     return render(
         request,
@@ -106,7 +117,9 @@ def unit_detail(request, pk):
             "unit": unit,
             "row": board.rows[0],
             "board": board,
-            "placements": selectors.unit_placements(user=request.user, unit=unit),
+            "day": day,
+            "is_today": day == timezone.localdate(),
+            "placements": selectors.unit_placements(user=request.user, unit=unit, today=day),
             "can_place": access_for(request.user).may_place(unit.project),
         },
     )
@@ -371,9 +384,7 @@ def case_close(request, public_id):
         cases_services.case_page_opened(user=request.user, case=case, page="exit")
     today = timezone.localdate()
     hanging = selectors.placements_hanging_from(case=case, on=None)
-    open_goals = list(
-        Goal.objects.filter(plan__case=case, status=Goal.Status.OPEN).order_by("created_at", "pk")
-    )
+    open_goals = list(pathway_selectors.open_goals_of(case=case))
     form = CaseCloseForm(
         request.POST or None,
         initial={"closed_on": today},

@@ -36,6 +36,8 @@ class Kind(models.TextChoices):
     TWO_FACTOR_DISABLED = "two_factor_disabled", _("Verifica in due passaggi disattivata")
     LOCKOUT = "lockout", _("Accesso bloccato")
     LOOKUPS_THROTTLED = "lookups_throttled", _("Troppe verifiche dei doppioni")
+    HOUSEHOLD_MESSAGE = "household_message", _("Messaggio dal nucleo")
+    CONSENT_WITHDRAWAL_ASKED = "consent_withdrawal_asked", _("Richiesta di revoca di un consenso")
 
 
 class Delivery(models.TextChoices):
@@ -146,6 +148,16 @@ def summary(kind: str, count: int) -> str:
             "doppioni ed è stato fermato: gli eventi sono nel registro di sicurezza",
             n,
         ),
+        Kind.HOUSEHOLD_MESSAGE: lambda n: ngettext(
+            "%(count)d messaggio da un nucleo che segui",
+            "%(count)d messaggi da un nucleo che segui",
+            n,
+        ),
+        Kind.CONSENT_WITHDRAWAL_ASKED: lambda n: ngettext(
+            "%(count)d richiesta di revoca di un consenso da un nucleo che segui",
+            "%(count)d richieste di revoca di un consenso da un nucleo che segui",
+            n,
+        ),
     }
     return texts[Kind(kind)](count) % {"count": count}
 
@@ -176,6 +188,8 @@ DEFAULT_DELIVERY: dict[str, str] = {
     Kind.TWO_FACTOR_DISABLED: Delivery.IMMEDIATE,
     Kind.LOCKOUT: Delivery.IMMEDIATE,
     Kind.LOOKUPS_THROTTLED: Delivery.IMMEDIATE,
+    Kind.HOUSEHOLD_MESSAGE: Delivery.IMMEDIATE,
+    Kind.CONSENT_WITHDRAWAL_ASKED: Delivery.IMMEDIATE,
 }
 
 # The sections of the preferences page.
@@ -189,6 +203,8 @@ GROUPS = [
             Kind.REFERRAL_WITHDRAWN,
             Kind.CASE_OPENED,
             Kind.WORKER_ASSIGNED,
+            Kind.HOUSEHOLD_MESSAGE,
+            Kind.CONSENT_WITHDRAWAL_ASKED,
         ],
     ),
     (

@@ -16,6 +16,7 @@ from core.signals import (
     account_alert,
     appointments_tomorrow,
     case_workers_added,
+    household_member_wrote,
     lookups_throttled,
     referral_moved,
     reminders_due,
@@ -101,6 +102,24 @@ def _on_reminders_due(sender, user, counts, day, **kwargs):
             count=count,
             key=f"{kind}:{day.isoformat()}",
         )
+
+
+@receiver(household_member_wrote, dispatch_uid="notifications_household_member_wrote")
+def _on_household_member_wrote(sender, message, case, **kwargs):
+    # To the case's workers and whoever gave the member its access, if they still see
+    # the case. The text stays on the linked page: a notification never carries it.
+    workers = {worker.pk: worker for worker in case.workers.all()}
+    issuer = message.access.issued_by
+    if issuer is not None:
+        workers.setdefault(issuer.pk, issuer)
+    recipients = cases_selectors.case_notification_recipients(case, list(workers.values()))
+    if not recipients:
+        return
+    services.notify(
+        recipients=recipients,
+        kind=Kind.CONSENT_WITHDRAWAL_ASKED if message.consent_id else Kind.HOUSEHOLD_MESSAGE,
+        link=message.staff_url(),
+    )
 
 
 @receiver(appointments_tomorrow, dispatch_uid="notifications_appointments_tomorrow")

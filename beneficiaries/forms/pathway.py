@@ -87,6 +87,11 @@ class GoalForm(forms.Form):
         error_messages=_required(_("Scrivi l'obiettivo.")),
         help_text=_("Per esempio: trovare un lavoro stabile entro un anno."),
     )
+    visible_to_household = forms.BooleanField(
+        label=_("Visibile al nucleo in «Il mio percorso»"),
+        required=False,
+        help_text=_("Gli obiettivi di salute non sono mai mostrati al nucleo."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,6 +147,11 @@ class ActionForm(forms.Form):
             "invalid_choice": _("Scegli il responsabile tra le persone e gli enti proposti."),
         },
         help_text=_("Un operatore, un componente del nucleo o un ente partner."),
+    )
+    visible_to_household = forms.BooleanField(
+        label=_("Visibile al nucleo in «Il mio percorso»"),
+        required=False,
+        help_text=_("Il nucleo la vede solo se vede anche il suo obiettivo."),
     )
 
     # The prefix of each kind's values: "worker:12", "member:7", "org:3".

@@ -129,6 +129,9 @@ class Goal(TimeStampedModel):
     )
     closed_on = models.DateField(_("concluso il"), null=True, blank=True)
     outcome_notes = models.TextField(_("note sull'esito"), blank=True)
+    # Shown to the household in "Il mio percorso" (household_view/) only when the worker
+    # shares it; never a health goal (a special category, another member may read it).
+    visible_to_household = models.BooleanField(_("visibile al nucleo"), default=False)
 
     class Meta:
         verbose_name = _("obiettivo")
@@ -204,6 +207,8 @@ class Action(TimeStampedModel):
         _("stato"), max_length=20, choices=Status.choices, default=Status.TO_DO
     )
     done_on = models.DateField(_("fatta il"), null=True, blank=True)
+    # Shown to the household (household_view/) only when shared, under a shared goal.
+    visible_to_household = models.BooleanField(_("visibile al nucleo"), default=False)
 
     class Meta:
         verbose_name = _("azione")

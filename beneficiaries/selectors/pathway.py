@@ -145,6 +145,13 @@ def assessments_by_case(*, user, cases) -> dict[int, list[AutonomyAssessment]]:
     return grouped
 
 
+def open_goals_of(*, case: Case) -> QuerySet[Goal]:
+    """The goals of a case still in progress, oldest first (what closing it must end)."""
+    return Goal.objects.filter(plan__case=case, status=Goal.Status.OPEN).order_by(
+        "created_at", "pk"
+    )
+
+
 def pending_reviews(*, case: Case) -> QuerySet[Review]:
     return Review.objects.filter(plan__case=case).order_by("scheduled_on")
 

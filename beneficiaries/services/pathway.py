@@ -159,12 +159,19 @@ def _schedule_review(*, user, plan: SupportPlan, on: datetime.date) -> Review:
 
 
 @transaction.atomic
-def goal_add(*, user, plan: SupportPlan, domain: str, description: str) -> Goal:
+def goal_add(
+    *, user, plan: SupportPlan, domain: str, description: str, visible_to_household: bool = False
+) -> Goal:
     case = plan.case
     access = access_for(user)
     access.require(access.may_write_pathway(case))
     _refuse_if_closed(case)
-    goal = Goal(plan=plan, domain=domain, description=description.strip())
+    goal = Goal(
+        plan=plan,
+        domain=domain,
+        description=description.strip(),
+        visible_to_household=visible_to_household,
+    )
     goal.full_clean()
     goal.save()
     audit.record_create(actor=user, instance=goal, household=case.household, case=case)
@@ -290,6 +297,7 @@ def action_add(
     responsible_worker=None,
     responsible_person: Person | None = None,
     responsible_organisation: Organisation | None = None,
+    visible_to_household: bool = False,
 ) -> Action:
     """Add an action to a goal, with who is responsible for it and by when."""
     plan = goal.plan
@@ -320,6 +328,7 @@ def action_add(
         responsible_worker=worker,
         responsible_person=person,
         responsible_organisation=organisation,
+        visible_to_household=visible_to_household,
     )
     action.full_clean()
     action.save()

@@ -43,7 +43,7 @@ from beneficiaries.selectors import households as households_selectors
 from beneficiaries.selectors import pathway as pathway_selectors
 from beneficiaries.services import cases as cases_services
 from beneficiaries.services import pathway as pathway_services
-from core import printing, security_log
+from core import panels, printing, security_log
 from core.access import access_for
 from core.forms import errors_to_form, is_valid_with_rules
 
@@ -263,6 +263,7 @@ def action_create(request, pk):
                 goal=goal,
                 description=form.cleaned_data["description"],
                 due_on=form.cleaned_data["due_on"],
+                visible_to_household=form.cleaned_data["visible_to_household"],
                 **form.responsible_fields(),
             )
         except ValidationError as error:
@@ -339,6 +340,10 @@ def assessment_list(request, public_id):
         and (case.is_open or all(a.moment != AutonomyAssessment.Moment.EXIT for a in assessments)),
         chart=autonomy_chart.profile_chart(assessments),
         table=autonomy_chart.profile_table(assessments),
+        # The household's own rating beside the worker's (household_view/panels.py).
+        panels=panels.panels_for(
+            panels.ASSESSMENTS, user=request.user, case=case, assessments=assessments
+        ),
     )
 
 
@@ -614,8 +619,6 @@ def case_exit(request, public_id):
     housing's page (housing.views.case_close): closing the case ends its placement too,
     which beneficiaries may not import; the link goes there by the URL's name only."""
     case = _case(request, public_id)
-    may_close = access_for(request.user).may_close(case)
-    form = None
     if case.is_open:
         return redirect("housing:case_close", public_id=case.public_id)
     if request.method == "POST":
@@ -626,12 +629,8 @@ def case_exit(request, public_id):
         "beneficiaries/followup_case_exit.html",
         case,
         "exit",
-        form=form,
-        may_close=may_close,
-        has_follow_up_basis=pathway_selectors.has_follow_up_basis(
-            case=case, on=timezone.localdate()
-        ),
-        follow_ups=list(pathway_selectors.follow_ups_of(case=case)) if not case.is_open else [],
+        may_close=access_for(request.user).may_close(case),
+        follow_ups=list(pathway_selectors.follow_ups_of(case=case)),
         today=timezone.localdate(),
     )
 

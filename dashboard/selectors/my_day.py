@@ -12,9 +12,13 @@ Confidential diary entries are read only by the staff of the author's organisati
 from __future__ import annotations
 
 import datetime
+import functools
+import operator
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import (
     Action,
@@ -120,11 +124,14 @@ def households_of(open_cases):
     return Household.objects.filter(pk__in=open_cases.values("household_id"))
 
 
-def my_day(*, user, today: datetime.date | None = None) -> dict:
+def my_day(*, user, today: datetime.date | None = None, project: Project | None = None) -> dict:
     """What is due for the user today ("La mia giornata"), one box per kind of thing,
-    each row linking to where it is handled. A fixed number of queries: one per box."""
+    each row linking to where it is handled; with `project`, only that project's (where
+    a coordinator's sum leads). A fixed number of queries: one per box."""
     today = today or timezone.localdate()
     cases = my_cases(user=user)
+    if project is not None:
+        cases = cases.filter(project=project)
     open_cases = cases.filter(closed_on__isnull=True)
 
     overdue_actions = (
@@ -243,62 +250,192 @@ def my_day(*, user, today: datetime.date | None = None) -> dict:
         "isee_expiring": _box(isee_expiring),
         "permits_expiring": _box(permits_expiring),
         "consents": _box(consents),
-        "by_project": _by_project(user, cases, open_cases, today, ahead)
+        "project": project,
+        "sum_kinds": SUM_KINDS,
+        "by_project": project_sums(user=user, today=today)
         if access_for(user).is_coordinator
         else None,
     }
 
 
-def _by_project(user, cases, open_cases, today, ahead) -> list[dict]:
-    """A coordinator's sums, one row per project they coordinate: how many of each kind
-    of thing is late or due. One query per kind, whatever the number of projects."""
-    coordinated = access_for(user).coordinated_projects
+@dataclass(frozen=True)
+class SumKind:
+    """A column of a coordinator's sums: a kind of thing, its window ahead, and the
+    boxes of "La mia giornata" (heading ids) where its late and coming rows are solved."""
+
+    key: str
+    label: str
+    late_box: str
+    due_box: str
+
+
+SUM_KINDS = (
+    SumKind("actions", _("Azioni (14 giorni)"), "my-day-actions", "my-day-actions-due"),
+    SumKind("reviews", _("Verifiche (14 giorni)"), "my-day-reviews", "my-day-reviews"),
+    SumKind("follow_ups", _("Follow-up (14 giorni)"), "my-day-follow-ups", "my-day-follow-ups"),
+    SumKind(
+        "placements",
+        _("Inserimenti in scadenza (30 giorni)"),
+        "my-day-placements",
+        "my-day-placements",
+    ),
+    SumKind(
+        "max_stays", _("Permanenza massima (14 giorni)"), "my-day-max-stays", "my-day-max-stays"
+    ),
+    SumKind("isee", _("ISEE (30 giorni)"), "my-day-isee", "my-day-isee"),
+    SumKind("permits", _("Permessi di soggiorno (60 giorni)"), "my-day-permits", "my-day-permits"),
+    SumKind(
+        "consents", _("Consensi da rinnovare (14 giorni)"), "my-day-consents", "my-day-consents"
+    ),
+)
+
+
+def last_start_reaching(until: datetime.date, months: int) -> datetime.date:
+    """The latest start date whose maximum stay of `months` ends by `until`: placements
+    that started on it or before have reached it by then (add_months never goes back as
+    the start moves on, so the starts that qualify run up to one day)."""
+    start = add_months(until, -months)
+    while add_months(start + datetime.timedelta(days=1), months) <= until:
+        start += datetime.timedelta(days=1)
+    while add_months(start, months) > until:
+        start -= datetime.timedelta(days=1)
+    return start
+
+
+def _max_stay_q(months_in_use, until: datetime.date) -> Q:
+    """Placements whose maximum stay is reached by `until` (`months_in_use`: not empty)."""
+    return functools.reduce(
+        operator.or_,
+        (
+            Q(
+                unit__project__max_stay_months=months,
+                start_date__lte=last_start_reaching(until, months),
+            )
+            for months in months_in_use
+        ),
+    )
+
+
+def _late_and_due(queryset, project_path, late: Q, due: Q, counted="pk") -> dict:
+    """{project id: (late, due)} in one aggregate query: `counted` rows of `queryset`
+    meeting `late`, and meeting `due` (never both)."""
+    rows = (
+        queryset.order_by()
+        .values(project_path)
+        .annotate(
+            late=Count(counted, filter=late, distinct=True),
+            due=Count(counted, filter=due & ~late, distinct=True),
+        )
+        .values_list(project_path, "late", "due")
+    )
+    return {project_id: (n_late, n_due) for project_id, n_late, n_due in rows}
+
+
+def project_sums(*, user, today: datetime.date | None = None) -> list[dict]:
+    """A coordinator's sums, one row per project they coordinate: of each kind of thing
+    of "La mia giornata", how many are late and how many fall due within its window;
+    the same rows its boxes show for that project. Counted by the database, one
+    aggregate query per kind (and one for the maximum stays in use), however many
+    projects and rows."""
+    access = access_for(user)
+    coordinated = access.coordinated_projects
     if not coordinated:
         return []
+    today = today or timezone.localdate()
+    ahead = today + datetime.timedelta(days=AHEAD_DAYS)
+    cases = my_cases(user=user).filter(project_id__in=coordinated)
+    open_cases = cases.filter(closed_on__isnull=True)
 
-    def per_project(queryset, path):
-        return dict(
-            queryset.order_by()
-            .values_list(path)
-            .annotate(n=Count("pk", distinct=True))
-            .values_list(path, "n")
+    def dated(field, until):
+        return (
+            Q(**{f"{field}__lt": today}),
+            Q(**{f"{field}__gte": today, f"{field}__lte": until}),
         )
 
-    actions = Action.objects.filter(
-        goal__plan__case__in=open_cases, status__in=Action.OPEN_STATUSES, due_on__lte=ahead
-    )
-    columns = {
-        "actions": per_project(actions, "goal__plan__case__project_id"),
-        "reviews": per_project(
+    counts = {
+        "actions": _late_and_due(
+            Action.objects.filter(
+                goal__plan__case__in=open_cases,
+                status__in=Action.OPEN_STATUSES,
+                due_on__lte=ahead,
+            ),
+            "goal__plan__case__project_id",
+            *dated("due_on", ahead),
+        ),
+        "reviews": _late_and_due(
             Review.objects.filter(
                 plan__case__in=open_cases, held_on__isnull=True, scheduled_on__lte=ahead
             ),
             "plan__case__project_id",
+            *dated("scheduled_on", ahead),
         ),
-        "follow_ups": per_project(
+        "follow_ups": _late_and_due(
             FollowUp.objects.filter(
                 case__in=cases.filter(closed_on__isnull=False),
                 done_on__isnull=True,
                 due_on__lte=ahead,
             ),
             "case__project_id",
-        ),
-        "placements": per_project(
-            Placement.objects.filter(
-                case__in=open_cases,
-                end_date__isnull=True,
-                planned_end_date__lte=today + datetime.timedelta(days=PLACEMENTS_AHEAD_DAYS),
-            ),
-            "case__project_id",
+            *dated("due_on", ahead),
         ),
     }
-    projects = Project.objects.filter(pk__in=coordinated).order_by("name")
+    placements_until = today + datetime.timedelta(days=PLACEMENTS_AHEAD_DAYS)
+    current = Placement.objects.filter(case__in=open_cases, end_date__isnull=True)
+    counts["placements"] = _late_and_due(
+        current.filter(planned_end_date__lte=placements_until),
+        "case__project_id",
+        *dated("planned_end_date", placements_until),
+    )
+    months_in_use = list(
+        Project.objects.filter(max_stay_months__isnull=False)
+        .values_list("max_stay_months", flat=True)
+        .distinct()
+        .order_by()
+    )
+    reached_by_ahead = _max_stay_q(months_in_use, ahead)
+    counts["max_stays"] = (
+        _late_and_due(
+            current.filter(reached_by_ahead),
+            "case__project_id",
+            _max_stay_q(months_in_use, today),
+            reached_by_ahead,
+        )
+        if months_in_use
+        else {}
+    )
+    isee_until = today + datetime.timedelta(days=ISEE_AHEAD_DAYS)
+    counts["isee"] = _late_and_due(
+        open_cases.filter(household__isee_expires_on__lte=isee_until),
+        "project_id",
+        *dated("household__isee_expires_on", isee_until),
+        counted="household_id",
+    )
+    permits_until = today + datetime.timedelta(days=PERMITS_AHEAD_DAYS)
+    counts["permits"] = _late_and_due(
+        open_cases.filter(household__members__residence_permit_expires_on__lte=permits_until),
+        "project_id",
+        *dated("household__members__residence_permit_expires_on", permits_until),
+        counted="household__members",
+    )
+    to_renew = consents_to_renew(open_cases, today, ahead)
+    lapsed = to_renew.filter(Q(withdrawn_on__lte=today) | Q(expires_on__lt=today))
+    counts["consents"] = _late_and_due(
+        open_cases.filter(household__consents__in=to_renew.values("pk")),
+        "project_id",
+        Q(household__consents__in=lapsed.values("pk")),
+        Q(household__consents__in=to_renew.values("pk")),
+        counted="household__consents",
+    )
     return [
         {
             "project": project,
-            **{name: counts.get(project.pk, 0) for name, counts in columns.items()},
+            "cells": [
+                {"kind": kind, "late": late, "due": due}
+                for kind in SUM_KINDS
+                for late, due in [counts[kind.key].get(project.pk, (0, 0))]
+            ],
         }
-        for project in projects
+        for project in Project.objects.filter(pk__in=coordinated).order_by("name")
     ]
 
 

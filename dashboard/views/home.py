@@ -1,4 +1,4 @@
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
 from core.access import access_for
 from dashboard import services as dashboard_services
@@ -36,6 +36,13 @@ def home(request):
         context["followed_referrals"] = referrals
         context["last_visit"] = last_visit
     if context["is_social_worker"] or context["is_coordinator"]:
-        context["my_day"] = my_day_selectors.my_day(user=user)
+        # A coordinator's sum of a project leads here, to the boxes of that project only.
+        project = None
+        if request.GET.get("progetto"):
+            project = get_object_or_404(
+                project_selectors.projects_coordinated_by(user=user),
+                slug=request.GET["progetto"],
+            )
+        context["my_day"] = my_day_selectors.my_day(user=user, project=project)
         context["my_day_contributions"] = my_day_selectors.my_day_contributions(user=user)
     return render(request, "dashboard/home.html", context)

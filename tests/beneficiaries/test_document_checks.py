@@ -227,3 +227,24 @@ def test_upload_settings_keep_files_private(settings):
     assert settings.FILE_UPLOAD_PERMISSIONS == 0o600
     assert settings.FILE_UPLOAD_DIRECTORY_PERMISSIONS == 0o700
     assert settings.DOCUMENT_MAX_UPLOAD_BYTES == 10 * 1024 * 1024
+
+
+def test_an_upload_through_the_page_is_parsed_once(
+    client_for, alice, case_alfa, private_storage_root, monkeypatch
+):
+    """The view checks the form with the service's rules and the service checks again;
+    the file is parsed once (the verdict stays on the upload)."""
+    from core import uploads
+
+    parsed = []
+    real_check_pdf = uploads.check_pdf
+    monkeypatch.setattr(
+        uploads, "check_pdf", lambda content: parsed.append(1) or real_check_pdf(content)
+    )
+    response = client_for(alice).post(
+        reverse("beneficiaries:document_upload", args=[case_alfa.public_id]),
+        {"kind": "other", "file": SimpleUploadedFile("a.pdf", make_pdf(), "application/pdf")},
+    )
+    assert response.status_code == 302
+    assert Document.objects.count() == 1
+    assert parsed == [1]

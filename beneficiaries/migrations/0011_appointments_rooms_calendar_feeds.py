@@ -35,7 +35,7 @@ def _on_postgres(statements):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('beneficiaries', '0009_merge_20261202_0351'),
+        ('beneficiaries', '0010_goal_action_visible_to_household'),
         ('partners', '0002_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
