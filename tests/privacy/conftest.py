@@ -7,6 +7,7 @@ a unique marker, so that any surface can be searched for what it must not show.
 `notified_world` adds the notifications that the events of the network send."""
 
 import datetime
+import io
 import json
 from decimal import Decimal
 
@@ -27,6 +28,7 @@ from tests.factories import (
     HousingUnitFactory,
     OrganisationFactory,
     PersonFactory,
+    PropertyFactory,
     ReferralFactory,
     StaffMembershipFactory,
     SupportPlanFactory,
@@ -46,6 +48,7 @@ ALL_MARKERS = {
     # placed_world: the placement in Casa Alfa and its contribution ledger
     "MK-PLACEMENT-END",  # why the planned end differs from the maximum stay
     "MK-LEDGER-PAYMENT",  # a payment's notes
+    "MK-LEDGER-RECEIPT",  # its receipt's number
     "MK-LEDGER-SUSPENSION",  # why the contribution is suspended
     "MK-LEDGER-ARREARS",  # why arrears are not the household's fault
     # group_world: activities written in another household's diary (Casa Beta's)
@@ -53,6 +56,8 @@ ALL_MARKERS = {
     "MK-GROUP-CONF",  # a confidential one, written by Beta
     "MK-GROUP-HOST",  # the name of the household in whose diary they are written
     "MK-GROUP-OTHER",  # the name of a third household that took part, seen by nobody here
+    # notified_world: what the reminders are about
+    "MK-ACTION-DUE",  # an action of Casa Alfa's plan, due tomorrow
 }
 # Markers of records of other households that the household's diary shows by design (a
 # group activity appears in the diaries of all who took part): not in its history.
@@ -76,6 +81,23 @@ def _document(case, person, title):
 @pytest.fixture
 def antiviolence_centre(db):
     return OrganisationFactory(name="Centro Antiviolenza MK", slug="centro-antiviolenza")
+
+
+@pytest.fixture
+def beta_coordinator(coop_beta, project_beta):
+    user = UserFactory(username="coord.beta")
+    StaffMembershipFactory(user=user, organisation=coop_beta, role=StaffMembership.Role.COORDINATOR)
+    return user
+
+
+@pytest.fixture
+def stranger(db):
+    """A coordinator of an organisation that has nothing to do with the household."""
+    user = UserFactory(username="coord.altrove")
+    StaffMembershipFactory(
+        user=user, organisation=OrganisationFactory(), role=StaffMembership.Role.COORDINATOR
+    )
+    return user
 
 
 @pytest.fixture
@@ -164,7 +186,12 @@ def placed_world(world, household_alfa, project_alfa, carla):
     services (which write the audit trail): two months charged, a payment, the current
     month's contribution suspended, the arrears of last month not the household's
     fault."""
-    unit = HousingUnitFactory(project=project_alfa, name="Trilocale Via dei Tigli", capacity=4)
+    unit = HousingUnitFactory(
+        project=project_alfa,
+        property=PropertyFactory(name="Casa Via dei Tigli"),
+        name="Trilocale Via dei Tigli",
+        capacity=4,
+    )
     start = months_ago(2)
     placement = housing_services.placement_start(
         user=carla,
@@ -192,7 +219,7 @@ def placed_world(world, household_alfa, project_alfa, carla):
         paid_on=months_ago(2) + datetime.timedelta(days=4),
         amount=Decimal("120"),
         method=Payment.Method.CASH,
-        receipt_number="RIC-2026-41",
+        receipt_number="MK-LEDGER-RECEIPT-41",
         notes="MK-LEDGER-PAYMENT pagato dalla madre",
     )
     housing_services.arrears_flag(
@@ -251,3 +278,72 @@ def group_world(world, household_alfa, coop_beta, project_beta, bruno):
 def markers_in(data) -> set[str]:
     text = json.dumps(data, ensure_ascii=False)
     return {marker for marker in ALL_MARKERS if marker in text}
+
+
+@pytest.fixture
+def notified_world(
+    placed_world,
+    household_alfa,
+    project_beta,
+    comune_uno,
+    carla,
+    alice,
+    dave,
+    marco,
+    bruno,
+    vera,
+    beta_coordinator,
+    django_capture_on_commit_callbacks,
+):
+    """The notifications that the network's events send about the marked household, as
+    the domain sends them (core.signals, heard by notifications/receivers.py), with the
+    e-mails sent (mail.outbox) and the day's digests made:
+
+    - its referral to Casa Beta sent by the referrer (Beta's coordinators are told) and
+      accepted (the referrer is told);
+    - workers added to its case in Casa Alfa, among them Beta's worker, who may not see
+      that case (the receivers keep only who may);
+    - the daily reminders scan, with an action of Casa Alfa's plan due tomorrow
+      (MK-ACTION-DUE) and a review of Casa Beta's plan overdue;
+    - Alfa's worker going past the duplicate check's limit (Alfa's coordinator is told,
+      with the worker's username in the app, never in the e-mail).
+    """
+    from django.core.management import call_command
+
+    from beneficiaries.models import Referral
+    from core.signals import case_workers_added, lookups_throttled, referral_moved
+    from notifications import services as notification_services
+    from tests.factories import ActionFactory, ReviewFactory
+
+    today = timezone.localdate()
+    alfa_case = household_alfa.cases.get(project__slug="casa-alfa")
+    alfa_goal = GoalFactory(plan=SupportPlanFactory(case=alfa_case), description="Casa")
+    ActionFactory(
+        goal=alfa_goal,
+        description="MK-ACTION-DUE rinnovo del permesso",
+        due_on=today + datetime.timedelta(days=1),
+    )
+    beta_plan = placed_world["beta_case"].support_plan
+    ReviewFactory(plan=beta_plan, scheduled_on=today - datetime.timedelta(days=5))
+    beta_referral = Referral.objects.get(household=household_alfa, project=project_beta)
+    with django_capture_on_commit_callbacks(execute=True):
+        referral_moved.send(
+            sender=Referral, referral=beta_referral, to_status=Referral.Status.SENT, actor=marco
+        )
+        referral_moved.send(
+            sender=Referral,
+            referral=beta_referral,
+            to_status=Referral.Status.ACCEPTED,
+            actor=beta_coordinator,
+        )
+        case_workers_added.send(
+            sender=type(alfa_case),
+            case=alfa_case,
+            workers=[alice, dave, vera, bruno],
+            actor=carla,
+            opened=False,
+        )
+        call_command("scan_reminders", stdout=io.StringIO())
+        lookups_throttled.send(sender=None, user=dave)
+        notification_services.digests_send(force=True)
+    return {**placed_world, "alfa_case": alfa_case}
