@@ -90,7 +90,7 @@ def audited_world(notified_world, group_world, household_alfa, project_beta):
     HousingUnitFactory(project=project_beta, name="Bilocale Casa Beta", capacity=4)
     for note in CaseNote.objects.filter(case__household=household_alfa).select_related("case"):
         audit.record_create(actor=None, instance=note, household=household_alfa, case=note.case)
-    for document in Document.objects.select_related("case"):
+    for document in Document.objects.filter(case__household=household_alfa).select_related("case"):
         audit.record_create(
             actor=None, instance=document, household=household_alfa, case=document.case
         )
@@ -106,9 +106,9 @@ def audited_world(notified_world, group_world, household_alfa, project_beta):
         audit.record_create(
             actor=None, instance=action, household=household_alfa, case=action.goal.plan.case
         )
-    for vulnerability in Vulnerability.objects.all():
+    for vulnerability in Vulnerability.objects.filter(household=household_alfa):
         audit.record_create(actor=None, instance=vulnerability, household=household_alfa)
-    for referral in Referral.objects.all():
+    for referral in Referral.objects.filter(household=household_alfa):
         audit.record_create(actor=None, instance=referral, household=household_alfa)
     return {**notified_world, **group_world}
 
