@@ -19,7 +19,7 @@ def classify_existing_events(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0006_two_factor_activation_and_lookup_events"),
+        ("core", "0007_security_event_household_kinds"),
     ]
 
     operations = [
