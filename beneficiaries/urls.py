@@ -89,6 +89,18 @@ urlpatterns = [
     path("obiettivi/<int:pk>/conclusione/", pathway_views.goal_close, name="goal_close"),
     path("obiettivi/<int:pk>/azioni/nuova/", pathway_views.action_create, name="action_create"),
     path("azioni/<int:pk>/stato/", pathway_views.action_status, name="action_status"),
+    path(
+        "obiettivi/<int:pk>/condivisione/",
+        pathway_views.household_sharing,
+        {"kind": "goal"},
+        name="goal_sharing",
+    ),
+    path(
+        "azioni/<int:pk>/condivisione/",
+        pathway_views.household_sharing,
+        {"kind": "action"},
+        name="action_sharing",
+    ),
     path("verifiche/<int:pk>/", pathway_views.review_record, name="review_record"),
     path(
         "prese-in-carico/<uuid:public_id>/valutazioni/",

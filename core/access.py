@@ -499,6 +499,13 @@ class Access:
             or case.holding_organisation_id in self.casework_organisations
         )
 
+    def contribution_cases_q(self) -> Q:
+        """`may_read_case_contributions` as a filter on Case (the ledger's events in the
+        household's history): a placement's unit is of its case's project."""
+        return Q(project_id__in=self.coordinated_projects) | Q(
+            holding_organisation_id__in=self.casework_organisations
+        )
+
     def may_record_payment(self, placement) -> bool:
         """Charging months, recording and reversing payments, suspensions, changes of the
         amount and repayment plans: the same people who read the ledger."""

@@ -58,14 +58,16 @@ def diff(before: dict, after: dict) -> dict:
 
 def _classification(instance: models.Model, case) -> dict:
     """What the history needs to know about a row without reading its JSON. Models say
-    it themselves: `is_special_category` (a property), and for confidential rows
-    `is_confidential` with `author_organisation_id`."""
+    it themselves: `is_special_category` (a property), for confidential rows
+    `is_confidential` with `author_organisation_id`, and `is_financial` for the rows of
+    the contribution ledger (read only by who may read the contributions of the case)."""
     confidential = getattr(instance, "is_confidential", False)
     if case is None and instance._meta.label == "beneficiaries.Case":
         case = instance
     return {
         "case": case,
         "special_category": bool(getattr(instance, "is_special_category", False)),
+        "financial": bool(getattr(instance, "is_financial", False)),
         "confidential_organisation_id": (
             getattr(instance, "author_organisation_id", None) if confidential else None
         ),

@@ -74,6 +74,14 @@ class AuditEvent(models.Model):
         verbose_name=_("riservato all'ente"),
         help_text=_("Per una nota riservata: l'ente che l'ha scritta, il solo che può leggerla."),
     )
+    financial = models.BooleanField(
+        _("dati contabili"),
+        default=False,
+        help_text=_(
+            "Una riga del registro della quota di compartecipazione: la legge solo chi può "
+            "leggere le quote della presa in carico."
+        ),
+    )
 
     class Meta:
         verbose_name = _("evento di audit")

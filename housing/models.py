@@ -390,7 +390,18 @@ class PlaceOccupancy(models.Model):
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
 
-class ContributionChange(TimeStampedModel):
+class LedgerRow(models.Model):
+    """A row of the contribution ledger: financial data. Its audit events are marked so
+    (core.audit), and the household's history shows them only to who may read the
+    contributions of the case (core.access.Access.contribution_cases_q)."""
+
+    is_financial = True
+
+    class Meta:
+        abstract = True
+
+
+class ContributionChange(LedgerRow, TimeStampedModel):
     """A new monthly contribution from a date on (the placement's own amount holds from
     its start until the first change)."""
 
@@ -432,7 +443,7 @@ class ContributionChange(TimeStampedModel):
         return str(_("Quota dal %(day)s") % {"day": self.effective_from})
 
 
-class ContributionSuspension(TimeStampedModel):
+class ContributionSuspension(LedgerRow, TimeStampedModel):
     """Days on which no contribution is due, for a documented reason (loss of work, a
     hospital stay, a decision of the équipe). Both dates included; no end: until further
     notice."""
@@ -475,7 +486,7 @@ class ContributionSuspension(TimeStampedModel):
         return str(_("Sospensione dal %(day)s") % {"day": self.start_date})
 
 
-class ContributionCharge(models.Model):
+class ContributionCharge(LedgerRow):
     """The contribution due for one month of a placement (addebito): the days in the
     unit that month, less the suspended ones, at the amount in force on each day. One
     per placement and month, written by `charges_generate` and never changed."""
@@ -538,7 +549,7 @@ class ContributionCharge(models.Model):
         return self.days_charged < self.days_in_month
 
 
-class ArrearsFlag(TimeStampedModel):
+class ArrearsFlag(LedgerRow, TimeStampedModel):
     """Months whose unpaid contribution is not the household's fault (a public
     contribution paid late, an error of the office): the arrears stay in the balance,
     shown apart, and are not held against the household."""
@@ -581,7 +592,7 @@ class ArrearsFlag(TimeStampedModel):
         return self.first_month <= month and (self.last_month is None or month <= self.last_month)
 
 
-class RepaymentPlan(TimeStampedModel):
+class RepaymentPlan(LedgerRow, TimeStampedModel):
     """A repayment plan (piano di rientro): the arrears agreed with the household, paid
     back in instalments on top of the monthly contribution."""
 
@@ -618,7 +629,7 @@ class RepaymentPlan(TimeStampedModel):
         return str(_("Piano di rientro del %(day)s") % {"day": self.agreed_on})
 
 
-class RepaymentInstalment(models.Model):
+class RepaymentInstalment(LedgerRow):
     """One instalment (rata) of a repayment plan. It is paid by the payments recorded
     against it."""
 
@@ -653,7 +664,7 @@ class RepaymentInstalment(models.Model):
         return str(_("Rata %(number)d del %(day)s") % {"number": self.number, "day": self.due_on})
 
 
-class Payment(models.Model):
+class Payment(LedgerRow):
     """A payment of the contribution (pagamento), allocated to the oldest charges first.
     A mistake is corrected by a reversing entry: a row with the opposite amount that
     points to the one it cancels; the original stays."""

@@ -181,8 +181,9 @@ def history_of(*, user, household) -> QuerySet:
     """The audit events of a household that the user may read: an event about a record of
     a case only if the user may open that case's pages; special categories only for who
     may read them on the household file; confidential diary notes only for the staff of
-    the organisation that wrote them. The same rules as the record pages, on columns the
-    audit trail fills in as it is written."""
+    the organisation that wrote them; the contribution ledger only for who may read the
+    contributions of its case. The same rules as the record pages, on columns the audit
+    trail fills in as it is written."""
     access = access_for(user)
     events = AuditEvent.objects.filter(household=household).select_related("actor")
     if not access.may_read_special(household):
@@ -193,6 +194,12 @@ def history_of(*, user, household) -> QuerySet:
     )
     readable_cases = visible_cases(user=user) if access.may_do_casework() else Case.objects.none()
     events = events.filter(Q(case__isnull=True) | Q(case__in=readable_cases))
+    # Financial data is narrower than the case: a worker of another organisation assigned
+    # to it sees the placement, not its charges and payments. A ledger event that lost
+    # its case is shown to nobody.
+    events = events.filter(
+        Q(financial=False) | Q(case__in=Case.objects.filter(access.contribution_cases_q()))
+    )
     # A referral, and its place on a waiting list, only for who may open the referral:
     # a coordinator of another project reads none of the household's referrals elsewhere.
     hidden_referrals = Referral.objects.filter(household=household).exclude(

@@ -36,6 +36,7 @@ from beneficiaries.models import (
     FollowUp,
     Goal,
     Household,
+    LifeDomain,
     Person,
     Review,
     SupportPlan,
@@ -176,6 +177,28 @@ def goal_add(
     goal.save()
     audit.record_create(actor=user, instance=goal, household=case.household, case=case)
     return goal
+
+
+@transaction.atomic
+def household_sharing_set(*, user, item: Goal | Action, visible: bool) -> Goal | Action:
+    """Show a goal or an action to the household in «Il mio percorso», or stop showing
+    it. A health goal is never shown (special category, other adults read the view)."""
+    case = item.plan.case if isinstance(item, Goal) else item.goal.plan.case
+    access = access_for(user)
+    access.require(access.may_write_pathway(case))
+    _refuse_if_closed(case)
+    goal = item if isinstance(item, Goal) else item.goal
+    if visible and goal.domain == LifeDomain.HEALTH:
+        raise ValidationError(_("Gli obiettivi di salute non sono mai mostrati al nucleo."))
+    if item.visible_to_household == visible:
+        return item
+    before = audit.snapshot(item)
+    item.visible_to_household = visible
+    item.save(update_fields=["visible_to_household", "updated_at"])
+    audit.record_update(
+        actor=user, instance=item, before=before, household=case.household, case=case
+    )
+    return item
 
 
 def goal_close_check(

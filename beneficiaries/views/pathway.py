@@ -297,6 +297,32 @@ def action_status(request, pk):
     return redirect(reverse("beneficiaries:plan_detail", args=[case.public_id]) + "#goals")
 
 
+@require_POST
+def household_sharing(request, kind, pk):
+    """Share a goal or an action with the household («Il mio percorso»), or stop."""
+    if kind == "goal":
+        item = pathway_selectors.goal_for_user(user=request.user, pk=pk)
+        case = item.plan.case
+    else:
+        item = pathway_selectors.action_for_user(user=request.user, pk=pk)
+        case = item.goal.plan.case
+    access = access_for(request.user)
+    access.require(access.may_write_pathway(case))
+    visible = request.POST.get("visible") == "1"
+    try:
+        pathway_services.household_sharing_set(user=request.user, item=item, visible=visible)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Ora il nucleo lo vede in «Il mio percorso».")
+            if visible
+            else _("Il nucleo non lo vede più in «Il mio percorso»."),
+        )
+    return redirect(reverse("beneficiaries:plan_detail", args=[case.public_id]) + "#goals")
+
+
 @require_http_methods(["GET", "POST"])
 def review_record(request, pk):
     review = pathway_selectors.review_for_user(user=request.user, pk=pk)
