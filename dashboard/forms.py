@@ -21,6 +21,9 @@ from users.models import User
 # A report longer than this is a typing mistake (a year with one digit too many), and its
 # monthly chart would have thousands of points.
 MAX_PERIOD_YEARS = 10
+# No pathway of the network is older than this; a year such as 0001 is a typing mistake
+# (and ages computed from it fall off the calendar).
+EARLIEST_DAY = datetime.date(1990, 1, 1)
 
 
 def default_period(today: datetime.date | None = None) -> Period:
@@ -64,6 +67,14 @@ class PeriodForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        start, end = cleaned.get("dal"), cleaned.get("al")
+        for field, day in (("dal", start), ("al", end)):
+            if day and day < EARLIEST_DAY:
+                self.add_error(
+                    field,
+                    _("Scegli una data dal %(day)s in poi.")
+                    % {"day": EARLIEST_DAY.strftime("%d/%m/%Y")},
+                )
         start, end = cleaned.get("dal"), cleaned.get("al")
         if start and end:
             if end < start:

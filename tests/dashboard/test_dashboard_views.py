@@ -205,6 +205,16 @@ def test_a_period_ending_before_it_starts_is_explained(client_for, carla, world)
     assert 'data-testid="indicators"' not in html
 
 
+def test_a_year_before_the_network_existed_is_explained(client_for, carla, world):
+    """Year 0001 (a slip of the keyboard) is refused with a message, not a server error
+    (the ages of the people served were computed from it)."""
+    response = client_for(carla).get(project_url(), {"dal": "0001-01-01", "al": "0001-01-01"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Scegli una data dal 01/01/1990 in poi." in html
+    assert 'data-testid="indicators"' not in html
+
+
 def test_a_date_that_is_not_a_date_is_explained(client_for, carla, world):
     response = client_for(carla).get(reverse("dashboard:dashboard"), {"dal": "ieri", "al": "oggi"})
     assert response.status_code == 400
@@ -212,7 +222,7 @@ def test_a_date_that_is_not_a_date_is_explained(client_for, carla, world):
 
 
 def test_an_absurdly_long_period_is_refused(client_for, carla, world):
-    response = client_for(carla).get(project_url(), {"dal": "0001-01-01", "al": "9999-12-31"})
+    response = client_for(carla).get(project_url(), {"dal": "1990-01-01", "al": "9999-12-31"})
     assert response.status_code == 400
     assert "al massimo 10 anni" in response.content.decode()
 

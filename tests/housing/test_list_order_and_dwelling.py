@@ -269,8 +269,9 @@ def test_pages_with_the_dwelling_keep_their_query_budget(
         client.get(household_url)
     # The case page writes its read-log row (one INSERT: issue 11, item 9) and asks for
     # lapsed consents (issue 12, item 2) and whether the user may read the contribution
-    # ledger (issue 18), and who has access to the household's own view (issue 17).
-    with django_assert_num_queries(14) as case_few:
+    # ledger (issue 18), who has access to the household's own view (issue 17) and how
+    # many appointments the household missed (issue 18, part A).
+    with django_assert_num_queries(15) as case_few:
         client.get(case_url)
     # One more move: more placements, not more queries.
     services.placement_move(
