@@ -719,6 +719,7 @@ def case_close_with_placements(
     goal_outcome: str = Goal.Status.NOT_REACHED,
     goal_outcomes: dict[int, str] | None = None,
     end_placements: bool = True,
+    ethos_light: str = "",
 ) -> CaseExit:
     """Close a case (beneficiaries.services.pathway.case_close: goals, actions, reviews,
     follow-ups) and end, on the same date, with the same destination and the reason that
@@ -786,6 +787,7 @@ def case_close_with_placements(
         schedule_follow_ups=schedule_follow_ups,
         goal_outcome=goal_outcome,
         goal_outcomes=goal_outcomes,
+        ethos_light=ethos_light,
     )
     for placement in hanging:
         _end(
