@@ -7,6 +7,7 @@ import datetime
 import io
 
 from django.utils import formats, timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from dashboard.exports import (
@@ -48,7 +49,8 @@ def to_workbook(tables: list[Table], *, title: str, notes: list[tuple[str, str]]
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append([_xlsx_cell(value) for value in row])
+            # Labels of choices are lazy translations: the text, in the user's language.
+            sheet.append([_xlsx_cell(str(v) if isinstance(v, Promise) else v) for v in row])
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 if isinstance(cell.value, str):

@@ -70,7 +70,7 @@ class CrossTable:
     @property
     def categories(self) -> list[tuple[str, str]]:
         """Rows and columns: the six categories, not homeless, not recorded."""
-        return [(value, label) for value, label in EthosLight.choices] + [
+        return [(value, str(label)) for value, label in EthosLight.choices] + [
             (NOT_RECORDED, str(_("Non rilevata")))
         ]
 

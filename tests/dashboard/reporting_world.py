@@ -46,6 +46,7 @@ from tests.factories import (
     OrganisationMembershipFactory,
     PersonFactory,
     ReferralFactory,
+    UserFactory,
 )
 
 D = datetime.date
@@ -93,6 +94,7 @@ def _people(registered_by, *people):
 
 def _place(unit, case, people, start, end=None, *, reason="", destination="", moved_from=None):
     placement = Placement.objects.create(
+        created_by=UserFactory(),
         household=case.household,
         case=case,
         unit=unit,
