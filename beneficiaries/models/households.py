@@ -160,6 +160,21 @@ class Household(TimeStampedModel):
             errors["isee_expires_on"] = _(
                 "La scadenza dell'ISEE non può precedere la data di rilascio."
             )
+        if (
+            self.inclusion_pact_signed_on
+            and self.inclusion_benefit_ends_on
+            and self.inclusion_benefit_ends_on < self.inclusion_pact_signed_on
+        ):
+            errors["inclusion_benefit_ends_on"] = _(
+                "L'Assegno di inclusione non può finire prima della firma del patto."
+            )
+        if not self.inclusion_benefit and (
+            self.inclusion_pact_signed_on or self.inclusion_last_check_in_on
+        ):
+            errors["inclusion_benefit"] = _(
+                "Le date del patto di inclusione valgono solo se il nucleo riceve l'Assegno "
+                "di inclusione: spunta la casella o cancella le date."
+            )
         if errors:
             raise ValidationError(errors)
 
