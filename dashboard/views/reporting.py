@@ -33,7 +33,7 @@ from beneficiaries.models import Case, CaseExit, EthosLight
 from core.access import access_for
 from dashboard import exports, indicators, workbooks
 from dashboard import services as dashboard_services
-from dashboard.forms import PeriodForm, quick_periods
+from dashboard.forms import PeriodForm, default_period, quick_periods
 from dashboard.indicators import ethos, housing_first, reporting, temporary
 from dashboard.indicators.housing_first import Split
 from dashboard.indicators.period import Period
@@ -345,6 +345,10 @@ def _siuss_form(request) -> SiussForm:
     access = access_for(request.user)
     access.require(access.is_frontline and bool(access.frontline_organisations))
     data = request.GET.dict()
+    if not ({"dal", "al"} & set(data)):
+        # No period asked for: the year so far, as PeriodForm does.
+        default = default_period()
+        data.update(dal=default.start.isoformat(), al=default.end.isoformat())
     if not data.get("ente"):
         # The first organisation the user works for, as if chosen.
         first = siuss.exportable_organisations(user=request.user).first()

@@ -420,3 +420,9 @@ def test_the_siuss_export_has_a_fixed_query_budget(
     client.get(url, PERIOD)
     with django_assert_num_queries(11):
         assert client.get(url, PERIOD).status_code == 200
+
+
+def test_the_siuss_page_without_a_period_takes_the_year_so_far(client_for, marco, world):
+    response = client_for(marco).get(reverse("dashboard:siuss"))
+    assert response.status_code == 200
+    assert 'data-testid="siuss-csv"' in response.content.decode()
