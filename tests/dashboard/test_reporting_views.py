@@ -426,3 +426,22 @@ def test_the_siuss_page_without_a_period_takes_the_year_so_far(client_for, marco
     response = client_for(marco).get(reverse("dashboard:siuss"))
     assert response.status_code == 200
     assert 'data-testid="siuss-csv"' in response.content.decode()
+
+
+def test_the_renewal_and_siuss_pages_have_a_fixed_query_budget(
+    client_for, carla, marco, temporary, django_assert_num_queries
+):
+    placement = temporary.placements["A1"]
+    url = reverse("housing:placement_renew", kwargs={"public_id": placement.public_id})
+    client = client_for(carla)
+    client.get(url)
+    with django_assert_num_queries(RENEWAL_PAGE_QUERIES):
+        assert client.get(url).status_code == 200
+    client = client_for(marco)
+    client.get(reverse("dashboard:siuss"))
+    with django_assert_num_queries(SIUSS_PAGE_QUERIES):
+        assert client.get(reverse("dashboard:siuss")).status_code == 200
+
+
+RENEWAL_PAGE_QUERIES = 8
+SIUSS_PAGE_QUERIES = 7
