@@ -81,6 +81,18 @@ def test_ethos_at_entry_and_exit_then_the_ambitos_export(
     # The seventh column is "not homeless"; the row's total is 1.
     expect(cells.nth(6)).to_have_text("1")
     expect(movement).to_contain_text("1 nucleo")
+
+    # The reporting page and the funder's report carry the same movement (axe checks
+    # both pages as they load).
+    open_navigation(page).get_by_role("link", name="Cruscotto").click()
+    page.get_by_test_id("reporting-link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Rendicontazione: Housing First ed ETHOS Light"
+    )
+    improved = page.locator('tr[data-indicator="ethos_improved"]')
+    expect(improved.get_by_test_id("figure")).to_have_text("100,0 %")
+    page.get_by_test_id("reporting-links").get_by_role("link", name="Casa Alfa").click()
+    expect(page.get_by_test_id("funder-report")).to_contain_text("Nucleo Amina Diallo")
     log_out(page)
 
     # 4. The municipality's referrer downloads the Ambito's export of what it sent.
