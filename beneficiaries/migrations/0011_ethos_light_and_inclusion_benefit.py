@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('beneficiaries', '0009_merge_20261202_0351'),
+        ('beneficiaries', '0010_goal_action_visible_to_household'),
     ]
 
     operations = [
