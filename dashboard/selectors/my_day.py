@@ -505,6 +505,14 @@ def reminder_counts(*, user, today: datetime.date | None = None) -> dict[str, in
         )
         .filter(withdrawn_on__isnull=True, expires_on__gte=today)
         .count(),
+        # The Assegno di inclusione's 90-day check-in is due today or past.
+        "inclusion_check_in": households_of(open_cases)
+        .filter(inclusion_benefit=True)
+        .annotate(check_in_from=Coalesce("inclusion_last_check_in_on", "inclusion_pact_signed_on"))
+        .filter(
+            check_in_from__lte=today - datetime.timedelta(days=Household.INCLUSION_CHECK_IN_DAYS)
+        )
+        .count(),
     }
     for document_kind in Document.objects.filter(
         case__in=open_cases,

@@ -5,10 +5,13 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from beneficiaries.models import Household
+from notifications.kinds import Kind
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +65,20 @@ def test_the_pact_dates_need_the_benefit_and_an_order(household_alfa):
     with pytest.raises(ValidationError) as error:
         household_alfa.full_clean()
     assert set(error.value.message_dict) >= {"inclusion_benefit", "inclusion_benefit_ends_on"}
+
+
+def test_the_daily_scan_reminds_who_sees_the_household(household_alfa, alice, carla, marco):
+    _receives(household_alfa, signed_days_ago=95)  # five days late
+    call_command("scan_reminders", stdout=None)
+    reminded = sorted(
+        Notification.objects.filter(kind=Kind.INCLUSION_CHECK_IN).values_list(
+            "recipient__username", "count"
+        )
+    )
+    assert reminded == [("alice", 1), ("carla", 1)]
+    Notification.objects.all().delete()
+    Household.objects.filter(pk=household_alfa.pk).update(
+        inclusion_last_check_in_on=timezone.localdate()
+    )
+    call_command("scan_reminders", stdout=None)
+    assert not Notification.objects.filter(kind=Kind.INCLUSION_CHECK_IN).exists()
