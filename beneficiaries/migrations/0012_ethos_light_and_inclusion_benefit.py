@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('beneficiaries', '0010_goal_action_visible_to_household'),
+        ('beneficiaries', '0011_appointments_rooms_calendar_feeds'),
     ]
 
     operations = [
