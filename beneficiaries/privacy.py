@@ -124,6 +124,10 @@ register(
         ("isee", "isee_value"),
         ("isee_rilasciato_il", "isee_issued_on"),
         ("isee_valido_fino_al", "isee_expires_on"),
+        ("assegno_di_inclusione", "inclusion_benefit"),
+        ("patto_di_inclusione_del", "inclusion_pact_signed_on"),
+        ("assegno_di_inclusione_fino_al", "inclusion_benefit_ends_on"),
+        ("ultimo_aggiornamento_ai_servizi", "inclusion_last_check_in_on"),
         ("note", "notes"),
         ("altri_componenti", None, _other_members),
     ],
@@ -180,6 +184,7 @@ register(
         ("ente_inviante", "referring_organisation"),
         ("motivo", "reason"),
         ("urgenza", "urgency"),
+        ("ethos_light", "ethos_light"),
         ("stato", "status"),
         ("inviata_il", "sent_at"),
         ("decisa_il", "decided_at"),
@@ -191,6 +196,7 @@ register(
     keep={
         "urgency": "a choice, kept for the anonymous statistics",
         "status": "a choice, kept for the anonymous statistics",
+        "ethos_light": "a choice, kept for the anonymous statistics of ETHOS Light",
     },
     order=["created_at"],
 )
@@ -232,7 +238,9 @@ register(
         ("operatori", "workers"),
         ("aperta_il", "opened_on"),
         ("chiusa_il", "closed_on"),
+        ("ethos_light_ingresso", "ethos_light"),
     ],
+    keep={"ethos_light": "a choice, kept for the anonymous statistics of ETHOS Light"},
     order=["opened_on", "pk"],
 )
 
@@ -365,6 +373,7 @@ register(
         ("motivo", "reason"),
         ("destinazione", "destination"),
         ("autonomia_raggiunta", "autonomy_reached"),
+        ("ethos_light", "ethos_light"),
         ("note", "notes"),
     ],
     erase={"notes": BLANK},
@@ -372,6 +381,7 @@ register(
         "reason": "a choice, kept for the anonymous statistics of outcomes",
         "destination": "a choice, kept for the anonymous statistics of outcomes",
         "autonomy_reached": "a choice, kept for the anonymous statistics of outcomes",
+        "ethos_light": "a choice, kept for the anonymous statistics of ETHOS Light",
     },
 )
 
@@ -387,12 +397,14 @@ register(
         ("ha_ancora_casa", "still_housed"),
         ("dove_vive", "housing_situation"),
         ("dove", "where"),
+        ("ethos_light", "ethos_light"),
         ("note", "notes"),
     ],
     erase={"where": BLANK, "notes": BLANK},
     keep={
         "still_housed": "a choice, kept for the anonymous statistics of outcomes",
         "housing_situation": "a choice, kept for the anonymous statistics of outcomes",
+        "ethos_light": "a choice, kept for the anonymous statistics of ETHOS Light",
     },
 )
 

@@ -385,6 +385,21 @@ class Access:
         """Placing, moving and ending belong to the project's coordinators."""
         return self.may_coordinate(project)
 
+    def may_renew_placement(self, placement) -> bool:
+        """Renewing a temporary-housing placement beyond its planned end is a decision
+        of the project's coordinators, like placing."""
+        return self.may_place(placement.unit.project_id)
+
+    def may_see_reporting(self, project) -> bool:
+        """The reporting owed to the Ambiti and the funders (Housing First, ETHOS,
+        temporary housing, the funder's report): the project's coordinators."""
+        return self.may_coordinate(project)
+
+    def may_export_for_ambito(self, organisation) -> bool:
+        """The export for the Ambito's social-services information system (SIUSS):
+        the frontline staff of the referring organisation, for the households it sent."""
+        return getattr(organisation, "pk", organisation) in self.frontline_organisations
+
     def may_see_housing(self, project) -> bool:
         return getattr(project, "pk", project) in self.housing_projects
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from beneficiaries.models import Case
 from beneficiaries.services import cases as cases_services
+from core import audit
 from dashboard.models import HomeVisit
 
 # More than a page of the caseload table would be a mistake in the form, not a use.
@@ -74,3 +75,9 @@ def home_visited(*, user):
     before = visit.seen_at
     HomeVisit.objects.filter(pk=visit.pk).update(seen_at=now)
     return before
+
+
+def siuss_exported(*, user, organisation) -> None:
+    """Log that a referrer downloaded the SIUSS export of the households their
+    organisation sent (the read log, as for a household's own pages)."""
+    audit.record_view(actor=user, instance=organisation, household=None, page="siuss-export")

@@ -21,7 +21,7 @@ from partners.models import StaffMembership
 from users.models import User
 
 from . import services
-from .models import HousingUnit, Payment, Placement
+from .models import HousingUnit, Payment, Placement, PlacementRenewal
 
 
 def _helper(submit_label) -> FormHelper:
@@ -169,6 +169,34 @@ class PlacementEndForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["end_date"].initial = timezone.localdate()
         self.helper = _helper(_("Registra l'uscita"))
+
+
+class PlacementRenewalForm(forms.Form):
+    """The decision on a renewal (proroga) of a temporary-housing placement."""
+
+    months = forms.IntegerField(
+        label=_("Mesi di proroga"),
+        min_value=1,
+        max_value=60,
+        error_messages={"min_value": _("Una proroga dura almeno un mese.")},
+    )
+    decision = forms.ChoiceField(
+        label=_("Decisione"),
+        choices=PlacementRenewal.Decision.choices,
+        widget=forms.RadioSelect,
+    )
+    decided_on = forms.DateField(label=_("Decisa il"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Motivazione"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX_LENGTH,
+        help_text=_("Perché la proroga è concessa o no: la legge l'équipe e l'Ambito."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decided_on"].initial = timezone.localdate()
+        self.helper = _helper(_("Registra la decisione"))
 
 
 class PlacementMoveForm(forms.Form):

@@ -733,3 +733,59 @@ class Payment(LedgerRow):
     @property
     def is_reversal(self) -> bool:
         return self.reverses_id is not None
+
+
+class PlacementRenewal(TimeStampedModel):
+    """A renewal (proroga) of a temporary-housing placement beyond its planned end: the
+    team asks for some more months and the project decides, with a reason. A granted
+    renewal moves the placement's planned end by its months; a refused one is kept too,
+    because the Ambito's monitoring counts the decisions (C.A.Se Desio's rules)."""
+
+    class Decision(models.TextChoices):
+        GRANTED = "granted", _("Concessa")
+        REFUSED = "refused", _("Non concessa")
+
+    placement = models.ForeignKey(
+        Placement,
+        on_delete=models.CASCADE,
+        related_name="renewals",
+        verbose_name=_("inserimento"),
+    )
+    months = models.PositiveSmallIntegerField(
+        _("mesi di proroga"), validators=[MinValueValidator(1, _("Almeno un mese."))]
+    )
+    decision = models.CharField(_("decisione"), max_length=10, choices=Decision.choices)
+    decided_on = models.DateField(_("decisa il"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("decisa da"),
+    )
+    reason = models.TextField(_("motivazione"))
+    previous_end_date = models.DateField(_("fine prevista prima della proroga"), null=True)
+    new_end_date = models.DateField(_("nuova fine prevista"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("proroga dell'inserimento")
+        verbose_name_plural = _("proroghe degli inserimenti")
+        ordering = ["decided_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(months__gte=1),
+                name="renewal_at_least_one_month",
+                violation_error_message=_("Una proroga dura almeno un mese."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="renewal_has_reason",
+                violation_error_message=_("Indica la motivazione della decisione."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(
+            _("Proroga di %(months)s mesi (%(decision)s)")
+            % {"months": self.months, "decision": self.get_decision_display()}
+        )

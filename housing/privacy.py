@@ -19,6 +19,7 @@ from housing.models import (
     HousingUnit,
     Payment,
     Placement,
+    PlacementRenewal,
     PlaceOccupancy,
     Property,
     RepaymentInstalment,
@@ -163,4 +164,21 @@ _ledger(
     [("rata", "number"), ("scadenza", "due_on"), ("importo", "amount")],
     path="plan__placement",
     within="plan",
+)
+
+register(
+    PlacementRenewal,
+    section="proroghe",
+    within="placement",
+    household="placement__household",
+    scope=lambda access: Q(placement__case__in=Case.objects.filter(access.cases_q())),
+    export=[
+        ("mesi", "months"),
+        ("decisione", "decision"),
+        ("decisa_il", "decided_on"),
+        ("motivazione", "reason"),
+        ("nuova_fine_prevista", "new_end_date"),
+    ],
+    erase={"reason": MARK},
+    keep={"decision": "a choice, kept for the Ambito's anonymous monitoring"},
 )

@@ -36,6 +36,7 @@ from .models import (
     HousingUnit,
     Payment,
     Placement,
+    PlacementRenewal,
     PlaceOccupancy,
     RepaymentInstalment,
     RepaymentPlan,
@@ -719,6 +720,7 @@ def case_close_with_placements(
     goal_outcome: str = Goal.Status.NOT_REACHED,
     goal_outcomes: dict[int, str] | None = None,
     end_placements: bool = True,
+    ethos_light: str = "",
 ) -> CaseExit:
     """Close a case (beneficiaries.services.pathway.case_close: goals, actions, reviews,
     follow-ups) and end, on the same date, with the same destination and the reason that
@@ -786,6 +788,7 @@ def case_close_with_placements(
         schedule_follow_ups=schedule_follow_ups,
         goal_outcome=goal_outcome,
         goal_outcomes=goal_outcomes,
+        ethos_light=ethos_light,
     )
     for placement in hanging:
         _end(
@@ -797,6 +800,89 @@ def case_close_with_placements(
             exit_notes=_("Uscita registrata con la chiusura della presa in carico."),
         )
     return case_exit
+
+
+# Renewals of temporary housing (proroghe) ---------------------------------------------
+
+
+def placement_renew_check(
+    *,
+    placement: Placement,
+    months: int | None,
+    decision: str | None,
+    decided_on: datetime.date | None,
+    reason: str | None,
+    **_fields,
+) -> None:
+    """The rules of a renewal, every problem at once."""
+    errors = {}
+    if placement.end_date is not None:
+        raise ValidationError(_("L'inserimento è concluso: non si può prorogare."))
+    if decision == PlacementRenewal.Decision.GRANTED and placement.planned_end_date is None:
+        errors["decision"] = _(
+            "L'inserimento non ha una fine prevista: non c'è nulla da prorogare."
+        )
+    if decided_on and decided_on > timezone.localdate():
+        errors["decided_on"] = _("La data della decisione non può essere nel futuro.")
+    if decided_on and decided_on < placement.start_date:
+        errors["decided_on"] = _("La decisione non può precedere l'ingresso (%(start)s).") % {
+            "start": _day(placement.start_date)
+        }
+    if reason is not None and not reason.strip():
+        errors["reason"] = _("Indica la motivazione della decisione.")
+    if months is not None and months < 1:
+        errors["months"] = _("Una proroga dura almeno un mese.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def placement_renew(
+    *,
+    user,
+    placement: Placement,
+    months: int,
+    decision: str,
+    decided_on: datetime.date,
+    reason: str,
+) -> PlacementRenewal:
+    """Record the decision on a renewal (proroga) of a placement; a granted one moves the
+    planned end by its months (the time the household has left grows with it)."""
+    access = access_for(user)
+    access.require(access.may_renew_placement(placement))
+    placement = (
+        Placement.objects.select_for_update().select_related("household").get(pk=placement.pk)
+    )
+    placement_renew_check(
+        placement=placement, months=months, decision=decision, decided_on=decided_on, reason=reason
+    )
+    previous = placement.planned_end_date
+    renewal = PlacementRenewal(
+        placement=placement,
+        months=months,
+        decision=decision,
+        decided_on=decided_on,
+        decided_by=user,
+        reason=reason.strip(),
+        previous_end_date=previous,
+        new_end_date=(
+            add_months(previous, months)
+            if decision == PlacementRenewal.Decision.GRANTED
+            else previous
+        ),
+    )
+    renewal.full_clean()
+    renewal.save()
+    audit.record_create(actor=user, instance=renewal, household=placement.household)
+    if decision == PlacementRenewal.Decision.GRANTED:
+        before = audit.snapshot(placement)
+        placement.planned_end_date = renewal.new_end_date
+        placement.full_clean()
+        placement.save()
+        audit.record_update(
+            actor=user, instance=placement, before=before, household=placement.household
+        )
+    return renewal
 
 
 # Units -----------------------------------------------------------------------------

@@ -37,6 +37,7 @@ urlpatterns = [
         name="placement_agreement_pdf",
     ),
     path("inserimenti/<uuid:public_id>/uscita/", views.placement_end, name="placement_end"),
+    path("inserimenti/<uuid:public_id>/proroga/", views.placement_renew, name="placement_renew"),
     path(
         "inserimenti/<uuid:public_id>/trasferimento/",
         views.placement_move,

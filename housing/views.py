@@ -31,6 +31,7 @@ from .forms import (
     PlacementEndForm,
     PlacementForm,
     PlacementMoveForm,
+    PlacementRenewalForm,
     RepaymentPlanForm,
     UnitForm,
 )
@@ -335,6 +336,30 @@ def placement_end(request, public_id):
                 )
             return redirect(placement)
     return render(request, "housing/placement_end.html", {"placement": placement, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def placement_renew(request, public_id):
+    """The decision on a renewal (proroga) of the placement beyond its planned end."""
+    placement = selectors.placement_for_user(user=request.user, public_id=public_id)
+    access = access_for(request.user)
+    access.require(access.may_renew_placement(placement))
+    form = PlacementRenewalForm(request.POST or None)
+    if request.method == "POST" and is_valid_with_rules(
+        form, lambda data: services.placement_renew_check(placement=placement, **data)
+    ):
+        try:
+            services.placement_renew(user=request.user, placement=placement, **form.cleaned_data)
+        except ValidationError as error:
+            errors_to_form(form, error)
+        else:
+            messages.success(request, _("Decisione sulla proroga registrata."))
+            return redirect(placement)
+    return render(
+        request,
+        "housing/placement_renew.html",
+        {"placement": placement, "form": form},
+    )
 
 
 @require_http_methods(["GET", "POST"])

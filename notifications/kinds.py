@@ -32,6 +32,7 @@ class Kind(models.TextChoices):
     FOLLOW_UP_DUE = "follow_up_due", _("Follow-up da fare")
     CONSENT_LAPSING = "consent_lapsing", _("Consenso in scadenza")
     APPOINTMENT_TOMORROW = "appointment_tomorrow", _("Appuntamenti di domani")
+    INCLUSION_CHECK_IN = "inclusion_check_in", _("Aggiornamento dell'Assegno di inclusione")
     NEW_BROWSER_LOGIN = "new_browser_login", _("Accesso da un nuovo browser")
     TWO_FACTOR_DISABLED = "two_factor_disabled", _("Verifica in due passaggi disattivata")
     LOCKOUT = "lockout", _("Accesso bloccato")
@@ -126,6 +127,11 @@ def summary(kind: str, count: int) -> str:
         Kind.APPOINTMENT_TOMORROW: lambda n: ngettext(
             "%(count)d appuntamento domani", "%(count)d appuntamenti domani", n
         ),
+        Kind.INCLUSION_CHECK_IN: lambda n: ngettext(
+            "%(count)d aggiornamento dell'Assegno di inclusione da fare",
+            "%(count)d aggiornamenti dell'Assegno di inclusione da fare",
+            n,
+        ),
         Kind.NEW_BROWSER_LOGIN: lambda n: ngettext(
             "%(count)d accesso al tuo account da un browser mai usato prima",
             "%(count)d accessi al tuo account da browser mai usati prima",
@@ -184,6 +190,7 @@ DEFAULT_DELIVERY: dict[str, str] = {
     Kind.FOLLOW_UP_DUE: Delivery.DIGEST,
     Kind.CONSENT_LAPSING: Delivery.DIGEST,
     Kind.APPOINTMENT_TOMORROW: Delivery.DIGEST,
+    Kind.INCLUSION_CHECK_IN: Delivery.DIGEST,
     Kind.NEW_BROWSER_LOGIN: Delivery.IMMEDIATE,
     Kind.TWO_FACTOR_DISABLED: Delivery.IMMEDIATE,
     Kind.LOCKOUT: Delivery.IMMEDIATE,
@@ -222,6 +229,7 @@ GROUPS = [
             Kind.FOLLOW_UP_DUE,
             Kind.CONSENT_LAPSING,
             Kind.APPOINTMENT_TOMORROW,
+            Kind.INCLUSION_CHECK_IN,
         ],
     ),
     (

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from beneficiaries.forms.ethos import ethos_field
 from beneficiaries.forms.intake import offer_only
 from beneficiaries.selectors import cases as cases_selectors
 from beneficiaries.services import cases as cases_services
@@ -85,6 +86,7 @@ class CaseOpenForm(_WorkersMixin, forms.Form):
         label=_("Aperta il"),
         widget=DateInput(),
     )
+    ethos_light = ethos_field(_("Situazione abitativa all'ingresso (ETHOS Light)"))
 
     def __init__(self, *args, project, workers_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)

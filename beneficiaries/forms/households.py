@@ -56,11 +56,18 @@ class HouseholdForm(forms.ModelForm):
             "isee_value",
             "isee_issued_on",
             "isee_expires_on",
+            "inclusion_benefit",
+            "inclusion_pact_signed_on",
+            "inclusion_benefit_ends_on",
+            "inclusion_last_check_in_on",
             "notes",
         ]
         widgets = {
             "isee_issued_on": DateInput(),
             "isee_expires_on": DateInput(),
+            "inclusion_pact_signed_on": DateInput(),
+            "inclusion_benefit_ends_on": DateInput(),
+            "inclusion_last_check_in_on": DateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -112,6 +119,12 @@ class HouseholdForm(forms.ModelForm):
                     Column("isee_value", css_class="col-md-4"),
                     Column("isee_issued_on", css_class="col-md-4"),
                     Column("isee_expires_on", css_class="col-md-4"),
+                ),
+                "inclusion_benefit",
+                Row(
+                    Column("inclusion_pact_signed_on", css_class="col-md-4"),
+                    Column("inclusion_benefit_ends_on", css_class="col-md-4"),
+                    Column("inclusion_last_check_in_on", css_class="col-md-4"),
                 ),
                 "vulnerabilities",
                 "notes",

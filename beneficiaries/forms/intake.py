@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from beneficiaries.forms.ethos import ethos_field
 from beneficiaries.models import Referral
 from beneficiaries.services import intake as intake_services
 from core.access import access_for
@@ -47,9 +48,10 @@ class ReferralForm(forms.Form):
         help_text=_("Perché il nucleo ha bisogno del progetto: la situazione in poche righe."),
     )
     urgency = forms.ChoiceField(label=_("Urgenza"), choices=Referral.Urgency.choices)
+    ethos_light = ethos_field(_("Situazione abitativa (ETHOS Light)"))
 
     # The referral itself; every other field is a question of the chosen project.
-    REFERRAL_FIELDS = ("referring_organisation", "project", "reason", "urgency")
+    REFERRAL_FIELDS = ("referring_organisation", "project", "reason", "urgency", "ethos_light")
 
     def __init__(self, *args, user, organisation_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries import autonomy
+from beneficiaries.forms.ethos import ethos_field
 from beneficiaries.models import (
     Action,
     AutonomyAssessment,
@@ -477,6 +478,7 @@ class CaseCloseForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages=_required(_("Indica se il nucleo ha raggiunto l'autonomia.")),
     )
+    ethos_light = ethos_field(_("Situazione abitativa all'uscita (ETHOS Light)"))
     notes = forms.CharField(
         label=_("Note"),
         required=False,
@@ -550,6 +552,7 @@ class FollowUpForm(forms.Form):
         ),
     )
     where = forms.CharField(label=_("Indirizzo o comune"), max_length=200, required=False)
+    ethos_light = ethos_field(_("Situazione abitativa al follow-up (ETHOS Light)"))
     notes = forms.CharField(
         label=_("Note"),
         required=False,

@@ -16,6 +16,11 @@ from beneficiaries.models.cases import (  # noqa: F401
     Case,
     CaseAssignment,
 )
+from beneficiaries.models.ethos import (  # noqa: F401
+    ETHOS_DEFINITIONS,
+    ETHOS_RANK,
+    EthosLight,
+)
 from beneficiaries.models.households import (  # noqa: F401
     SPECIAL_CATEGORY_KINDS,
     Consent,

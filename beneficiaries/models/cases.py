@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from beneficiaries.models.ethos import ethos_field
 from beneficiaries.models.households import Household
 from beneficiaries.models.intake import Referral
 from core.models import TimeStampedModel
@@ -49,6 +50,7 @@ class Case(TimeStampedModel):
     )
     opened_on = models.DateField(_("aperta il"))
     closed_on = models.DateField(_("chiusa il"), null=True, blank=True)
+    ethos_light = ethos_field(_("situazione ETHOS Light all'ingresso"))
 
     class Meta:
         verbose_name = _("presa in carico")

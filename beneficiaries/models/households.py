@@ -87,6 +87,24 @@ class Household(TimeStampedModel):
         _("ISEE valido fino al"), null=True, blank=True, validators=[validate_document_expiry]
     )
     notes = models.TextField(_("note"), blank=True)
+    # Assegno di inclusione (d.l. 48/2023): the household receives it, under a pact
+    # (patto di inclusione) whose rules ask it to meet the social services every 90 days.
+    inclusion_benefit = models.BooleanField(_("riceve l'Assegno di inclusione"), default=False)
+    inclusion_pact_signed_on = models.DateField(
+        _("patto di inclusione sottoscritto il"), null=True, blank=True
+    )
+    inclusion_benefit_ends_on = models.DateField(
+        _("Assegno di inclusione fino al"), null=True, blank=True
+    )
+    inclusion_last_check_in_on = models.DateField(
+        _("ultimo aggiornamento ai servizi (ogni 90 giorni)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Il nucleo si presenta ai servizi sociali ogni 90 giorni per aggiornare il "
+            "patto: il promemoria si calcola da questa data o, se manca, dalla firma."
+        ),
+    )
 
     class Meta:
         verbose_name = _("nucleo familiare")
@@ -142,8 +160,33 @@ class Household(TimeStampedModel):
             errors["isee_expires_on"] = _(
                 "La scadenza dell'ISEE non può precedere la data di rilascio."
             )
+        if (
+            self.inclusion_pact_signed_on
+            and self.inclusion_benefit_ends_on
+            and self.inclusion_benefit_ends_on < self.inclusion_pact_signed_on
+        ):
+            errors["inclusion_benefit_ends_on"] = _(
+                "L'Assegno di inclusione non può finire prima della firma del patto."
+            )
+        if not self.inclusion_benefit and (
+            self.inclusion_pact_signed_on or self.inclusion_last_check_in_on
+        ):
+            errors["inclusion_benefit"] = _(
+                "Le date del patto di inclusione valgono solo se il nucleo riceve l'Assegno "
+                "di inclusione: spunta la casella o cancella le date."
+            )
         if errors:
             raise ValidationError(errors)
+
+    INCLUSION_CHECK_IN_DAYS = 90
+
+    def next_inclusion_check_in(self) -> datetime.date | None:
+        """The day of the next 90-day check-in of the Assegno di inclusione's pact, or
+        None when the household does not receive it or the pact has no date yet."""
+        since = self.inclusion_last_check_in_on or self.inclusion_pact_signed_on
+        if not self.inclusion_benefit or since is None:
+            return None
+        return since + datetime.timedelta(days=self.INCLUSION_CHECK_IN_DAYS)
 
     def isee_is_expired(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from beneficiaries.models.ethos import ethos_field
 from beneficiaries.models.households import Household
 from core.models import TimeStampedModel
 from partners.models import Organisation
@@ -74,6 +75,7 @@ class Referral(TimeStampedModel):
     )
     reason = models.TextField(_("motivo dell'invio"))
     urgency = models.CharField(_("urgenza"), max_length=20, choices=Urgency.choices)
+    ethos_light = ethos_field(_("situazione ETHOS Light alla segnalazione"))
     eligibility_answers = models.JSONField(
         _("risposte ai requisiti del progetto"),
         default=list,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries import autonomy
 from beneficiaries.documents import document_upload_to, private_storage
 from beneficiaries.models.cases import Case
+from beneficiaries.models.ethos import ethos_field
 from beneficiaries.models.households import Household, Person
 from core.dates import add_months
 from core.models import TimeStampedModel
@@ -658,6 +659,7 @@ class CaseExit(TimeStampedModel):
     autonomy_reached = models.CharField(
         _("autonomia raggiunta"), max_length=10, choices=AutonomyReached.choices
     )
+    ethos_light = ethos_field(_("situazione ETHOS Light all'uscita"))
     notes = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -720,6 +722,7 @@ class FollowUp(TimeStampedModel):
     where = models.CharField(
         _("indirizzo o comune"), max_length=200, blank=True, help_text=_("Facoltativo.")
     )
+    ethos_light = ethos_field(_("situazione ETHOS Light al follow-up"))
     notes = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -98,6 +98,7 @@ def case_open(
     holding_organisation: Organisation,
     workers: list,
     opened_on: datetime.date | None = None,
+    ethos_light: str = "",
 ) -> Case:
     """Take charge (presa in carico) of the household of an accepted referral."""
     access = access_for(user)
@@ -120,6 +121,7 @@ def case_open(
         referral=referral,
         holding_organisation=holding_organisation,
         opened_on=opened_on,
+        ethos_light=ethos_light,
     )
     case.full_clean()
     case.save()

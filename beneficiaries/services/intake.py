@@ -109,6 +109,7 @@ def referral_create(
     urgency: str,
     send: bool = False,
     eligibility_answers: dict | None = None,
+    ethos_light: str = "",
 ) -> Referral:
     """Draft a referral (and send it at once when `send`), with the answers to the
     project's eligibility questions ({question id: value}; required ones must be there,
@@ -129,6 +130,7 @@ def referral_create(
         reason=reason,
         urgency=urgency,
         eligibility_answers=answers,
+        ethos_light=ethos_light,
     )
     referral.full_clean()
     referral.save()

@@ -834,6 +834,7 @@ def case_close(
     schedule_follow_ups: bool = True,
     goal_outcome: str = Goal.Status.NOT_REACHED,
     goal_outcomes: dict[int, str] | None = None,
+    ethos_light: str = "",
 ) -> CaseExit:
     """Close a case (dimissione) with its outcome — why, where the household goes,
     whether it reached autonomy — and what hangs from it: the goals still open end as
@@ -885,6 +886,7 @@ def case_close(
         reason=reason,
         destination=destination,
         autonomy_reached=autonomy_reached,
+        ethos_light=ethos_light,
         notes=notes,
         recorded_by=user,
     )
@@ -999,6 +1001,7 @@ def follow_up_record(
     housing_situation: str = "",
     where: str = "",
     notes: str = "",
+    ethos_light: str = "",
 ) -> FollowUp:
     """Record the result of a follow-up contact: is the household still housed, where."""
     case = follow_up.case
@@ -1016,6 +1019,7 @@ def follow_up_record(
     follow_up.still_housed = still_housed
     follow_up.housing_situation = housing_situation
     follow_up.where = where.strip()
+    follow_up.ethos_light = ethos_light
     follow_up.notes = notes
     follow_up.recorded_by = user
     follow_up.full_clean()

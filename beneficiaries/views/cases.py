@@ -45,7 +45,12 @@ def case_open(request, public_id):
             initial={"holding_organisation": request.GET["holding_organisation"]},
         )
         return render(request, "beneficiaries/case_form.html#workers_field", {"form": form})
-    form = CaseOpenForm(request.POST or None, project=referral.project, workers_url=workers_url)
+    form = CaseOpenForm(
+        request.POST or None,
+        project=referral.project,
+        workers_url=workers_url,
+        initial={"ethos_light": referral.ethos_light},
+    )
     consent = {}
     if request.method == "GET":
         gaps = households_selectors.consent_gaps(
@@ -62,6 +67,7 @@ def case_open(request, public_id):
                 holding_organisation=form.cleaned_data["holding_organisation"],
                 workers=list(form.cleaned_data["workers"]),
                 opened_on=form.cleaned_data["opened_on"],
+                ethos_light=form.cleaned_data["ethos_light"],
             )
         except ConsentMissing as error:
             errors_to_form(form, error)

@@ -17,6 +17,7 @@ import operator
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -208,6 +209,19 @@ def my_day(*, user, today: datetime.date | None = None, project: Project | None 
         .annotate(household_name=reference_name(OuterRef("pk")))
         .order_by("isee_expires_on", "pk")
     )
+    # Assegno di inclusione: the 90-day check-in falls due within AHEAD_DAYS (or is past).
+    inclusion_check_ins = (
+        households_of(open_cases)
+        .filter(inclusion_benefit=True)
+        .annotate(
+            check_in_from=Coalesce("inclusion_last_check_in_on", "inclusion_pact_signed_on"),
+            household_name=reference_name(OuterRef("pk")),
+        )
+        .filter(
+            check_in_from__lte=ahead - datetime.timedelta(days=Household.INCLUSION_CHECK_IN_DAYS)
+        )
+        .order_by("check_in_from", "pk")
+    )
     permits_expiring = (
         Person.objects.filter(
             household__in=households_of(open_cases),
@@ -248,6 +262,7 @@ def my_day(*, user, today: datetime.date | None = None, project: Project | None 
         "actions_due": _box(actions_due),
         "max_stays": max_stays,
         "isee_expiring": _box(isee_expiring),
+        "inclusion_check_ins": _box(inclusion_check_ins),
         "permits_expiring": _box(permits_expiring),
         "consents": _box(consents),
         "project": project,
@@ -489,6 +504,14 @@ def reminder_counts(*, user, today: datetime.date | None = None) -> dict[str, in
             open_cases, today, today + datetime.timedelta(days=CONSENT_AHEAD_DAYS)
         )
         .filter(withdrawn_on__isnull=True, expires_on__gte=today)
+        .count(),
+        # The Assegno di inclusione's 90-day check-in is due today or past.
+        "inclusion_check_in": households_of(open_cases)
+        .filter(inclusion_benefit=True)
+        .annotate(check_in_from=Coalesce("inclusion_last_check_in_on", "inclusion_pact_signed_on"))
+        .filter(
+            check_in_from__lte=today - datetime.timedelta(days=Household.INCLUSION_CHECK_IN_DAYS)
+        )
         .count(),
     }
     for document_kind in Document.objects.filter(

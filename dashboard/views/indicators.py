@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET
 from core.access import access_for
 from dashboard import charts, exports, indicators
 from dashboard.forms import PeriodForm, quick_periods
-from dashboard.indicators import TOTAL, Dimension, Period
+from dashboard.indicators import TOTAL, Dimension, Period, ethos
 from partners.models import StaffMembership
 from projects.models import Project
 
@@ -161,8 +161,15 @@ def _dashboard(projects: list[Project], period: Period, by: Dimension | None) ->
     split = indicators.report(projects=projects, period=period, by=by) if by else None
     months = indicators.monthly(project_ids=[p.pk for p in projects], period=period)
     exit_rows = _exit_rows(total)
+    ids = [p.pk for p in projects]
     return {
         "period": period,
+        # ETHOS Light movement (issue 19): the templates include reporting_ethos_movement.
+        "cross_tables": [
+            ethos.ethos_cross_table(project_ids=ids, period=period, moment=moment)
+            for moment in (ethos.EXIT, ethos.FOLLOW_UP)
+        ],
+        "ethos_definitions": ethos.definitions(),
         "columns": _columns(split, total) if split else _columns(total),
         "rows": _indicator_rows(split, total) if split else _indicator_rows(total),
         "single": split is None,
