@@ -273,3 +273,15 @@ def s3_documents(settings, s3_server, tmp_path):
     for item in client.list_objects_v2(Bucket=bucket).get("Contents", []):
         client.delete_object(Bucket=bucket, Key=item["Key"])
     client.delete_bucket(Bucket=bucket)
+
+
+@pytest.fixture
+def siuss_codes(db):
+    """The SIUSS mapping as its data migration seeds it. A test that flushes the database
+    (the browser journeys' live server) takes the migration's rows with it, so tests that
+    read the mapping seed it again with the migration's own function."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("dashboard.migrations.0002_siuss_codes").seed(apps, None)

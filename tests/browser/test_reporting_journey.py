@@ -18,7 +18,17 @@ from tests.factories import PersonFactory, ReferralFactory, give_consent
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_ethos_at_entry_and_exit_then_the_ambitos_export(
-    page, live_server, login_as, carla, marco, alice, project_alfa, coop_alfa, comune_uno, tmp_path
+    page,
+    live_server,
+    login_as,
+    carla,
+    marco,
+    alice,
+    project_alfa,
+    coop_alfa,
+    comune_uno,
+    tmp_path,
+    siuss_codes,
 ):
     person = PersonFactory(
         household__registered_by=comune_uno,

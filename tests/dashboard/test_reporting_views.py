@@ -30,7 +30,7 @@ PERIOD = {"dal": "2024-01-01", "al": "2025-12-31"}
 
 
 @pytest.fixture
-def world(project_alfa, project_beta, coop_alfa, coop_beta, comune_uno):
+def world(project_alfa, project_beta, coop_alfa, coop_beta, comune_uno, siuss_codes):
     return reporting_world.build(
         project_alfa=project_alfa,
         project_beta=project_beta,

@@ -169,6 +169,9 @@ def world(
     )
     CaseNoteFactory(case=beta_case, text="MK-BETA-NOTE")
     GoalFactory(plan=SupportPlanFactory(case=beta_case), description="MK-BETA-GOAL")
+    # Both referrals were sent before they were accepted (the factory leaves the date
+    # empty; the SIUSS export counts sent referrals only).
+    household_alfa.referrals.filter(sent_at__isnull=True).update(sent_at=timezone.now())
     return {"fatima": fatima, "amir": amir, "beta_case": beta_case}
 
 

@@ -187,6 +187,20 @@ def gathering_surfaces(household, projects) -> dict[str, str]:
             "dashboard:contributions_export", args=[fmt]
         )
     surfaces["boards"] = reverse("housing:board_index")
+    # Italian reporting (issue 19): figures, the Ambito's tables and the SIUSS file (names
+    # and tax codes of the households the organisation sent).
+    surfaces["reporting"] = reverse("dashboard:reporting")
+    for table in ("cifre", "ethos-uscita", "ethos-follow-up"):
+        surfaces[f"reporting export {table}"] = reverse(
+            "dashboard:reporting_export", args=[table, "csv"]
+        )
+    surfaces["temporary housing monitoring"] = reverse("dashboard:temporary_monitoring")
+    surfaces["temporary housing export"] = reverse(
+        "dashboard:temporary_monitoring_export", args=["csv"]
+    )
+    surfaces["siuss"] = reverse("dashboard:siuss")
+    for fmt in ("csv", "xlsx"):
+        surfaces[f"siuss export {fmt}"] = reverse("dashboard:siuss_export", args=[fmt])
     for placement in Placement.objects.filter(household=household).select_related("unit__property"):
         unit = placement.unit
         surfaces[f"unit {unit.name}"] = reverse("housing:unit_detail", args=[unit.pk])
@@ -231,6 +245,12 @@ def gathering_surfaces(household, projects) -> dict[str, str]:
         )
         surfaces[f"dashboard printout {project.slug}"] = reverse(
             "dashboard:project_dashboard_print", args=[project.slug]
+        )
+        surfaces[f"funder report {project.slug}"] = reverse(
+            "dashboard:funder_report", args=[project.slug]
+        )
+        surfaces[f"funder report xlsx {project.slug}"] = reverse(
+            "dashboard:funder_report_xlsx", args=[project.slug]
         )
         for table in ("indicatori", "andamento", "uscite"):
             surfaces[f"dashboard export {project.slug} {table}"] = reverse(
@@ -356,6 +376,12 @@ SURFACE_PINS = {
     ("referrer's timeline casa-alfa", "marco"): ({"El Amrani", "Pozzuolo Martesana"}, {UNIT}),
     # The history names the placement for whoever sees the case.
     ("history", "vera"): ({UNIT}, LEDGER),
+    # The SIUSS file: the households the referrer's organisation sent, nobody else's.
+    ("siuss export csv", "marco"): ({"El Amrani"}, set()),
+    ("siuss export xlsx", "marco"): ({"El Amrani"}, set()),
+    ("siuss export csv", "bruno"): (set(), {"El Amrani"}),
+    # The funder's report names the households behind the figures for who sees the cases.
+    ("funder report casa-alfa", "carla"): ({"El Amrani"}, set()),
 }
 
 
