@@ -285,3 +285,16 @@ def siuss_codes(db):
     from django.apps import apps
 
     importlib.import_module("dashboard.migrations.0002_siuss_codes").seed(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _italian_by_default():
+    """Each test starts in the default language: a request in English (LocaleMiddleware,
+    the household view's middleware) leaves its language active in the thread, and a
+    service called directly afterwards would answer in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
