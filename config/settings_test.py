@@ -15,6 +15,17 @@ if "demo" not in INSTALLED_APPS:  # noqa: F405
     INSTALLED_APPS += ["demo"]  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# SQLite's test database is a file, not Django's default shared in-memory one. The
+# browser tests' live server answers each request in its own thread; with an in-memory
+# database all those threads (and the test itself) share one connection, so a page's
+# request racing the notification bell's (it loads with every page) could read an empty
+# session and land on the login page (a flaky CI failure). With a file each thread has
+# its own connection, locked and isolated as in production. pytest-xdist gives each
+# worker its own file (…_gw0, …_gw1).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    (BASE_DIR / "var").mkdir(exist_ok=True)  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
