@@ -290,7 +290,8 @@ def _week_context(monday):
 def _by_day(appointments, days, key=lambda a: a):
     grouped = {day: [] for day in days}
     for item in appointments:
-        day = timezone.localdate(key(item).starts_at)
+        # One that began on the Sunday before and runs past midnight shows on Monday.
+        day = max(timezone.localdate(key(item).starts_at), days[0])
         grouped.setdefault(day, []).append(item)
     return [(day, grouped[day]) for day in days]
 

@@ -282,6 +282,21 @@ def test_week_navigation(client_for, alice, case_alfa):
     assert page.content.decode().count('data-testid="week-appointment"') == 1
 
 
+def test_an_appointment_running_past_sunday_midnight_shows_in_both_weeks(
+    client_for, alice, case_alfa
+):
+    next_monday = (
+        TOMORROW - datetime.timedelta(days=TOMORROW.weekday()) + datetime.timedelta(days=7)
+    )
+    sunday = next_monday - datetime.timedelta(days=1)
+    schedule(alice, case_alfa, starts_at=at(sunday, 23), duration_minutes=120)
+    client = client_for(alice)
+    for day, shown_on in ((sunday, sunday), (next_monday, next_monday)):
+        page = client.get(reverse("beneficiaries:my_week") + f"?settimana={day.isoformat()}")
+        assert [d for d, items in page.context["by_day"] if items] == [shown_on]
+        assert page.content.decode().count('data-testid="week-appointment"') == 1
+
+
 # Query counts -------------------------------------------------------------------------
 
 
