@@ -292,7 +292,7 @@ def _by_day(appointments, days, key=lambda a: a):
     for item in appointments:
         # One that began on the Sunday before and runs past midnight shows on Monday.
         day = max(timezone.localdate(key(item).starts_at), days[0])
-        grouped.setdefault(day, []).append(item)
+        grouped[day].append(item)
     return [(day, grouped[day]) for day in days]
 
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from beneficiaries.models import Appointment, CaseNote, Room
+from beneficiaries.selectors.appointments import monday_of
 from beneficiaries.services import appointments as services
 from tests.a11y import accessibility_problems
 
@@ -285,9 +286,7 @@ def test_week_navigation(client_for, alice, case_alfa):
 def test_an_appointment_running_past_sunday_midnight_shows_in_both_weeks(
     client_for, alice, case_alfa
 ):
-    next_monday = (
-        TOMORROW - datetime.timedelta(days=TOMORROW.weekday()) + datetime.timedelta(days=7)
-    )
+    next_monday = monday_of(TOMORROW) + datetime.timedelta(days=7)
     sunday = next_monday - datetime.timedelta(days=1)
     schedule(alice, case_alfa, starts_at=at(sunday, 23), duration_minutes=120)
     client = client_for(alice)
