@@ -101,13 +101,18 @@ class CaseOpenForm(_WorkersMixin, forms.Form):
         if len(holders) == 1 and not self.is_bound:
             self.initial.setdefault("holding_organisation", holders[0].pk)
         if workers_url:
-            # Choosing another organisation reloads the workers it may assign.
+            # Choosing another organisation reloads the workers it may assign. The ticked
+            # workers go with the request, so those the new organisation also offers stay
+            # ticked; while it runs the checkboxes are disabled, so a tick given in the
+            # meantime is not wiped out by the answer.
             field.widget.attrs.update(
                 {
                     "hx-get": workers_url,
                     "hx-target": "#workers-field",
                     "hx-swap": "outerHTML",
                     "hx-trigger": "change",
+                    "hx-include": "#workers-field",
+                    "hx-disabled-elt": "#workers-field fieldset",
                 }
             )
         self._offer_workers(project=project, organisation=self._chosen_holder(holders))

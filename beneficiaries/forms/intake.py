@@ -70,13 +70,16 @@ class ReferralForm(forms.Form):
             is_active=True,
         ).order_by("name")
         if organisation_url:
-            # Choosing another organisation reloads the projects it may refer to.
+            # Choosing another organisation reloads the projects it may refer to; until
+            # the answer is in they are disabled, so a project chosen meanwhile is not
+            # silently reset by it.
             self.fields["referring_organisation"].widget.attrs.update(
                 {
                     "hx-get": organisation_url,
                     "hx-target": "#project-field",
                     "hx-swap": "outerHTML",
                     "hx-trigger": "change",
+                    "hx-disabled-elt": "#project-field select",
                 }
             )
         # Projects are public in the network; the service decides which one this

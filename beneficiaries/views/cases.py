@@ -42,7 +42,10 @@ def case_open(request, public_id):
         form = CaseOpenForm(
             project=referral.project,
             workers_url=workers_url,
-            initial={"holding_organisation": request.GET["holding_organisation"]},
+            initial={
+                "holding_organisation": request.GET["holding_organisation"],
+                "workers": request.GET.getlist("workers"),
+            },
         )
         return render(request, "beneficiaries/case_form.html#workers_field", {"form": form})
     form = CaseOpenForm(

@@ -2,6 +2,7 @@
 and its explanation, opening a case and assigning its workers."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -219,6 +220,9 @@ def test_changing_organisation_reloads_only_its_projects(
     assert 'id="project-field"' in html
     assert "Casa Beta" in html
     assert "Casa Alfa" not in html
+    # While the projects reload, the project field is disabled.
+    page = client_for(marco).get(create_url(household_new)).text
+    assert 'hx-disabled-elt="#project-field select"' in page
 
 
 # The state machine -----------------------------------------------------------------------
@@ -745,6 +749,31 @@ def test_changing_holding_organisation_reloads_its_workers(
     assert 'id="workers-field"' in html
     assert "Bruno Neri" in html
     assert "Alice Rossi" not in html
+
+
+def test_reloading_the_workers_keeps_those_already_ticked(
+    client_for, carla, alice, coop_alfa, project_alfa, accepted_referral
+):
+    davide = UserFactory(first_name="Davide", last_name="Galli")
+    StaffMembershipFactory(user=davide, organisation=coop_alfa, role=Role.SOCIAL_WORKER)
+    response = client_for(carla).get(
+        case_open_url(accepted_referral),
+        {"holding_organisation": coop_alfa.pk, "workers": [alice.pk, "not-a-pk"]},
+        headers={"HX-Request": "true"},
+    )
+    html = response.text
+    # The ticked worker of the same organisation stays ticked; the others are offered.
+    assert re.search(rf'value="{alice.pk}"[^>]*checked', html)
+    assert not re.search(rf'value="{davide.pk}"[^>]*checked', html)
+    assert "Davide Galli" in html
+
+
+def test_the_organisation_field_sends_the_ticks_and_locks_them_while_reloading(
+    client_for, carla, project_alfa, accepted_referral
+):
+    html = client_for(carla).get(case_open_url(accepted_referral)).text
+    assert 'hx-include="#workers-field"' in html
+    assert 'hx-disabled-elt="#workers-field fieldset"' in html
 
 
 # Assigning workers -------------------------------------------------------------------------

@@ -110,8 +110,21 @@ def test_referrer_sends_coordinator_accepts_and_opens_worker_sees_the_case(
     page.get_by_label("Ente titolare").select_option(label="Cooperativa Gamma")
     expect(page.get_by_label("Gino Galli")).to_be_visible()
     expect(page.get_by_label("Alice Rossi")).to_have_count(0)
+    # While the workers reload their checkboxes are disabled: a tick given then would be
+    # wiped out by the answer. The test holds the answer back to see it.
+    held = []
+    page.route("**/presa-in-carico/?holding_organisation=*", lambda route: held.append(route))
+    page.get_by_label("Gino Galli").check()
     page.get_by_label("Ente titolare").select_option(label="Cooperativa Alfa")
-    expect(page.get_by_label("Alice Rossi")).to_be_visible()
+    expect(page.get_by_label("Gino Galli")).to_be_disabled()
+    for _ in range(100):  # the held request reaches the handler within a few ticks
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert "workers=" in held[0].request.url, "the ticks go with the request"
+    held[0].continue_()
+    page.unroute("**/presa-in-carico/?holding_organisation=*")
+    expect(page.get_by_label("Alice Rossi")).to_be_enabled()
     expect(page.get_by_label("Gino Galli")).to_have_count(0)
     page.get_by_label("Alice Rossi").check()
     page.get_by_role("button", name="Apri la presa in carico").click()

@@ -56,7 +56,10 @@ def test_ethos_at_entry_and_exit_then_the_ambitos_export(
     expect(street).to_be_checked()
     expect(page.get_by_text("senza un riparo che si possa definire alloggio")).to_be_visible()
     page.get_by_label("Ente titolare").select_option(label="Cooperativa Alfa")
+    # Choosing the organisation reloads its workers; their checkboxes are disabled
+    # until the answer is in, so the tick waits for it instead of being wiped out.
     page.get_by_label("Alice Rossi").check()
+    expect(page.get_by_label("Alice Rossi")).to_be_checked()
     page.get_by_role("button", name="Apri la presa in carico").click()
     # Opening a case writes the consent check, the audit and the notifications: on a
     # loaded machine it takes longer than the default five seconds.
