@@ -97,7 +97,8 @@ def test_the_benchmark_prints_every_page_against_the_trivial_view(settings):
         r"^\| ([^|]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| (\d+) \| (\d+) \|", text, re.M
     )
     labels = [r[0] for r in rows]
-    assert len(rows) == 16, text
+    assert len(rows) == 22, text
     assert "Diario (caso lungo)" in labels and "Cruscotto, XLSX" in labels
+    assert "Storico del nucleo" in labels and "Agenda del progetto" in labels
     # Every page but the trivial view runs queries.
     assert all(int(r[4]) > 0 for r in rows if r[0] != "Vista banale /healthz/live")

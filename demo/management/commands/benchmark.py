@@ -211,6 +211,47 @@ def main_pages(s: Subjects) -> list[Page]:
             "coordinator",
             "case",
         ),
+        Page(
+            "case",
+            "Presa in carico (caso lungo)",
+            reverse("beneficiaries:case_detail", kwargs={"public_id": s.case.public_id}),
+            "coordinator",
+            "case",
+        ),
+        Page(
+            "history",
+            "Storico del nucleo",
+            reverse(
+                "beneficiaries:household_history",
+                kwargs={"public_id": s.case.household.public_id},
+            ),
+            "coordinator",
+            "file",
+        ),
+        Page(
+            "reporting",
+            "Rendicontazione",
+            reverse("dashboard:reporting") + period,
+            "coordinator",
+            "dashboard",
+        ),
+        Page(
+            "contributions",
+            "Quote e morosità",
+            reverse("dashboard:contributions"),
+            "coordinator",
+            "dashboard",
+        ),
+        Page(
+            "my_week", "Agenda della settimana", reverse("beneficiaries:my_week"), "worker", "list"
+        ),
+        Page(
+            "project_week",
+            "Agenda del progetto",
+            reverse("beneficiaries:project_week", kwargs={"slug": slug}),
+            "coordinator",
+            "list",
+        ),
         Page("my_day_worker", "La mia giornata, operatore", reverse("home"), "worker", "list"),
         Page(
             "my_day_coord", "La mia giornata, coordinatrice", reverse("home"), "coordinator", "list"
