@@ -3,6 +3,11 @@
 A household's score is the sum of: the points of each of the project's own priority
 rules it meets (projects.PriorityRule), the points of its referral's urgency, and one
 point for every full week on the list. Ties go to whoever entered the list first.
+
+The same score is written twice: in Python (`priority_of`, which explains each point on
+the rows a page shows) and in SQL (`ranked`, which orders the whole list in the
+database, so a page reads only its own rows). tests/beneficiaries/test_priority.py holds
+them equal.
 """
 
 from __future__ import annotations
@@ -10,10 +15,25 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from beneficiaries.models import Household, Person, Referral, Vulnerability
+from beneficiaries.models import Household, Person, Referral, Vulnerability, years_before
+from core.dates import DaysBetween
 from projects.models import PriorityRule
 
 Criterion = PriorityRule.Criterion
@@ -81,3 +101,73 @@ def priority_of(
     weeks = max((today - waiting_since).days // 7, 0)
     priority.lines.append(PriorityLine(_("Attesa: %(weeks)d settimane") % {"weeks": weeks}, weeks))
     return priority
+
+
+# The same rules in SQL, on WaitingListEntry rows ----------------------------------------
+
+
+def _criterion_q(criterion: str, today: datetime.date) -> Q:
+    """The condition of `meets` on a waiting-list entry's household."""
+    members = Person.objects.filter(household=OuterRef("household_id"))
+    adult_by = years_before(today, 18)  # born on or before: 18 or older today
+    minors = Exists(members.filter(birth_date__gt=adult_by))
+
+    def has(kind):
+        return Exists(Vulnerability.objects.filter(household=OuterRef("household_id"), kind=kind))
+
+    match criterion:
+        case Criterion.WOMAN_WITH_CHILDREN:
+            return Q(minors) & Q(
+                Exists(members.filter(birth_date__lte=adult_by, sex=Person.Sex.FEMALE))
+            )
+        case Criterion.CHILDREN_UNDER_3:
+            return Q(Exists(members.filter(birth_date__gt=years_before(today, 3))))
+        case Criterion.SINGLE_PARENT:
+            return Q(has(Vulnerability.Kind.SINGLE_PARENT)) | (Q(minors) & Q(_adults=1))
+        case Criterion.DISABILITY:
+            return Q(has(Vulnerability.Kind.DISABILITY))
+        case Criterion.DOMESTIC_VIOLENCE:
+            return Q(has(Vulnerability.Kind.DOMESTIC_VIOLENCE))
+        case Criterion.EVICTION:
+            return Q(has(Vulnerability.Kind.EVICTION)) | Q(
+                household__living_situation=Household.LivingSituation.EVICTION
+            )
+        case Criterion.HOMELESS:
+            return Q(has(Vulnerability.Kind.HOMELESS)) | Q(
+                household__living_situation=Household.LivingSituation.HOMELESS
+            )
+    return Q(pk__in=[])
+
+
+def ranked(entries: QuerySet, *, rules, today=None) -> QuerySet:
+    """`entries` (WaitingListEntry rows) with their score as `priority_score`, in the
+    list's order: highest score first, then who entered first."""
+    today = today or timezone.localdate()
+    adults = (
+        Person.objects.filter(
+            household=OuterRef("household_id"), birth_date__lte=years_before(today, 18)
+        )
+        .order_by()
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    score = Case(
+        *(
+            When(referral__urgency=urgency, then=Value(points))
+            for urgency, points in Referral.URGENCY_POINTS.items()
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    ) + Greatest(DaysBetween(F("added_on"), Value(today)) / Value(7), Value(0))
+    for rule in rules:
+        score = score + Case(
+            When(_criterion_q(rule.criterion, today), then=Value(rule.points)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    return (
+        entries.annotate(_adults=Coalesce(Subquery(adults, output_field=IntegerField()), 0))
+        .annotate(priority_score=score)
+        .order_by("-priority_score", "added_on", "pk")
+    )

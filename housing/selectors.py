@@ -386,7 +386,7 @@ def matching(*, user, unit: HousingUnit, today=None) -> Matching:
     housed), in the list's priority order; and the others, each with why not.
     For the project's coordinators (403 otherwise, from the waiting list itself)."""
     today = today or timezone.localdate()
-    waiting = intake_selectors.waiting_list(user=user, project=unit.project, today=today)
+    waiting = list(intake_selectors.waiting_list(user=user, project=unit.project, today=today))
     free = free_places(unit=unit, first=today)
     household_ids = [entry.household_id for entry, _priority in waiting]
     housed = set(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import (
@@ -12,7 +13,7 @@ from beneficiaries.models import (
     Referral,
     WaitingListEntry,
 )
-from beneficiaries.priority import priority_of
+from beneficiaries.priority import priority_of, ranked
 from beneficiaries.selectors.households import (
     _members_prefetch,
     visible_referrals,
@@ -44,22 +45,69 @@ def referral_for_user(*, user, public_id) -> Referral:
 
 
 def waiting_list_entries(*, project) -> QuerySet[WaitingListEntry]:
-    return (
-        WaitingListEntry.objects.filter(project=project, removed_on__isnull=True)
-        .select_related("referral", "household")
-        .prefetch_related(
-            Prefetch("household__members", queryset=Person.objects.order_by("birth_date")),
-            "household__vulnerabilities",
+    """A project's current waiting-list entries, unordered and without their rows'
+    details (see RankedWaitingList)."""
+    return WaitingListEntry.objects.filter(project=project, removed_on__isnull=True)
+
+
+class RankedWaitingList:
+    """A project's waiting list in priority order, ordered by the database
+    (priority.ranked); a slice reads only its rows, each as (entry, Priority) with the
+    explanation of its points. Paginator takes it as it is: count() is one query."""
+
+    def __init__(self, *, project, today=None):
+        self.project = project
+        self.today = today or timezone.localdate()
+        self.rules = list(project.priority_rules.all())
+        self.entries = ranked(
+            waiting_list_entries(project=project), rules=self.rules, today=self.today
         )
-    )
+
+    def count(self) -> int:
+        return self.entries.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            rows = self[index : index + 1]
+            if not rows:
+                raise IndexError(index)
+            return rows[0]
+        entries = (
+            self.entries[index]
+            .select_related("referral", "household")
+            .prefetch_related(
+                Prefetch("household__members", queryset=Person.objects.order_by("birth_date")),
+                "household__vulnerabilities",
+            )
+        )
+        return [
+            (
+                entry,
+                priority_of(
+                    household=entry.household,
+                    referral=entry.referral,
+                    rules=self.rules,
+                    waiting_since=entry.added_on,
+                    today=self.today,
+                ),
+            )
+            for entry in entries
+        ]
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def referral_ids(self) -> list[int]:
+        """The referrals of the whole list, in its order (one query, no rows' details)."""
+        return list(self.entries.values_list("referral_id", flat=True))
 
 
-def waiting_list(*, user, project, today=None):
+def waiting_list(*, user, project, today=None) -> RankedWaitingList:
     """The project's waiting list in priority order, each row with the reasons of its
     place. For the project's coordinators only (403 otherwise)."""
     access = access_for(user)
     access.require(access.may_coordinate(project))
-    return _ranked(project, today)
+    return RankedWaitingList(project=project, today=today)
 
 
 # The places a referrer is told: a band, never the exact place or the others' points.
@@ -71,28 +119,14 @@ def waiting_band(*, user, referral, today=None) -> str | None:
     primi 5", "6–20", "oltre 20"), for who follows the referral; None if not waiting."""
     access = access_for(user)
     access.require(access.may_follow_referral(referral))
-    for position, (entry, _priority) in enumerate(_ranked(referral.project, today), start=1):
-        if entry.referral_id == referral.pk:
-            for limit, label in WAITING_BANDS:
-                if limit is None or position <= limit:
-                    return str(label)
+    order = RankedWaitingList(project=referral.project, today=today).referral_ids()
+    if referral.pk not in order:
+        return None
+    position = order.index(referral.pk) + 1
+    for limit, label in WAITING_BANDS:
+        if limit is None or position <= limit:
+            return str(label)
     return None
-
-
-def _ranked(project, today):
-    rules = list(project.priority_rules.all())
-    rows = []
-    for entry in waiting_list_entries(project=project):
-        priority = priority_of(
-            household=entry.household,
-            referral=entry.referral,
-            rules=rules,
-            waiting_since=entry.added_on,
-            today=today,
-        )
-        rows.append((entry, priority))
-    rows.sort(key=lambda row: (-row[1].total, row[0].added_on, row[0].pk))
-    return rows
 
 
 # Who is told of a referral's moves -------------------------------------------------------

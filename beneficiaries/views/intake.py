@@ -259,7 +259,7 @@ def waiting_list(request, slug):
     project = get_object_or_404(Project.objects.prefetch_related("priority_rules"), slug=slug)
     today = timezone.localdate()
     ranked = intake_selectors.waiting_list(user=request.user, project=project, today=today)
-    # A page of the list (its order needs every entry's priority, its rows only these).
+    # A page of the list: the database orders it, only the page's rows are read.
     page_obj = Paginator(ranked, PAGE_SIZE * 2).get_page(request.GET.get("page"))
     shown = list(page_obj.object_list)
     open_cases = {
@@ -271,8 +271,8 @@ def waiting_list(request, slug):
         )
     }
     returning = cases_selectors.returning_households(
-        household_ids=[entry.household_id for entry, _priority in ranked],
-        excluding_referrals=[entry.referral_id for entry, _priority in ranked],
+        household_ids=[entry.household_id for entry, _priority in shown],
+        excluding_referrals=[entry.referral_id for entry, _priority in shown],
     )
     rows = [
         {
@@ -292,7 +292,7 @@ def waiting_list(request, slug):
             "project": project,
             "rows": rows,
             "page_obj": page_obj,
-            "waiting_count": len(ranked),
+            "waiting_count": page_obj.paginator.count,
             "rules": project.priority_rules.all(),
         },
     )

@@ -45,9 +45,10 @@ from beneficiaries.models import (
     DestinationGroup,
     Referral,
 )
+from core.dates import DaysBetween
 from dashboard.indicators.period import TOTAL, Period
 from dashboard.indicators.period import _grouped as grouped
-from dashboard.indicators.queries import RETURN_WINDOW_DAYS, DaysBetween, _median
+from dashboard.indicators.queries import RETURN_WINDOW_DAYS, _median
 from housing.models import Placement
 from partners.models import Organisation, OrganisationMembership
 from projects.models import Project

@@ -11,9 +11,10 @@ from django.db.models import Avg, Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import years_before
+from core.dates import DaysBetween
 from dashboard.indicators.housing_first import first_entries
 from dashboard.indicators.period import Period
-from dashboard.indicators.queries import ADULT_AGE, DaysBetween
+from dashboard.indicators.queries import ADULT_AGE
 from housing.models import Placement, PlacementRenewal
 from projects.models import Project
 

@@ -232,3 +232,68 @@ def test_waiting_list_is_only_for_the_projects_coordinators(
             intake_selectors.waiting_list(user=user, project=project_alfa)
     with pytest.raises(PermissionDenied):
         intake_selectors.waiting_list(user=carla, project=project_beta)
+
+
+# The order in the database equals the explained order ----------------------------------
+
+# One rule per criterion, with points of distinct powers of two: a score then says exactly
+# which criteria the database found met.
+RULE_POINTS = {criterion: 2 ** (7 + i) for i, criterion in enumerate(Criterion.values)}
+
+
+def _random_household(rng, today):
+    home = HouseholdFactory(
+        living_situation=rng.choice([c for c, _label in Household.LivingSituation.choices])
+    )
+    for n in range(rng.randint(1, 4)):
+        # Ages around the criteria's edges (3 and 18) and far from them, to the day.
+        years = rng.choice([0, 2, 3, 4, 17, 18, 19, 35, 70])
+        birth = today.replace(year=today.year - years, day=28 if today.day == 29 else today.day)
+        birth += datetime.timedelta(days=rng.choice([-1, 0, 1, 40, -200]))
+        if today.month == 2 and today.day == 29 and rng.random() < 0.3:
+            birth = datetime.date(today.year - years, 2, 29) if years % 4 == 0 else birth
+        PersonFactory(
+            household=home,
+            relationship=REF if n == 0 else rng.choice([PARTNER, CHILD, PARENT]),
+            sex=rng.choice([F, M]),
+            birth_date=birth,
+        )
+    for kind in rng.sample([c for c, _label in Kind.choices], rng.randint(0, 3)):
+        Vulnerability.objects.create(household=home, kind=kind)
+    return home
+
+
+@pytest.mark.parametrize(
+    "today",
+    [TODAY, datetime.date(2028, 2, 29), datetime.date(2027, 3, 1), datetime.date(2027, 2, 28)],
+    ids=str,
+)
+def test_the_database_scores_and_orders_as_the_explanation_says(carla, project_alfa, today):
+    import random
+
+    rng = random.Random(today.toordinal())
+    for criterion, points in RULE_POINTS.items():
+        project_alfa.priority_rules.create(criterion=criterion, points=points)
+    for _ in range(40):
+        waiting(
+            project_alfa,
+            _random_household(rng, today),
+            urgency=rng.choice([c for c, _label in Referral.Urgency.choices]),
+            added_on=today - datetime.timedelta(days=rng.choice([-3, 0, 6, 7, 8, 13, 14, 400])),
+        )
+    ranked = intake_selectors.waiting_list(user=carla, project=project_alfa, today=today)
+    rows = list(ranked)
+    scores = dict(ranked.entries.values_list("pk", "priority_score"))
+    assert len(rows) == len(scores) == 40
+    # Each entry: the database's score is the sum of the points the explanation lists.
+    for entry, priority in rows:
+        assert scores[entry.pk] == priority.total, [line.label for line in priority.lines]
+    # The order: by the explained score, then who entered first, then the entry's id.
+    explained = sorted(rows, key=lambda row: (-row[1].total, row[0].added_on, row[0].pk))
+    assert [entry.pk for entry, _p in rows] == [entry.pk for entry, _p in explained]
+    # The sample reaches every criterion both ways, so none is tested only as "not met".
+    for criterion, points in RULE_POINTS.items():
+        met = [score & points for score in scores.values()]
+        assert any(met) and not all(met), criterion
+    # A page of the list is the same slice of the whole order.
+    assert [entry.pk for entry, _p in ranked[10:20]] == [entry.pk for entry, _p in rows[10:20]]
