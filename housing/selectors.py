@@ -21,11 +21,13 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import (
     Count,
     DecimalField,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -366,50 +368,101 @@ class CaseMatchRow:
         return not self.reasons
 
 
+MATCH_PAGE_SIZE = 50
+
+
 @dataclass
 class Matching:
     unit: HousingUnit
     free: int
-    fitting: list[MatchRow]
-    not_fitting: list[MatchRow]
+    fitting: object  # a Page of MatchRow, in the list's priority order
+    not_fitting: object  # a Page of MatchRow
     cases: list[CaseMatchRow] = field(default_factory=list)
 
-    @property
-    def first(self):
-        """The first compatible entry of the waiting list, or None."""
-        return self.fitting[0].entry if self.fitting else None
+
+def _with_fit(entries, *, today):
+    """Waiting-list entries with what decides whether they fit a place: the household's
+    size, whether it needs step-free access, whether it is already housed."""
+    members = Person.objects.filter(household=OuterRef("household_id"))
+    return entries.annotate(
+        _size=Coalesce(
+            Subquery(
+                members.order_by().values("household").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
+        _step_free=Exists(
+            Vulnerability.objects.filter(
+                household=OuterRef("household_id"), kind=Vulnerability.Kind.DISABILITY
+            )
+        ),
+        _housed=Exists(
+            PlaceOccupancy.objects.filter(person__household=OuterRef("household_id")).filter(
+                Q(end_date__isnull=True) | Q(end_date__gte=today)
+            )
+        ),
+    )
 
 
-def matching(*, user, unit: HousingUnit, today=None) -> Matching:
+def _fits_q(*, unit: HousingUnit, free: int) -> Q:
+    fits = Q(_housed=False, _size__lte=free)
+    if not unit.step_free:
+        fits &= Q(_step_free=False)
+    return fits
+
+
+def _fitting_list(*, user, unit: HousingUnit, free: int, today):
+    waiting = intake_selectors.waiting_list(user=user, project=unit.project, today=today)
+    fits = _fits_q(unit=unit, free=free)
+    with_fit = waiting.narrowed(lambda entries: _with_fit(entries, today=today))
+    return (
+        with_fit.narrowed(lambda entries: entries.filter(fits)),
+        with_fit.narrowed(lambda entries: entries.exclude(fits)),
+    )
+
+
+class _MatchRows:
+    """A page source of MatchRow over a ranked waiting list (Paginator slices it)."""
+
+    def __init__(self, waiting, *, unit: HousingUnit, free: int):
+        self.waiting, self.unit, self.free = waiting, unit, free
+
+    def count(self) -> int:
+        return self.waiting.count()
+
+    def __getitem__(self, index):
+        rows = []
+        for entry, priority in self.waiting[index]:
+            size = len(entry.household.members.all())
+            step_free = needs_step_free_access(entry.household)
+            reasons = []
+            if entry._housed:
+                reasons.append(_("È già inserito in un alloggio: usa il trasferimento."))
+            reasons += _fit_reasons(unit=self.unit, size=size, free=self.free, step_free=step_free)
+            rows.append(MatchRow(entry, priority, size, step_free, reasons))
+        return rows
+
+
+def matching(*, user, unit: HousingUnit, today=None, page=None, other_page=None) -> Matching:
     """The project's waiting list seen from a free place: the households that fit the
     unit (size within the free places, step-free access when they need it, not already
-    housed), in the list's priority order; and the others, each with why not.
-    For the project's coordinators (403 otherwise, from the waiting list itself)."""
+    housed), in the list's priority order; and the others, each with why not. Both are
+    pages (`page`, `other_page`): the database orders and sorts the list, only the rows
+    shown are read. For the project's coordinators (403 otherwise, from the waiting
+    list itself)."""
     today = today or timezone.localdate()
-    waiting = list(intake_selectors.waiting_list(user=user, project=unit.project, today=today))
     free = free_places(unit=unit, first=today)
-    household_ids = [entry.household_id for entry, _priority in waiting]
-    housed = set(
-        PlaceOccupancy.objects.filter(person__household_id__in=household_ids)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-        .values_list("person__household_id", flat=True)
-    )
-    fitting, not_fitting = [], []
-    for entry, priority in waiting:
-        household = entry.household
-        size = len(household.members.all())
-        step_free = needs_step_free_access(household)
-        reasons = []
-        if household.pk in housed:
-            reasons.append(_("È già inserito in un alloggio: usa il trasferimento."))
-        reasons += _fit_reasons(unit=unit, size=size, free=free, step_free=step_free)
-        row = MatchRow(entry, priority, size, step_free, reasons)
-        (fitting if row.fits else not_fitting).append(row)
+    fitting, not_fitting = _fitting_list(user=user, unit=unit, free=free, today=today)
     return Matching(
         unit=unit,
         free=free,
-        fitting=fitting,
-        not_fitting=not_fitting,
+        fitting=Paginator(_MatchRows(fitting, unit=unit, free=free), MATCH_PAGE_SIZE).get_page(
+            page
+        ),
+        not_fitting=Paginator(
+            _MatchRows(not_fitting, unit=unit, free=free), MATCH_PAGE_SIZE
+        ).get_page(other_page),
         cases=_cases_needing_a_place(user=user, unit=unit, free=free, today=today),
     )
 
@@ -463,7 +516,10 @@ def _cases_needing_a_place(*, user, unit: HousingUnit, free: int, today) -> list
 def first_in_line(*, user, unit: HousingUnit, today=None):
     """The waiting-list entry that placing someone else in `unit` would skip: the first
     compatible household of the project's list, or None."""
-    return matching(user=user, unit=unit, today=today).first
+    today = today or timezone.localdate()
+    free = free_places(unit=unit, first=today)
+    fitting, _others = _fitting_list(user=user, unit=unit, free=free, today=today)
+    return fitting.entries.first()
 
 
 def case_needing_place_for_unit(*, user, unit: HousingUnit, public_id) -> Case:

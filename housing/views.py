@@ -155,7 +155,12 @@ def unit_match(request, pk):
     unit = selectors.unit_for_user(user=request.user, pk=pk)
     access = access_for(request.user)
     access.require(access.may_place(unit.project))
-    match = selectors.matching(user=request.user, unit=unit)
+    match = selectors.matching(
+        user=request.user,
+        unit=unit,
+        page=request.GET.get("page"),
+        other_page=request.GET.get("altri"),
+    )
     return render(request, "housing/unit_match.html", {"unit": unit, "match": match})
 
 

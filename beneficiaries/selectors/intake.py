@@ -3,6 +3,8 @@ priority order (for its coordinators). Scoped through the access object (core/ac
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -62,6 +64,13 @@ class RankedWaitingList:
         self.entries = ranked(
             waiting_list_entries(project=project), rules=self.rules, today=self.today
         )
+
+    def narrowed(self, change) -> RankedWaitingList:
+        """The same list, in the same order, with `change` applied to its entries'
+        queryset (a filter, annotations); the ranking of the whole list is kept."""
+        other = copy.copy(self)
+        other.entries = change(self.entries)
+        return other
 
     def count(self) -> int:
         return self.entries.count()

@@ -25,6 +25,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
+# Expectations wait up to 15 s rather than Playwright's 5: on a loaded CI machine (two
+# cores, both databases' servers, axe on every page) a page can take longer than 5 s to
+# arrive, and a journey then failed on a page that was only slow. An expectation that
+# cannot be met still fails, later.
+expect.set_options(timeout=15_000)
+
 
 AXE_JS = Path(
     os.environ.get("AXE_CORE_JS")

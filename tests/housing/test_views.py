@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from beneficiaries.models import Case, Referral, WaitingListEntry
-from housing import services
+from housing import selectors, services
 from housing.models import HousingUnit, Placement, PlaceOccupancy
 from projects.models import Participation
 from tests.a11y import accessibility_problems
@@ -265,6 +265,48 @@ def test_a_household_needing_step_free_access_fits_a_step_free_unit(
     assert "Conscale" in fitting
 
 
+def _once(names):
+    """Each name once, in the order it first appears (a row names its household twice)."""
+    return list(dict.fromkeys(names))
+
+
+def test_matching_shows_pages_of_both_lists_in_priority_order(
+    client_for, carla, unit_alfa_small, make_household, today, monkeypatch,
+    django_assert_num_queries,
+):  # fmt: skip
+    monkeypatch.setattr(selectors, "MATCH_PAGE_SIZE", 2)
+    # The longer on the list, the higher: Fit4 first, Fit0 last; Big4 first of the others.
+    for n in range(5):
+        make_household(size=1, case=False, waiting=True, last_name=f"Fit{n}",
+                       added_on=today - (n + 1) * 30 * DAY)  # fmt: skip
+        make_household(size=3, case=False, waiting=True, last_name=f"Big{n}",
+                       added_on=today - (n + 1) * 30 * DAY)  # fmt: skip
+    client = client_for(carla)
+    url = reverse("housing:unit_match", kwargs={"pk": unit_alfa_small.pk})
+    client.get(url)
+
+    def lists(query=""):
+        page = client.get(url + query).content.decode()
+        fitting = re.search(r'data-testid="match-fitting".*?</table>', page, re.S).group(0)
+        others = re.search(r'data-testid="match-not-fitting".*?</ul>', page, re.S).group(0)
+        return page, _once(re.findall(r"Fit\d", fitting)), _once(re.findall(r"Big\d", others))
+
+    # The queries of a page, not of the list: each list is counted, then its page read
+    # with its households' members and vulnerabilities.
+    with django_assert_num_queries(17) as first:
+        page, fitting, others = lists()
+    assert fitting == ["Fit4", "Fit3"] and others == ["Big4", "Big3"]
+    assert "5 nuclei compatibili." in page
+    assert 'data-testid="match-not-fitting-count">5<' in page
+    assert accessibility_problems(page) == []
+    with django_assert_num_queries(len(first.captured_queries)):
+        page, fitting, others = lists("?page=3&altri=2")
+    assert fitting == ["Fit0"] and others == ["Big2", "Big1"]
+    # The placement form's "first in line" is the first compatible household.
+    entry = selectors.first_in_line(user=carla, unit=unit_alfa_small)
+    assert entry.household.members.get().last_name == "Fit4"
+
+
 def test_placing_from_the_matching_list(
     client_for, carla, alice, coop_alfa, unit_alfa, make_household, today
 ):
@@ -419,10 +461,13 @@ def test_matching_and_unit_pages_queries_do_not_grow(
     match_url = reverse("housing:unit_match", kwargs={"pk": unit_alfa.pk})
     unit_url = unit_alfa.get_absolute_url()
     make_household(size=2, case=False, waiting=True)
+    make_household(size=5, case=False, waiting=True)  # too many for the free places
     make_household(size=1, disability=True)  # an open case that never waited
     place(carla, unit_alfa, make_household(size=1), today)
     client.get(match_url)  # warm up the session
-    with django_assert_num_queries(15) as matching_few:
+    # 15 until each list became a page read by the database (issue 14): now each of the
+    # two lists is counted and only its page is read (both lists have rows here).
+    with django_assert_num_queries(19) as matching_few:
         client.get(match_url)
     with django_assert_num_queries(12) as unit_few:
         client.get(unit_url)
