@@ -239,6 +239,14 @@ class Access:
             parts.append(Case.objects.filter(project_id__in=self.coordinated_projects).values("pk"))
         return Q(pk__in=parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0])
 
+    def project_cases_q(self, project_id: int) -> Q:
+        """`cases_q` within one project. Its coordinators see every case of it, so for
+        them this is the project alone, with no UNION of every case they may see
+        elsewhere (a coordinator's page of one project reads only that project)."""
+        if project_id in self.coordinated_projects:
+            return Q(project_id=project_id)
+        return Q(project_id=project_id) & self.cases_q()
+
     def referrals_q(self) -> Q:
         """Referrals the user's organisation sent, and those (not drafts) received by a
         project they coordinate."""

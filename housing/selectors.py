@@ -486,22 +486,22 @@ def _fit_reasons(*, unit: HousingUnit, size: int, free: int, step_free: bool) ->
 def _cases_needing_a_place(*, user, unit: HousingUnit, free: int, today) -> list[CaseMatchRow]:
     """Open cases of the unit's project whose household is in no unit today or later and
     not on the project's waiting list (those are in the list's rows), oldest first."""
-    housed = PlaceOccupancy.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    housed = PlaceOccupancy.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today),
+        person__household=OuterRef("household_id"),
+    )
+    waiting = WaitingListEntry.objects.filter(
+        project=unit.project, removed_on__isnull=True, household=OuterRef("household_id")
+    )
     cases = (
-        households_selectors.visible_cases(user=user)
-        .filter(project=unit.project, closed_on__isnull=True)
-        .exclude(household__members__place_occupancies__in=housed)
-        .exclude(
-            household__waiting_list_entries__in=WaitingListEntry.objects.filter(
-                project=unit.project, removed_on__isnull=True
-            )
-        )
+        households_selectors.visible_cases(user=user, project=unit.project)
+        .filter(closed_on__isnull=True)
+        .filter(~Exists(housed), ~Exists(waiting))
         .select_related("household", "holding_organisation")
         .prefetch_related(
             Prefetch("household__members", queryset=Person.objects.order_by("birth_date")),
             "household__vulnerabilities",
         )
-        .distinct()
         .order_by("opened_on", "pk")
     )
     rows = []
@@ -525,8 +525,8 @@ def first_in_line(*, user, unit: HousingUnit, today=None):
 def case_needing_place_for_unit(*, user, unit: HousingUnit, public_id) -> Case:
     """An open case of the unit's project that the user may see, or 404."""
     return get_or_404(
-        households_selectors.visible_cases(user=user)
-        .filter(project=unit.project, closed_on__isnull=True)
+        households_selectors.visible_cases(user=user, project=unit.project)
+        .filter(closed_on__isnull=True)
         .select_related("household", "holding_organisation"),
         public_id=public_id,
     )
@@ -575,7 +575,8 @@ def dwelling(*, user, household=None, case=None, today=None) -> Dwelling:
     coming ones with their planned end, the past ones, the moves between units. One
     query."""
     today = today or timezone.localdate()
-    placements = visible_placements(user=user)
+    # A household's or a case's few placements: their cases are tested one by one.
+    placements = Placement.objects.filter(households_selectors.visible_case_q(user=user))
     placements = placements.filter(case=case) if case is not None else placements
     if household is not None:
         placements = placements.filter(household=household)

@@ -51,7 +51,9 @@ def caseload(*, user) -> QuerySet[Case]:
 
 def case_for_user(*, user, public_id) -> Case:
     return get_or_404(
-        visible_cases(user=user).select_related("household", "project", "holding_organisation"),
+        households_selectors.visible_case_rows(user=user).select_related(
+            "household", "project", "holding_organisation"
+        ),
         public_id=public_id,
     )
 
@@ -67,10 +69,14 @@ def casework_cases(*, user) -> QuerySet[Case]:
 
 def case_for_casework(*, user, public_id) -> Case:
     """A case and what its pathway pages show at the top, or 404."""
+    # As casework_cases, tested on the one row looked up.
+    cases = (
+        households_selectors.visible_case_rows(user=user)
+        if access_for(user).may_do_casework()
+        else Case.objects.none()
+    )
     return get_or_404(
-        casework_cases(user=user).select_related(
-            "household", "project", "holding_organisation", "exit"
-        ),
+        cases.select_related("household", "project", "holding_organisation", "exit"),
         public_id=public_id,
     )
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import CharField, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
@@ -44,11 +44,35 @@ from partners.models import Organisation
 from projects.models import Participation
 
 
-def visible_cases(*, user) -> QuerySet[Case]:
+def visible_cases(*, user, project=None) -> QuerySet[Case]:
+    """The cases the user may see; with `project`, only that project's (read without
+    the network-wide set when the user coordinates it)."""
     access = access_for(user)
     if not access.in_network:
         return Case.objects.none()
+    if project is not None:
+        return Case.objects.filter(access.project_cases_q(project.pk))
     return Case.objects.filter(access.cases_q())
+
+
+def visible_case_rows(*, user) -> QuerySet[Case]:
+    """`visible_cases` tested row by row: for looking up one case by its key (a page of a
+    case), where the set of every visible case would cost more than the case."""
+    access = access_for(user)
+    if not access.in_network:
+        return Case.objects.none()
+    return Case.objects.filter(access.case_rows_q())
+
+
+def visible_case_q(*, user, field: str = "case") -> Q:
+    """A filter on rows that point to a case (`field`): those whose case the user may
+    see, tested row by row (`Access.case_rows_q`). For reads keyed by a household or a
+    case, where the rows are few: `visible_cases` would first compute every case the
+    user may see (at national size, tens of thousands for a coordinator)."""
+    access = access_for(user)
+    if not access.in_network:
+        return Q(pk__in=[])
+    return Q(Exists(Case.objects.filter(access.case_rows_q(), pk=OuterRef(f"{field}_id"))))
 
 
 def visible_referrals(*, user) -> QuerySet[Referral]:

@@ -134,10 +134,14 @@ def assessments_of(*, case: Case) -> list[AutonomyAssessment]:
 def assessments_by_case(*, user, cases) -> dict[int, list[AutonomyAssessment]]:
     """The autonomy assessments of those of `cases` whose pathway the user may read,
     oldest first, keyed by case id: a fixed number of queries however many cases."""
-    readable = casework_cases(user=user).filter(pk__in=[case.pk for case in cases])
+    if not access_for(user).may_do_casework():
+        return {}
     grouped: dict[int, list[AutonomyAssessment]] = {}
     for assessment in (
-        AutonomyAssessment.objects.filter(case__in=readable)
+        # A few cases: each tested on its own row (visible_case_q), not against the set
+        # of every case the user may see.
+        AutonomyAssessment.objects.filter(case_id__in=[case.pk for case in cases])
+        .filter(households_selectors.visible_case_q(user=user))
         .prefetch_related("scores")
         .order_by("taken_on", "id")
     ):

@@ -264,8 +264,7 @@ def waiting_list(request, slug):
     shown = list(page_obj.object_list)
     open_cases = {
         case.household_id: case
-        for case in households_selectors.visible_cases(user=request.user).filter(
-            project=project,
+        for case in households_selectors.visible_cases(user=request.user, project=project).filter(
             closed_on__isnull=True,
             household_id__in=[entry.household_id for entry, _priority in shown],
         )
