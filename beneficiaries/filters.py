@@ -63,10 +63,21 @@ class CaseloadFilter(CaseFilter):
 
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
-        cases = households_selectors.visible_cases(user=user)
+        # The projects of the cases the user may see, each asked "has it one such case?"
+        # (an EXISTS that stops at the first: 551 -> 170 ms at national size). The workers
+        # stay a join on the visible cases: the same EXISTS per user took 2.5 s, as most
+        # users have no visible case and each was scanned through.
         self.scope_choices(
-            projects=Project.objects.filter(pk__in=cases.values("project_id")).order_by("name"),
-            workers=User.objects.filter(case_assignments__case__in=cases).distinct(),
+            projects=Project.objects.filter(
+                Exists(
+                    households_selectors.visible_case_rows(user=user).filter(
+                        project_id=OuterRef("pk")
+                    )
+                )
+            ).order_by("name"),
+            workers=User.objects.filter(
+                case_assignments__case__in=households_selectors.visible_cases(user=user)
+            ).distinct(),
         )
 
     def filter_state(self, queryset, name, value):

@@ -438,7 +438,8 @@ class Access:
         if cases is not None:
             has_case = bool(cases)
         else:
-            has_case = Case.objects.filter(self.cases_q(), household_id=household.pk).exists()
+            # One household's few cases, each tested on its row.
+            has_case = Case.objects.filter(self.case_rows_q(), household_id=household.pk).exists()
         if has_case:
             return True
         if not self.coordinated_projects:

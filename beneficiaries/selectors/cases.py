@@ -5,8 +5,6 @@ works on (casework), and who is told about a case. Scoped through the access obj
 from __future__ import annotations
 
 from django.db.models import (
-    Exists,
-    OuterRef,
     QuerySet,
 )
 
@@ -87,8 +85,13 @@ def my_cases(*, user) -> QuerySet[Case]:
     cases = casework_cases(user=user)
     if access_for(user).is_coordinator:
         return cases
-    return cases.filter(
-        Exists(CaseAssignment.objects.filter(case_id=OuterRef("pk"), worker_id=user.pk))
+    if not access_for(user).may_do_casework():
+        return Case.objects.none()
+    # The cases assigned to the user, all of them visible to the user (cases_q counts
+    # the assignment): read from the assignments alone, without the set of every case
+    # of the user's organisation.
+    return Case.objects.filter(
+        pk__in=CaseAssignment.objects.filter(worker_id=user.pk).values("case_id")
     )
 
 

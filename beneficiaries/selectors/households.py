@@ -216,19 +216,24 @@ def history_of(*, user, household) -> QuerySet:
         Q(confidential_organisation__isnull=True)
         | Q(confidential_organisation_id__in=access.casework_organisations)
     )
-    readable_cases = visible_cases(user=user) if access.may_do_casework() else Case.objects.none()
-    events = events.filter(Q(case__isnull=True) | Q(case__in=readable_cases))
+    # The household's events name few cases: each is tested on its row (visible_case_q),
+    # never against every case the user may see.
+    events = events.filter(
+        Q(case__isnull=True)
+        | (visible_case_q(user=user) if access.may_do_casework() else Q(pk__in=[]))
+    )
     # Financial data is narrower than the case: a worker of another organisation assigned
     # to it sees the placement, not its charges and payments. A ledger event that lost
     # its case is shown to nobody.
     events = events.filter(
-        Q(financial=False) | Q(case__in=Case.objects.filter(access.contribution_cases_q()))
+        Q(financial=False)
+        | Q(Exists(Case.objects.filter(access.contribution_cases_q(), pk=OuterRef("case_id"))))
     )
     # A referral, and its place on a waiting list, only for who may open the referral:
     # a coordinator of another project reads none of the household's referrals elsewhere.
-    hidden_referrals = Referral.objects.filter(household=household).exclude(
-        pk__in=visible_referrals(user=user).values("pk")
-    )
+    hidden_referrals = Referral.objects.filter(household=household)
+    if access.in_network:
+        hidden_referrals = hidden_referrals.exclude(access.referrals_q())
     as_text = Cast("pk", output_field=CharField())
     events = events.exclude(
         model_label=Referral._meta.label,
