@@ -61,19 +61,21 @@ class RankedWaitingList:
         self.project = project
         self.today = today or timezone.localdate()
         self.rules = list(project.priority_rules.all())
-        self.entries = ranked(
-            waiting_list_entries(project=project), rules=self.rules, today=self.today
-        )
+        self._unranked = waiting_list_entries(project=project)
+        self.entries = ranked(self._unranked, rules=self.rules, today=self.today)
 
     def narrowed(self, change) -> RankedWaitingList:
         """The same list, in the same order, with `change` applied to its entries'
         queryset (a filter, annotations); the ranking of the whole list is kept."""
         other = copy.copy(self)
         other.entries = change(self.entries)
+        other._unranked = None
         return other
 
     def count(self) -> int:
-        return self.entries.count()
+        # The whole list is counted without its score (whose join on the referrals made
+        # PostgreSQL read that table whole); a narrowed one needs its annotations.
+        return (self._unranked if self._unranked is not None else self.entries).count()
 
     def __getitem__(self, index):
         if isinstance(index, int):
