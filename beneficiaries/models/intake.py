@@ -4,7 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -105,6 +105,10 @@ class Referral(TimeStampedModel):
                 ),
             ),
         ]
+        # The referral list's order: PostgreSQL walks it and stops at the page's rows
+        # instead of sorting every visible referral (151 -> 2 ms at national size,
+        # docs/performance.md).
+        indexes = [models.Index(F("created_at").desc(), F("id").desc(), name="referral_list_order")]
 
     def __str__(self):
         return str(_("Segnalazione a %(project)s") % {"project": self.project.display_name})

@@ -56,7 +56,6 @@ def referral_list(request):
     referrals = intake_selectors.referral_list(user=request.user)
     filterset = ReferralFilter(request.GET, queryset=referrals, request=request)
     rows = filterset.qs if filterset.is_valid() else referrals.none()
-    page_obj = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     counted = dict(
         referrals.prefetch_related(None)
         .order_by()
@@ -64,6 +63,12 @@ def referral_list(request):
         .annotate(n=Count("pk"))
         .values_list("status", "n")
     )
+    paginator = Paginator(rows, PAGE_SIZE)
+    if filterset.is_valid() and not any(filterset.form.cleaned_data.values()):
+        # Unfiltered, the list is every visible referral: the counts by status already
+        # add up to its length (one count of the whole list fewer).
+        paginator.count = sum(counted.values())
+    page_obj = paginator.get_page(request.GET.get("page"))
     status_counts = [
         {"status": value, "label": label, "count": counted.get(value, 0)}
         for value, label in Status.choices
