@@ -435,6 +435,11 @@ NOTIFICATION_DIGEST_TIME = env("NOTIFICATION_DIGEST_TIME", default="07:30")
 # How often the bell asks for the unread count, in seconds.
 NOTIFICATION_BELL_POLL_SECONDS = env.int("NOTIFICATION_BELL_POLL_SECONDS", default=60)
 
+# Dashboards (dashboard/figures.py) ---------------------------------------------------
+# Their figures are computed once and kept: older than this many minutes, the page still
+# shows them with their time and a background task computes them again.
+DASHBOARD_FIGURES_FRESH_MINUTES = env.int("DASHBOARD_FIGURES_FRESH_MINUTES", default=15)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

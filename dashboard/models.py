@@ -74,3 +74,26 @@ class SiussCode(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.key} → {self.code}"
+
+
+class FigureSnapshot(models.Model):
+    """Figures computed once and read many times (dashboard.figures): the raw results
+    of a dashboard's aggregate queries for one set of projects, period and split, with
+    when they were computed. Counts only, about nobody: the page that reads them has
+    already checked the user's access to those projects."""
+
+    key = models.CharField(_("chiave"), max_length=64, unique=True)
+    kind = models.CharField(_("tipo"), max_length=40)
+    params = models.JSONField(_("parametri"))
+    value = models.JSONField(_("valori"))
+    computed_at = models.DateTimeField(_("calcolati il"))
+    took_ms = models.PositiveIntegerField(_("durata del calcolo (ms)"), default=0)
+    read_at = models.DateTimeField(_("ultima lettura"))
+    refresh_requested_at = models.DateTimeField(_("aggiornamento chiesto il"), null=True)
+
+    class Meta:
+        verbose_name = _("cifre precalcolate")
+        verbose_name_plural = _("cifre precalcolate")
+
+    def __str__(self):
+        return f"{self.kind} · {self.computed_at:%Y-%m-%d %H:%M}"

@@ -39,6 +39,8 @@ def daily_jobs() -> list[Job]:
         Job("purge_notifications", time(3, 30), "purge_notifications"),
         # Every day: the first run of a month charges it, the others find it charged.
         Job("contribution_charges", time(4, 0), "generate_contribution_charges"),
+        # The dashboards' figures of the year, ready when the coordinators arrive.
+        Job("refresh_figures", time(5, 0), "refresh_figures"),
         # Before the digest, so the morning's digest carries today's reminders.
         Job("scan_reminders", time(6, 0), "scan_reminders"),
         Job("send_digests", services.digest_time(), "send_digests"),

@@ -13,17 +13,18 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import access_for
-from dashboard import charts, exports, indicators
+from dashboard import charts, exports, figures, indicators
 from dashboard.forms import PeriodForm, quick_periods
-from dashboard.indicators import TOTAL, Dimension, Period, ethos
+from dashboard.indicators import TOTAL, Dimension, Period, ethos, pages
 from partners.models import StaffMembership
 from projects.models import Project
 
@@ -155,19 +156,29 @@ def _exit_rows(report: indicators.Report) -> list[dict]:
     ]
 
 
-def _dashboard(projects: list[Project], period: Period, by: Dimension | None) -> dict:
-    """Everything a dashboard page shows. With `by`, one column per group and a total."""
-    total = indicators.report(projects=projects, period=period)
-    split = indicators.report(projects=projects, period=period, by=by) if by else None
-    months = indicators.monthly(project_ids=[p.pk for p in projects], period=period)
-    exit_rows = _exit_rows(total)
+def _dashboard(
+    projects: list[Project], period: Period, by: Dimension | None, *, recompute: bool = False
+) -> dict:
+    """Everything a dashboard page shows. With `by`, one column per group and a total.
+    The aggregates come from their snapshot (dashboard.figures), computed now only when
+    there is none or when the user asks to recompute them."""
     ids = [p.pk for p in projects]
+    stored = figures.get("dashboard", pages.dashboard_params(ids, period, by), force=recompute)
+    results = stored.value
+    total = indicators.report(projects=projects, period=period, results=results["total"])
+    split = (
+        indicators.report(projects=projects, period=period, by=by, results=results["split"])
+        if by
+        else None
+    )
+    months = results["months"]
+    exit_rows = _exit_rows(total)
     return {
         "period": period,
+        "figures": stored,
         # ETHOS Light movement (issue 19): the templates include reporting_ethos_movement.
         "cross_tables": [
-            ethos.ethos_cross_table(project_ids=ids, period=period, moment=moment)
-            for moment in (ethos.EXIT, ethos.FOLLOW_UP)
+            ethos.CrossTable(moment, results["ethos"][moment]) for moment in pages.ETHOS_MOMENTS
         ],
         "ethos_definitions": ethos.definitions(),
         "columns": _columns(split, total) if split else _columns(total),
@@ -185,7 +196,12 @@ def _dashboard(projects: list[Project], period: Period, by: Dimension | None) ->
     }
 
 
-def _period_notes(title: str, period: Period) -> list[tuple[str, str]]:
+def _figures_time(stored: figures.Figures) -> str:
+    return formats.date_format(timezone.localtime(stored.computed_at), "SHORT_DATETIME_FORMAT")
+
+
+def _period_notes(title: str, data: dict) -> list[tuple[str, str]]:
+    period = data["period"]
     return [
         (_("Rapporto"), title),
         (
@@ -196,6 +212,7 @@ def _period_notes(title: str, period: Period) -> list[tuple[str, str]]:
                 "end": formats.date_format(period.end, "SHORT_DATE_FORMAT"),
             },
         ),
+        (_("Dati calcolati il"), _figures_time(data["figures"])),
     ]
 
 
@@ -228,7 +245,7 @@ def _indicators_table(data: dict, title: str) -> exports.Table:
         title=_("Indicatori"),
         columns=columns,
         rows=rows,
-        notes=_period_notes(title, data["period"])
+        notes=_period_notes(title, data)
         + [(str(row["spec"].label), str(row["spec"].definition)) for row in data["rows"]],
     )
 
@@ -249,7 +266,7 @@ def _trend_table(data: dict, title: str) -> exports.Table:
         title=_("Andamento mensile"),
         columns=[_("Mese"), labels["referrals"], labels["entries"], labels["exits"]],
         rows=[[m["label"], m["referrals"], m["entries"], m["exits"]] for m in data["months"]],
-        notes=_period_notes(title, data["period"]),
+        notes=_period_notes(title, data),
     )
 
 
@@ -268,7 +285,7 @@ def _exits_table(data: dict, title: str) -> exports.Table:
             [r["label"], r["count"], r["share"].value, r["case_count"], r["case_share"].value]
             for r in data["exit_rows"]
         ],
-        notes=_period_notes(title, data["period"]),
+        notes=_period_notes(title, data),
     )
 
 
@@ -283,10 +300,16 @@ def _network_title() -> str:
     return _("Cruscotto della rete")
 
 
-@require_GET
+def _recomputed(request):
+    """After "Ricalcola ora" (a POST to the page's own address): back to the page."""
+    messages.success(request, _("Cifre ricalcolate ora."))
+    return redirect(request.get_full_path())
+
+
+@require_http_methods(["GET", "POST"])
 def dashboard(request, printable=False):
     """The projects the user coordinates side by side, with a total; split per project,
-    per referring municipality or per district."""
+    per referring municipality or per district. A POST computes the figures again."""
     access = access_for(request.user)
     access.require(access.may_see_dashboards())
     projects = _coordinated_projects(request.user)
@@ -310,7 +333,10 @@ def dashboard(request, printable=False):
             context,
             status=400 if period is None else 200,
         )
-    context.update(_dashboard(projects, period, context["dimension"]))
+    recompute = request.method == "POST" and not printable
+    context.update(_dashboard(projects, period, context["dimension"], recompute=recompute))
+    if recompute:
+        return _recomputed(request)
     context["query"] = _query(period, per=context["dimension"].value)
     template = "dashboard/dashboard_print.html" if printable else "dashboard/dashboard_network.html"
     return render(request, template, context)
@@ -352,7 +378,7 @@ def _project_title(project: Project) -> str:
     return _("Cruscotto di %(project)s") % {"project": project.display_name}
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def project_dashboard(request, slug: str, printable=False):
     project = _project_for(request.user, slug)
     form, period = _period(request)
@@ -365,7 +391,10 @@ def project_dashboard(request, slug: str, printable=False):
     }
     if period is None:
         return render(request, "dashboard/dashboard_project.html", context, status=400)
-    context.update(_dashboard([project], period, None))
+    recompute = request.method == "POST" and not printable
+    context.update(_dashboard([project], period, None, recompute=recompute))
+    if recompute:
+        return _recomputed(request)
     context["query"] = _query(period)
     template = "dashboard/dashboard_print.html" if printable else "dashboard/dashboard_project.html"
     return render(request, template, context)

@@ -24,11 +24,14 @@ HALF_2025 = {"dal": "2025-01-01", "al": "2025-06-30"}
 # coordinated projects, the project, then the indicators (a fixed number each).
 # +1 for the appointments without the interpreter they needed (issue 18 A), +2 for the
 # ETHOS Light cross-tables, entry to exit and to follow-up (issue 19).
-MAX_QUERIES = 27
+# +2 for the snapshot of the figures (dashboard/figures.py): looked up, then stored, the
+# first time they are computed; a page that finds them reads that one row instead of
+# every aggregate (tests/dashboard/test_figures.py pins that budget).
+MAX_QUERIES = 29
 # +3 for the contribution indicators (charged, collected, households in arrears), +1 for
 # the out-of-order placements (issue 12, item 6), +2 for the interpreters (issue 18 A: the
-# total and by project), +2 for the ETHOS cross-tables (issue 19).
-MAX_NETWORK_QUERIES = 44
+# total and by project), +2 for the ETHOS cross-tables (issue 19), +2 for the snapshot.
+MAX_NETWORK_QUERIES = 46
 
 
 @pytest.fixture

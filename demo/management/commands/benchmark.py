@@ -42,6 +42,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from beneficiaries.models import Case, CaseAssignment, CaseNote
+from dashboard.models import FigureSnapshot
 from housing.models import HousingUnit
 from partners.models import StaffMembership
 from projects.models import Participation, Project
@@ -322,9 +323,13 @@ class Command(BaseCommand):
             ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"], SECURE_SSL_REDIRECT=False
         ):
             clients = self._clients(subjects, cleanup)
+            # The dashboards read figures computed once (dashboard/figures.py): start
+            # from none, so that each is computed by this code, and say how long that took.
+            FigureSnapshot.objects.all().delete()
             try:
                 rows = [self._measure(clients[p.client], p, requests) for p in page_list]
                 self._table(rows, requests)
+                self._figures()
                 if throughput:
                     self._throughput(
                         page_list, clients, duration, [int(c) for c in connections.split(",")]
@@ -361,6 +366,7 @@ class Command(BaseCommand):
             queries.append(sql)
             return execute(sql, params, many, context)
 
+        client.get(page.url)  # warm-up: a dashboard computes its figures here (see below)
         with connection.execute_wrapper(count):
             response = client.get(page.url)
         if response.status_code != 200:
@@ -400,6 +406,22 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"| {page.label} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p50'] / base:.1f} | "
                 f"{r['queries']} | {r['bytes'] / 1024:.0f} | {verdict} |"
+            )
+
+    def _figures(self) -> None:
+        snapshots = FigureSnapshot.objects.order_by("pk")
+        if not snapshots:
+            return
+        self.stdout.write(
+            "\nLe pagine dei cruscotti leggono cifre precalcolate; calcolarle (alla prima "
+            "richiesta, o nel lavoro notturno refresh_figures) ha richiesto:"
+        )
+        for snapshot in snapshots:
+            params = snapshot.params
+            self.stdout.write(
+                f"- {snapshot.kind}, {len(params['projects'])} progetti, "
+                f"{params['start']} – {params['end']}, suddivisione {params['by'] or '—'}: "
+                f"{snapshot.took_ms} ms"
             )
 
     def _throughput(self, page_list, clients, duration, connection_counts) -> None:

@@ -1,0 +1,52 @@
+"""The figures of each dashboard page, computed together in one go so that they can be
+kept as one snapshot (dashboard.figures) and read back by the page, its printable
+version and its exports."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from dashboard import figures
+from dashboard.indicators import ethos
+from dashboard.indicators.period import Dimension, Period
+from dashboard.indicators.queries import monthly
+from dashboard.indicators.report import compute
+
+ETHOS_MOMENTS = (ethos.EXIT, ethos.FOLLOW_UP)
+
+
+def dashboard_params(
+    project_ids, period: Period, by: Dimension | None, today: datetime.date | None = None
+) -> dict:
+    """The key of a dashboard's figures: its projects, period, split and day (the
+    occupancy counts the nights up to today)."""
+    return {
+        "projects": sorted(project_ids),
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "by": by.value if by else None,
+        "today": (today or timezone.localdate()).isoformat(),
+    }
+
+
+@figures.kind("dashboard")
+def dashboard_figures(params: dict) -> dict:
+    """Every aggregate a dashboard page shows: the indicators in total and split, the
+    months, and the ETHOS Light movement at exit and at follow-up."""
+    ids = params["projects"]
+    period = Period(
+        datetime.date.fromisoformat(params["start"]), datetime.date.fromisoformat(params["end"])
+    )
+    by = Dimension(params["by"]) if params["by"] else None
+    today = datetime.date.fromisoformat(params["today"])
+    return {
+        "total": compute(project_ids=ids, period=period, today=today),
+        "split": compute(project_ids=ids, period=period, by=by, today=today) if by else None,
+        "months": monthly(project_ids=ids, period=period),
+        "ethos": {
+            moment: ethos.ethos_cross_table(project_ids=ids, period=period, moment=moment).counts
+            for moment in ETHOS_MOMENTS
+        },
+    }

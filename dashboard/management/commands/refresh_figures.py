@@ -1,0 +1,52 @@
+"""The night job of the dashboards (dashboard/figures.py): compute, before the day
+starts, the figures each coordinator finds first — the current year of every project
+they coordinate and of their network dashboard — and forget the snapshots nobody has
+read for a week. Safe to run at any time: it only computes and stores counts."""
+
+import time
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+from core.access import accesses_for
+from dashboard import figures
+from dashboard.forms import default_period
+from dashboard.indicators import Dimension, pages
+from partners.models import StaffMembership
+
+
+class Command(BaseCommand):
+    help = "Ricalcola le cifre dei cruscotti per l'anno in corso e dimentica quelle non lette."
+
+    def handle(self, *args, **options):
+        started = time.perf_counter()
+        period = default_period()
+        coordinators = (
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                staff_memberships__is_active=True,
+                staff_memberships__role=StaffMembership.Role.COORDINATOR,
+            )
+            .distinct()
+            .order_by("pk")
+        )
+        networks = {
+            access.coordinated_projects
+            for access in accesses_for(coordinators)
+            if access.coordinated_projects
+        }
+        wanted = [
+            pages.dashboard_params([project_id], period, None)
+            for project_id in sorted(set().union(*networks))
+        ] + [
+            pages.dashboard_params(ids, period, Dimension.PROJECT)
+            for ids in sorted(networks, key=sorted)
+        ]
+        for params in wanted:
+            figures.get("dashboard", params, force=True)
+        forgotten = figures.forget_unread()
+        self.stdout.write(
+            f"Cifre ricalcolate: {len(wanted)} cruscotti in {time.perf_counter() - started:.1f} s; "
+            f"{forgotten} non lette da una settimana tolte."
+        )
