@@ -9,7 +9,8 @@ import datetime
 from django.utils import timezone
 
 from dashboard import figures
-from dashboard.indicators import ethos
+from dashboard.indicators import ethos, reporting
+from dashboard.indicators.housing_first import Split
 from dashboard.indicators.period import Dimension, Period
 from dashboard.indicators.queries import monthly
 from dashboard.indicators.report import compute
@@ -17,11 +18,11 @@ from dashboard.indicators.report import compute
 ETHOS_MOMENTS = (ethos.EXIT, ethos.FOLLOW_UP)
 
 
-def dashboard_params(
-    project_ids, period: Period, by: Dimension | None, today: datetime.date | None = None
+def figure_params(
+    project_ids, period: Period, by: Dimension | Split | None, today: datetime.date | None = None
 ) -> dict:
-    """The key of a dashboard's figures: its projects, period, split and day (the
-    occupancy counts the nights up to today)."""
+    """The key of a page's figures: its projects, period, split and day (the occupancy
+    counts the nights up to today)."""
     return {
         "projects": sorted(project_ids),
         "start": period.start.isoformat(),
@@ -31,22 +32,46 @@ def dashboard_params(
     }
 
 
+def _read(params: dict) -> tuple[list[int], Period, datetime.date]:
+    period = Period(
+        datetime.date.fromisoformat(params["start"]), datetime.date.fromisoformat(params["end"])
+    )
+    return params["projects"], period, datetime.date.fromisoformat(params["today"])
+
+
+def _cross_tables(ids, period: Period) -> dict:
+    return {
+        moment: ethos.ethos_cross_table(project_ids=ids, period=period, moment=moment).counts
+        for moment in ETHOS_MOMENTS
+    }
+
+
+def cross_tables(stored: dict) -> list[ethos.CrossTable]:
+    """The ETHOS Light cross-tables of a page's stored figures, at exit and follow-up."""
+    return [ethos.CrossTable(moment, stored["ethos"][moment]) for moment in ETHOS_MOMENTS]
+
+
 @figures.kind("dashboard")
 def dashboard_figures(params: dict) -> dict:
     """Every aggregate a dashboard page shows: the indicators in total and split, the
     months, and the ETHOS Light movement at exit and at follow-up."""
-    ids = params["projects"]
-    period = Period(
-        datetime.date.fromisoformat(params["start"]), datetime.date.fromisoformat(params["end"])
-    )
+    ids, period, today = _read(params)
     by = Dimension(params["by"]) if params["by"] else None
-    today = datetime.date.fromisoformat(params["today"])
     return {
         "total": compute(project_ids=ids, period=period, today=today),
         "split": compute(project_ids=ids, period=period, by=by, today=today) if by else None,
         "months": monthly(project_ids=ids, period=period),
-        "ethos": {
-            moment: ethos.ethos_cross_table(project_ids=ids, period=period, moment=moment).counts
-            for moment in ETHOS_MOMENTS
-        },
+        "ethos": _cross_tables(ids, period),
+    }
+
+
+@figures.kind("reporting")
+def reporting_figures(params: dict) -> dict:
+    """The reporting page's aggregates: the Housing First and ETHOS figures of the split,
+    and the ETHOS Light movement at exit and at follow-up."""
+    ids, period, today = _read(params)
+    by = Split(params["by"])
+    return {
+        "results": reporting.compute(project_ids=ids, period=period, by=by, today=today),
+        "ethos": _cross_tables(ids, period),
     }

@@ -203,9 +203,12 @@ def reporting_report(
     by: Split = Split.TOTAL,
     today: datetime.date | None = None,
     specs: tuple[Spec, ...] = REPORTING_SPECS,
+    results: dict | None = None,
 ) -> Report:
-    """The Housing First and ETHOS figures for each group of the split."""
-    results = compute(project_ids=[p.pk for p in projects], period=period, by=by, today=today)
+    """The Housing First and ETHOS figures for each group of the split, from `results`
+    when they were computed already (dashboard.figures)."""
+    if results is None:
+        results = compute(project_ids=[p.pk for p in projects], period=period, by=by, today=today)
     groups = _groups(by, projects, results)
     rows = [
         Row(spec, [spec.figure(_empty(results[spec.source].get(g.key))) for g in groups])

@@ -163,7 +163,7 @@ def _dashboard(
     The aggregates come from their snapshot (dashboard.figures), computed now only when
     there is none or when the user asks to recompute them."""
     ids = [p.pk for p in projects]
-    stored = figures.get("dashboard", pages.dashboard_params(ids, period, by), force=recompute)
+    stored = figures.get("dashboard", pages.figure_params(ids, period, by), force=recompute)
     results = stored.value
     total = indicators.report(projects=projects, period=period, results=results["total"])
     split = (
@@ -177,9 +177,7 @@ def _dashboard(
         "period": period,
         "figures": stored,
         # ETHOS Light movement (issue 19): the templates include reporting_ethos_movement.
-        "cross_tables": [
-            ethos.CrossTable(moment, results["ethos"][moment]) for moment in pages.ETHOS_MOMENTS
-        ],
+        "cross_tables": pages.cross_tables(results),
         "ethos_definitions": ethos.definitions(),
         "columns": _columns(split, total) if split else _columns(total),
         "rows": _indicator_rows(split, total) if split else _indicator_rows(total),

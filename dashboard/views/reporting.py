@@ -27,14 +27,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from beneficiaries.models import Case, CaseExit, EthosLight
 from core.access import access_for
-from dashboard import exports, indicators, workbooks
+from dashboard import exports, figures, indicators, workbooks
 from dashboard import services as dashboard_services
 from dashboard.forms import PeriodForm, default_period, quick_periods
-from dashboard.indicators import ethos, housing_first, reporting, temporary
+from dashboard.indicators import ethos, housing_first, pages, reporting, temporary
 from dashboard.indicators.housing_first import Split
 from dashboard.indicators.period import Period
 from dashboard.selectors import siuss
@@ -43,8 +43,10 @@ from dashboard.views.indicators import (
     BadInput,
     _bad_request,
     _check_export,
+    _figures_time,
     _form_errors,
     _indicator_rows,
+    _recomputed,
     _unit_label,
 )
 from housing.models import Placement
@@ -98,11 +100,16 @@ def _split(request) -> Split:
         ) from None
 
 
-def _cross_tables(project_ids, period: Period) -> list[ethos.CrossTable]:
-    return [
-        ethos.ethos_cross_table(project_ids=project_ids, period=period, moment=moment)
-        for moment in (ethos.EXIT, ethos.FOLLOW_UP)
-    ]
+def _stored(projects, period: Period, split: Split, *, recompute=False) -> figures.Figures:
+    """The reporting figures of the projects, from their snapshot (dashboard.figures)."""
+    params = pages.figure_params([p.pk for p in projects], period, split)
+    return figures.get("reporting", params, force=recompute)
+
+
+def _report(projects, period: Period, split: Split, stored: figures.Figures) -> indicators.Report:
+    return reporting.reporting_report(
+        projects=projects, period=period, by=split, results=stored.value["results"]
+    )
 
 
 def _figures_table(report: indicators.Report, title: str) -> exports.Table:
@@ -150,8 +157,10 @@ def _reporting_title() -> str:
     return _("Rendicontazione: Housing First ed ETHOS Light")
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def reporting_page(request):
+    """The reporting of the projects the user coordinates; a POST computes the figures
+    again ("Ricalcola ora")."""
     projects = _reporting_projects(request.user)
     form = PeriodForm(request.GET)
     context = {
@@ -171,13 +180,17 @@ def reporting_page(request):
         return _bad_request(request, error, back=reverse("dashboard:reporting"))
     context.update({"split": split, "period": period, "query": _query(period, per=split.value)})
     if projects:
-        report = reporting.reporting_report(projects=projects, period=period, by=split)
+        stored = _stored(projects, period, split, recompute=request.method == "POST")
+        if request.method == "POST":
+            return _recomputed(request)
+        report = _report(projects, period, split, stored)
         context.update(
             {
+                "figures": stored,
                 "rows": _indicator_rows(report),
                 "columns": [g.label for g in report.groups],
                 "single": split == Split.TOTAL,
-                "cross_tables": _cross_tables([p.pk for p in projects], period),
+                "cross_tables": pages.cross_tables(stored.value),
                 "ethos_definitions": ethos.definitions(),
             }
         )
@@ -198,16 +211,14 @@ def reporting_export(request, table: str, fmt: str):
     if not projects:
         raise PermissionDenied
     title = _reporting_title()
+    stored = _stored(projects, period, split)
     if table == "cifre":
-        data = _figures_table(
-            reporting.reporting_report(projects=projects, period=period, by=split), title
-        )
+        data = _figures_table(_report(projects, period, split, stored), title)
     else:
         moment = ethos.EXIT if table == "ethos-uscita" else ethos.FOLLOW_UP
-        cross = ethos.ethos_cross_table(
-            project_ids=[p.pk for p in projects], period=period, moment=moment
-        )
+        cross = next(t for t in pages.cross_tables(stored.value) if t.moment == moment)
         data = _cross_export(cross, title, period)
+    data.notes.append((_("Dati calcolati il"), _figures_time(stored)))
     return exports.response(
         data,
         fmt,
@@ -483,8 +494,14 @@ HOUSEHOLD_COLUMNS = (
 
 
 def _funder_data(request, project: Project, period: Period) -> dict:
-    dashboard_report = indicators.report(projects=[project], period=period)
-    reporting_report = reporting.reporting_report(projects=[project], period=period)
+    # The figures of the project's dashboard and of its reporting, as those pages keep
+    # them (dashboard.figures); the households behind them are read now.
+    dashboard_figures = figures.get("dashboard", pages.figure_params([project.pk], period, None))
+    reporting_figures = _stored([project], period, Split.TOTAL)
+    dashboard_report = indicators.report(
+        projects=[project], period=period, results=dashboard_figures.value["total"]
+    )
+    reporting_report = _report([project], period, Split.TOTAL, reporting_figures)
     monitoring = (
         temporary.monitoring(projects=[project], period=period)
         if temporary.temporary_projects([project])
@@ -498,7 +515,9 @@ def _funder_data(request, project: Project, period: Period) -> dict:
         "reporting_rows": _indicator_rows(reporting_report),
         "dashboard_report": dashboard_report,
         "reporting_report": reporting_report,
-        "cross_tables": _cross_tables([project.pk], period),
+        "cross_tables": pages.cross_tables(reporting_figures.value),
+        # The older of the two, for "Cifre calcolate il".
+        "figures": min(dashboard_figures, reporting_figures, key=lambda f: f.computed_at),
         "ethos_definitions": ethos.definitions(),
         "monitoring": [
             {"label": label, "value": value, "definition": temporary.DEFINITIONS[key]}
@@ -583,7 +602,10 @@ def funder_report_xlsx(request, slug: str):
     content = workbooks.to_workbook(
         tables,
         title=data["title"],
-        notes=[(_("Periodo"), _period_text(period))]
+        notes=[
+            (_("Periodo"), _period_text(period)),
+            (_("Dati calcolati il"), _figures_time(data["figures"])),
+        ]
         + [(str(label), str(text)) for label, text in ethos.definitions()],
     )
     response = HttpResponse(content, content_type=workbooks.CONTENT_TYPE)

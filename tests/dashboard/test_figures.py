@@ -19,6 +19,7 @@ from django.utils import timezone
 from dashboard import figures
 from dashboard.forms import default_period
 from dashboard.indicators import Dimension, Period, pages
+from dashboard.indicators.housing_first import Split
 from dashboard.models import FigureSnapshot
 from tests.dashboard import dashboard_world
 from tests.dashboard.test_dashboard_views import (  # noqa: F401 - berta is a fixture
@@ -211,10 +212,9 @@ def test_the_night_job_computes_each_coordinated_project_and_network(carla, worl
     period = default_period()
     alfa = world.project.pk
     keys = set(FigureSnapshot.objects.values_list("key", flat=True))
-    assert figures.key_of("dashboard", pages.dashboard_params([alfa], period, None)) in keys
+    assert figures.key_of("dashboard", pages.figure_params([alfa], period, None)) in keys
     assert (
-        figures.key_of("dashboard", pages.dashboard_params([alfa], period, Dimension.PROJECT))
-        in keys
+        figures.key_of("dashboard", pages.figure_params([alfa], period, Dimension.PROJECT)) in keys
     )
     # The project Carla does not coordinate is not computed for her network.
     beta = world.other_project.pk
@@ -222,19 +222,21 @@ def test_the_night_job_computes_each_coordinated_project_and_network(carla, worl
         params["projects"] for params in FigureSnapshot.objects.values_list("params", flat=True)
     ]
     assert all(beta not in projects for projects in computed)
-    assert "Cifre ricalcolate: 2 cruscotti" in out.getvalue()
+    reporting = pages.figure_params([alfa], period, Split.TOTAL)
+    assert FigureSnapshot.objects.filter(key=figures.key_of("reporting", reporting)).exists()
+    assert "Cifre ricalcolate: 3 pagine" in out.getvalue()
 
 
 def test_the_key_changes_with_every_parameter():
     period = Period(datetime.date(2025, 1, 1), datetime.date(2025, 6, 30))
     other = Period(datetime.date(2025, 1, 1), datetime.date(2025, 6, 29))
     today = datetime.date(2025, 7, 1)
-    base = figures.key_of("dashboard", pages.dashboard_params([1, 2], period, None, today))
-    assert base == figures.key_of("dashboard", pages.dashboard_params([2, 1], period, None, today))
+    base = figures.key_of("dashboard", pages.figure_params([1, 2], period, None, today))
+    assert base == figures.key_of("dashboard", pages.figure_params([2, 1], period, None, today))
     for params in (
-        pages.dashboard_params([1], period, None, today),
-        pages.dashboard_params([1, 2], other, None, today),
-        pages.dashboard_params([1, 2], period, Dimension.PROJECT, today),
-        pages.dashboard_params([1, 2], period, None, datetime.date(2025, 7, 2)),
+        pages.figure_params([1], period, None, today),
+        pages.figure_params([1, 2], other, None, today),
+        pages.figure_params([1, 2], period, Dimension.PROJECT, today),
+        pages.figure_params([1, 2], period, None, datetime.date(2025, 7, 2)),
     ):
         assert figures.key_of("dashboard", params) != base

@@ -5,6 +5,7 @@ budgets, the SIUSS export's columns and codes, and the renewals of temporary hou
 import csv
 import datetime
 import io
+from urllib.parse import urlencode
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +13,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from core.models import AuditEvent
-from dashboard.models import SiussCode
+from dashboard.models import FigureSnapshot, SiussCode
 from dashboard.selectors import siuss
 from housing import services as housing_services
 from housing.models import Placement, PlacementRenewal
@@ -396,20 +397,33 @@ def test_someone_with_no_frontline_role_may_not_export(client_for, coop_alfa, wo
 
 
 @pytest.mark.parametrize(
-    ("url", "params", "budget"),
+    ("url", "params", "reading", "computing"),
     [
-        (lambda: reverse("dashboard:reporting"), {**PERIOD, "per": "ambito"}, 17),
-        (lambda: reverse("dashboard:temporary_monitoring"), PERIOD, 11),
-        # The funder's report includes the dashboard's indicators (the interpreters' too).
-        (lambda: reverse("dashboard:funder_report", kwargs={"slug": "casa-alfa"}), PERIOD, 37),
+        # Reading the figures' snapshot (dashboard/figures.py), or computing them: the
+        # 17 queries of before, +1 to look the snapshot up and +1 to store it.
+        (lambda: reverse("dashboard:reporting"), {**PERIOD, "per": "ambito"}, 9, 19),
+        (lambda: reverse("dashboard:temporary_monitoring"), PERIOD, 11, 11),
+        # The funder's report includes the dashboard's indicators (the interpreters' too):
+        # two snapshots, the reporting's and the project dashboard's own (shared with that
+        # page, so computed with its months and ETHOS tables): 37 of before, +2 for each
+        # snapshot, +3 months and +2 ETHOS tables of the dashboard's.
+        (
+            lambda: reverse("dashboard:funder_report", kwargs={"slug": "casa-alfa"}),
+            PERIOD,
+            13,
+            46,
+        ),
     ],
 )
 def test_the_coordinators_pages_have_a_fixed_query_budget(
-    client_for, carla, world, django_assert_num_queries, url, params, budget
+    client_for, carla, world, django_assert_num_queries, url, params, reading, computing
 ):
     client = client_for(carla)
     client.get(url(), params)  # the session's first queries out of the way
-    with django_assert_num_queries(budget):
+    with django_assert_num_queries(reading):
+        assert client.get(url(), params).status_code == 200
+    FigureSnapshot.objects.all().delete()
+    with django_assert_num_queries(computing):
         assert client.get(url(), params).status_code == 200
 
 
@@ -446,3 +460,22 @@ def test_the_renewal_and_siuss_pages_have_a_fixed_query_budget(
 
 RENEWAL_PAGE_QUERIES = 8
 SIUSS_PAGE_QUERIES = 7
+
+
+def test_the_reporting_figures_are_kept_and_computed_again_on_request(
+    client_for, carla, alice, world
+):
+    url = f"{reverse('dashboard:reporting')}?{urlencode(PERIOD)}"
+    html = client_for(carla).get(url).content.decode()
+    assert "Cifre calcolate il" in html
+    assert "Ricalcola ora" in html
+    first = FigureSnapshot.objects.get(kind="reporting").computed_at
+    response = client_for(carla).post(url)
+    assert response.status_code == 302
+    assert response["Location"] == url
+    assert FigureSnapshot.objects.get(kind="reporting").computed_at > first
+    # The funder's report reads the same figures and says when they were computed.
+    funder = reverse("dashboard:funder_report", kwargs={"slug": "casa-alfa"})
+    assert "Cifre calcolate il" in client_for(carla).get(funder, PERIOD).content.decode()
+    # A social worker may not have them computed.
+    assert client_for(alice).post(url).status_code == 403

@@ -1,7 +1,7 @@
 """The night job of the dashboards (dashboard/figures.py): compute, before the day
 starts, the figures each coordinator finds first — the current year of every project
-they coordinate and of their network dashboard — and forget the snapshots nobody has
-read for a week. Safe to run at any time: it only computes and stores counts."""
+they coordinate, of their network dashboard and of their reporting page — and forget
+the snapshots nobody has read for a week. Safe to run at any time: it only computes and stores counts."""
 
 import time
 
@@ -12,6 +12,7 @@ from core.access import accesses_for
 from dashboard import figures
 from dashboard.forms import default_period
 from dashboard.indicators import Dimension, pages
+from dashboard.indicators.housing_first import Split
 from partners.models import StaffMembership
 
 
@@ -37,16 +38,16 @@ class Command(BaseCommand):
             if access.coordinated_projects
         }
         wanted = [
-            pages.dashboard_params([project_id], period, None)
+            ("dashboard", pages.figure_params([project_id], period, None))
             for project_id in sorted(set().union(*networks))
-        ] + [
-            pages.dashboard_params(ids, period, Dimension.PROJECT)
-            for ids in sorted(networks, key=sorted)
         ]
-        for params in wanted:
-            figures.get("dashboard", params, force=True)
+        for ids in sorted(networks, key=sorted):
+            wanted.append(("dashboard", pages.figure_params(ids, period, Dimension.PROJECT)))
+            wanted.append(("reporting", pages.figure_params(ids, period, Split.TOTAL)))
+        for kind, params in wanted:
+            figures.get(kind, params, force=True)
         forgotten = figures.forget_unread()
         self.stdout.write(
-            f"Cifre ricalcolate: {len(wanted)} cruscotti in {time.perf_counter() - started:.1f} s; "
+            f"Cifre ricalcolate: {len(wanted)} pagine in {time.perf_counter() - started:.1f} s; "
             f"{forgotten} non lette da una settimana tolte."
         )
