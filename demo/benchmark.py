@@ -40,6 +40,7 @@ from beneficiaries.models import (
     SupportPlan,
     name_key,
 )
+from beneficiaries.services import pathway as pathway_services
 from core.dates import add_months
 from housing.models import HousingUnit, Placement, PlaceOccupancy, Property
 from partners.models import Organisation, OrganisationMembership, StaffMembership
@@ -490,6 +491,7 @@ def create_project(
                 )
             )
     _bulk(CaseNote, notes)
+    pathway_services.refresh_last_contact(household_ids=[h.pk for h in household_rows])
 
     return BenchmarkProject(
         project=project,

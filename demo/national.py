@@ -54,6 +54,7 @@ from beneficiaries.models import (
     WaitingListEntry,
     name_key,
 )
+from beneficiaries.services import pathway as pathway_services
 from demo.benchmark import EXIT_REASONS, EXITS
 from housing.models import HousingUnit, Placement, PlaceOccupancy, Property
 from partners.models import Organisation, OrganisationMembership, StaffMembership
@@ -693,6 +694,9 @@ def generate_national(
                     if other != hh:
                         T_note_households.add(note_id, other)
     w.finish()
+    # Every case's last contact, from the diaries just written (one UPDATE).
+    pathway_services.refresh_last_contact()
+    log("Ultimo contatto di ogni presa in carico scritto.")
     counts = {
         "nuclei": T_household.count,
         "persone": T_person.count,

@@ -56,6 +56,7 @@ from beneficiaries.models import (
     years_before,
 )
 from beneficiaries.selectors import households as households_selectors
+from beneficiaries.services import pathway as pathway_services
 from core import audit, personal_data, security_log
 from core.access import Access, access_for
 from core.models import AuditEvent
@@ -471,6 +472,8 @@ def household_anonymise(
         for name in declaration.unlink:
             for row in declaration.model.objects.filter(**{name: household}):
                 getattr(row, name).remove(household)
+    # The group activities that forgot the household no longer count as its contacts.
+    pathway_services.refresh_last_contact(household_ids=[household.pk])
     # The files go once the rows are surely gone (a rolled back erasure keeps both).
     transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
 

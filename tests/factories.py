@@ -210,6 +210,7 @@ class WaitingListEntryFactory(factory.django.DjangoModelFactory):
 
 # Housing stock (issue 4) ------------------------------------------------------------
 
+from beneficiaries.services.pathway import refresh_last_contact  # noqa: E402
 from housing.models import HousingUnit, Property  # noqa: E402
 
 
@@ -289,6 +290,7 @@ class ReviewFactory(factory.django.DjangoModelFactory):
 class CaseNoteFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CaseNote
+        skip_postgeneration_save = True
 
     case = factory.SubFactory(CaseFactory)
     happened_on = datetime.date(2026, 2, 10)
@@ -296,6 +298,18 @@ class CaseNoteFactory(factory.django.DjangoModelFactory):
     duration_minutes = 45
     text = "Colloquio di monitoraggio."
     author_organisation = factory.LazyAttribute(lambda o: o.case.holding_organisation)
+
+    @factory.post_generation
+    def households(self, create, extracted, **kwargs):
+        """The other households of a group activity: `CaseNoteFactory(households=[…])`.
+        Then the cases' last contact is written, as the service writes it."""
+        if not create:
+            return
+        if extracted:
+            self.households.set(extracted)
+        refresh_last_contact(
+            household_ids=[self.case.household_id, *(h.pk for h in extracted or ())]
+        )
 
 
 class AutonomyAssessmentFactory(factory.django.DjangoModelFactory):

@@ -50,6 +50,11 @@ class Case(TimeStampedModel):
     )
     opened_on = models.DateField(_("aperta il"))
     closed_on = models.DateField(_("chiusa il"), null=True, blank=True)
+    # The day of the last contact with the household: the latest entry of the case's own
+    # diary or of a group activity the household took part in (in any case's diary).
+    # Kept by beneficiaries.services.pathway.refresh_last_contact whenever an entry is
+    # written, so that "no contact for 30 days" is a column, not a computation per case.
+    last_contact_on = models.DateField(_("ultimo contatto"), null=True, blank=True, editable=False)
     ethos_light = ethos_field(_("situazione ETHOS Light all'ingresso"))
 
     class Meta:

@@ -211,31 +211,36 @@ class LastContact(NamedTuple):
     """The last contact with a case's household, as SQL expressions to annotate a
     queryset with (dates: no content of any entry, so confidential ones count too)."""
 
-    own: Subquery  # the last entry of the case's own diary
-    group: Subquery  # the last group or community activity the household took part in
-    quiet_since: Func  # the later of both, each counting from the case's opening if none
+    last: F  # the stored day of the last contact (Case.last_contact_on), None if none
+    quiet_since: Func  # the later of it and the case's opening
 
 
 def last_contact(case_path: str = "") -> LastContact:
     """The last contact of the case reached through `case_path` from the queryset's
     rows: "" for cases themselves, "case__" for rows that point at a case."""
-    case_ref = OuterRef(f"{case_path}id") if case_path else OuterRef("pk")
+    last = F(f"{case_path}last_contact_on")
+    opened = F(f"{case_path}opened_on")
+    return LastContact(last, Greatest(opened, Coalesce(last, opened)))
+
+
+def computed_last_contact() -> Func:
+    """What Case.last_contact_on holds, computed from the diaries for the case of each
+    row (an UPDATE of cases): the later of its own last entry and of the last group or
+    community activity its household took part in; None when there is neither."""
     own = Subquery(
-        CaseNote.objects.filter(case_id=case_ref)
+        CaseNote.objects.filter(case_id=OuterRef("pk"))
         .values("case_id")
         .annotate(last=Max("happened_on"))
         .values("last")[:1]
     )
     group = Subquery(
-        CaseNote.households.through.objects.filter(
-            household_id=OuterRef(f"{case_path}household_id")
-        )
+        CaseNote.households.through.objects.filter(household_id=OuterRef("household_id"))
         .values("household_id")
         .annotate(last=Max("casenote__happened_on"))
         .values("last")[:1]
     )
-    opened = F(f"{case_path}opened_on")
-    return LastContact(own, group, Greatest(Coalesce(own, opened), Coalesce(group, opened)))
+    # GREATEST is NULL on SQLite as soon as one side is: each side falls back on the other.
+    return Greatest(Coalesce(own, group), Coalesce(group, own))
 
 
 def linkable_households(*, user, case: Case) -> QuerySet[Household]:

@@ -538,6 +538,17 @@ def case_note_check(
     _raise_any(errors)
 
 
+def refresh_last_contact(*, household_ids=None) -> int:
+    """Write Case.last_contact_on again for every case of these households (of all
+    households when None), from the diaries: after an entry is written, after a group
+    activity forgets a household (privacy erasure), after a bulk load (demo). One UPDATE;
+    returns the number of cases."""
+    cases = Case.objects.all()
+    if household_ids is not None:
+        cases = cases.filter(household_id__in=list(household_ids))
+    return cases.update(last_contact_on=pathway_selectors.computed_last_contact())
+
+
 @transaction.atomic
 def case_note_create(
     *,
@@ -570,6 +581,7 @@ def case_note_create(
     note.save()
     if households:
         note.households.set(households)
+    refresh_last_contact(household_ids=[case.household_id, *(h.pk for h in households)])
     audit.record_create(actor=user, instance=note, household=case.household, case=case)
     for household in households:
         # The other households' histories show that they appear in this entry.

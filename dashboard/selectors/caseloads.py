@@ -83,15 +83,13 @@ def no_contact_cutoff(today: datetime.date) -> datetime.date:
 def with_flags(cases: QuerySet[Case], *, today: datetime.date) -> QuerySet[Case]:
     """The cases with what the caseload table shows: the reference person's name, the
     number of overdue reviews, the last contact and the day since which it is quiet."""
-    own, group, quiet_since = pathway_selectors.last_contact("")
+    _last, quiet_since = pathway_selectors.last_contact("")
     return (
         cases.select_related("project", "holding_organisation")
         .prefetch_related(Prefetch("workers", queryset=User.objects.order_by("last_name")))
         .annotate(
             household_name=reference_name(OuterRef("household_id")),
             overdue_reviews=_overdue_reviews("", today),
-            own_last=own,
-            group_last=group,
             quiet_since=quiet_since,
         )
     )
@@ -108,7 +106,7 @@ def per_worker(*, user, today: datetime.date | None = None) -> list[dict]:
     coordinator sees who has room. Two queries."""
     today = today or timezone.localdate()
     cases = caseload_cases(user=user)
-    _own, _group, quiet_since = pathway_selectors.last_contact("case__")
+    _last, quiet_since = pathway_selectors.last_contact("case__")
     rows = (
         CaseAssignment.objects.filter(case__in=cases)
         .annotate(overdue=_overdue_reviews("case__", today), quiet_since=quiet_since)
@@ -155,7 +153,7 @@ def per_project(*, user, today: datetime.date | None = None) -> list[dict]:
     reviews, quiet households, households more than 60 days late with the contribution,
     and how many workers share them. One query."""
     today = today or timezone.localdate()
-    _own, _group, quiet_since = pathway_selectors.last_contact("")
+    _last, quiet_since = pathway_selectors.last_contact("")
     assigned = CaseAssignment.objects.filter(case_id=OuterRef("pk"))
     rows = (
         caseload_cases(user=user)

@@ -238,11 +238,7 @@ def my_day(*, user, today: datetime.date | None = None, project: Project | None 
     )
     contact = last_contact()
     no_contact = (
-        open_cases.annotate(
-            own_last=contact.own,
-            group_last=contact.group,
-            household_name=reference_name(OuterRef("household_id")),
-        )
+        open_cases.annotate(household_name=reference_name(OuterRef("household_id")))
         # A case opened recently has had no time to go quiet: count from its opening.
         .annotate(quiet_since=contact.quiet_since)
         .filter(quiet_since__lt=today - datetime.timedelta(days=NO_CONTACT_DAYS))
@@ -250,7 +246,7 @@ def my_day(*, user, today: datetime.date | None = None, project: Project | None 
     )
     no_contact_box = _box(no_contact)
     for case in no_contact_box["rows"]:
-        case.last_contact = max(filter(None, [case.own_last, case.group_last]), default=None)
+        case.last_contact = case.last_contact_on
     return {
         "today": today,
         "overdue_actions": _box(overdue_actions),

@@ -57,7 +57,7 @@ def caseloads(request):
     page_obj = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     cutoff = caseloads_selectors.no_contact_cutoff(today)
     for case in page_obj:
-        case.last_contact = max(filter(None, [case.own_last, case.group_last]), default=None)
+        case.last_contact = case.last_contact_on
         case.is_quiet = case.quiet_since < cutoff
     form = BulkAssignForm(user=request.user, initial={"next": request.get_full_path()})
     return render(
@@ -208,7 +208,7 @@ def caseloads_export(request, table: str, fmt: str):
         cutoff = caseloads_selectors.no_contact_cutoff(today)
         rows = []
         for case in filterset.qs:
-            last = max(filter(None, [case.own_last, case.group_last]), default=None)
+            last = case.last_contact_on
             rows.append(
                 [
                     case.household_name or "",

@@ -127,8 +127,12 @@ def test_my_day_no_contact_counts_group_activities(
     assert row == case_alfa and row.last_contact == today - days(40)
     # A group activity written in another case's diary is a contact too.
     other = CaseFactory(project=project_alfa, holding_organisation=coop_alfa)
-    note = CaseNoteFactory(case=other, kind="group_activity", happened_on=today - days(3))
-    note.households.add(case_alfa.household)
+    CaseNoteFactory(
+        case=other,
+        kind="group_activity",
+        happened_on=today - days(3),
+        households=[case_alfa.household],
+    )
     assert my_day_selectors.my_day(user=alice, today=today)["no_contact"]["rows"] == []
 
 

@@ -13,6 +13,7 @@ from beneficiaries.models import (
     Action,
     AutonomyAssessment,
     AutonomyScore,
+    Case,
     CaseExit,
     CaseNote,
     Consent,
@@ -24,11 +25,13 @@ from beneficiaries.models import (
 )
 from beneficiaries.services import pathway as pathway_services
 from core.models import AuditEvent
+from privacy import services as privacy_services
 from tests.beneficiaries.pathway_helpers import PDF_BYTES, PNG_BYTES, all_levels, pdf_upload
 from tests.factories import (
     ActionFactory,
     CaseAssignmentFactory,
     CaseFactory,
+    CaseNoteFactory,
     GoalFactory,
     PersonFactory,
     SupportPlanFactory,
@@ -280,6 +283,47 @@ def test_group_activity_links_households_the_author_follows(alice, case_alfa, pr
     assert list(note.households.all()) == [other_case.household]
     # Both households' histories say they appear in the entry.
     assert AuditEvent.objects.filter(household=other_case.household, object_id=str(note.pk))
+
+
+def test_an_entry_moves_the_last_contact_of_its_case_and_of_the_households_in_it(
+    alice, case_alfa, project_alfa
+):
+    other_case = CaseFactory(
+        project=project_alfa, holding_organisation=case_alfa.holding_organisation
+    )
+    CaseAssignmentFactory(case=other_case, worker=alice)
+    untouched = CaseFactory(project=project_alfa)
+
+    def last(case):
+        case.refresh_from_db()
+        return case.last_contact_on
+
+    assert last(case_alfa) is None and last(other_case) is None
+
+    def write(day, kind="interview", households=()):
+        pathway_services.case_note_create(
+            user=alice,
+            case=case_alfa,
+            happened_on=day,
+            kind=kind,
+            duration_minutes=30,
+            text="Colloquio.",
+            households=list(households),
+        )
+
+    write(D(2026, 3, 3))
+    assert (last(case_alfa), last(other_case)) == (D(2026, 3, 3), None)
+    # An entry written late about an earlier day does not move the last contact back.
+    write(D(2026, 3, 1))
+    assert last(case_alfa) == D(2026, 3, 3)
+    # A group activity is a contact of the other household's case too.
+    write(D(2026, 3, 5), kind="group_activity", households=[other_case.household])
+    assert (last(case_alfa), last(other_case)) == (D(2026, 3, 5), D(2026, 3, 5))
+    assert last(untouched) is None
+    # The stored days are what the diaries say, case by case.
+    stored = dict(Case.objects.values_list("pk", "last_contact_on"))
+    pathway_services.refresh_last_contact()
+    assert dict(Case.objects.values_list("pk", "last_contact_on")) == stored
 
 
 def test_group_activity_cannot_name_a_household_the_author_does_not_follow(
@@ -599,3 +643,26 @@ def test_not_reached_at_exit_is_only_for_the_exit(alice, case_alfa):
         pathway_services.goal_close(user=alice, goal=goal, status="not_reached")
     goal.refresh_from_db()
     assert goal.is_open
+
+
+def test_an_erased_household_forgets_the_group_activities_as_its_contacts(
+    case_alfa, project_alfa, coop_alfa
+):
+    host = CaseFactory(project=project_alfa, holding_organisation=coop_alfa)
+    CaseNoteFactory(
+        case=host,
+        kind="group_activity",
+        happened_on=D(2026, 3, 5),
+        households=[case_alfa.household],
+    )
+    case_alfa.refresh_from_db()
+    assert case_alfa.last_contact_on == D(2026, 3, 5)
+    case_alfa.closed_on = D(2026, 4, 1)
+    case_alfa.save()
+    privacy_services.household_anonymise(
+        user=None, household=case_alfa.household, today=D(2040, 1, 1)
+    )
+    case_alfa.refresh_from_db()
+    assert case_alfa.last_contact_on is None
+    host.refresh_from_db()
+    assert host.last_contact_on == D(2026, 3, 5)  # the host's own entry stays

@@ -527,8 +527,12 @@ def test_diary_list_queries_do_not_grow_with_entries(
 ):
     other = CaseFactory(project=project_alfa, holding_organisation=coop_alfa)
     for n in range(15):
-        note = CaseNoteFactory(case=case_alfa, kind="group_activity", text=f"Attività {n}")
-        note.households.add(other.household)
+        CaseNoteFactory(
+            case=case_alfa,
+            kind="group_activity",
+            text=f"Attività {n}",
+            households=[other.household],
+        )
     client = client_for(alice)
     with django_assert_max_num_queries(12):
         response = client.get(url("diary_list", case_alfa.public_id))

@@ -90,10 +90,12 @@ def test_counts_per_worker_with_the_flags(client_for, carla, cases):
 
 def test_a_group_activity_counts_as_contact(client_for, carla, cases, coop_alfa):
     # Bianchi took part in a group activity written in Rossi's diary 2 days ago.
-    note = CaseNoteFactory(
-        case=cases["rossi"], happened_on=days_ago(2), kind=CaseNote.Kind.GROUP_ACTIVITY
+    CaseNoteFactory(
+        case=cases["rossi"],
+        happened_on=days_ago(2),
+        kind=CaseNote.Kind.GROUP_ACTIVITY,
+        households=[cases["bianchi"].household],
     )
-    note.households.add(cases["bianchi"].household)
     rows = worker_rows(client_for(carla).get(URL))
     assert rows["alice"]["quiet_cases"] == 0
 

@@ -262,8 +262,8 @@ def group_world(world, household_alfa, coop_beta, project_beta, bruno):
             text=text,
             is_confidential=confidential,
             author=bruno,
+            households=[household_alfa, third],
         )
-        note.households.set([household_alfa, third])
         audit.record_create(actor=bruno, instance=note, household=host, case=host_case)
         for household in (household_alfa, third):
             audit.record(
