@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models import (
     Action,
+    Case,
     Consent,
     Document,
     FollowUp,
@@ -71,10 +72,55 @@ def _box(queryset) -> dict:
     return {"rows": rows[:MY_DAY_ROWS], "more": len(rows) > MY_DAY_ROWS}
 
 
-def max_stay_placements(open_cases, until: datetime.date):
-    """Current placements of `open_cases` whose project's maximum stay ends by `until`
-    (reached already, or coming): one query for the maximum stays in use, one for the
-    placements. The date of each is `placement.max_stay_on`."""
+@dataclass(frozen=True)
+class Caseload:
+    """The cases of "La mia giornata" (my_cases), optionally narrowed to some projects,
+    as filters on the rows that point to them (actions, reviews, placements, households).
+
+    A coordinator's caseload is every case they may follow: tens of thousands at
+    national size. Each box reads its first rows by date, so the rows' cases are tested
+    one by one (Access.case_rows_q in an EXISTS) instead of computing the whole caseload
+    as a set first (the UNION of Access.cases_q: 125–610 ms a box, docs/performance.md).
+    A social worker's caseload is their assignments, a short list: read as a set."""
+
+    user: object
+    project_ids: tuple[int, ...] | None = None
+
+    @property
+    def _row_test(self) -> bool:
+        access = access_for(self.user)
+        return access.is_coordinator and access.in_network and access.may_do_casework()
+
+    def _filters(self, case_filters: dict) -> dict:
+        if self.project_ids is not None:
+            return {**case_filters, "project_id__in": self.project_ids}
+        return case_filters
+
+    def cases(self, **case_filters):
+        filters = self._filters(case_filters)
+        if self._row_test:
+            return Case.objects.filter(access_for(self.user).case_rows_q(), **filters)
+        return my_cases(user=self.user).filter(**filters)
+
+    def rows(self, field: str = "case", **case_filters) -> Q:
+        """Rows whose case (through `field`) is in the caseload and matches the filters."""
+        filters = self._filters(case_filters)
+        if self._row_test:
+            return Q(Exists(self.cases(**case_filters).filter(pk=OuterRef(f"{field}_id"))))
+        return Q(**{f"{field}__in": my_cases(user=self.user).filter(**filters)})
+
+    def households(self, field: str = "pk", **case_filters) -> Q:
+        """Rows whose household (its key at `field`: "pk" on households themselves) has
+        a case in the caseload that matches the filters."""
+        if self._row_test:
+            return Q(Exists(self.cases(**case_filters).filter(household_id=OuterRef(field))))
+        return Q(**{f"{field}__in": self.cases(**case_filters).values("household_id")})
+
+
+def max_stay_placements(case_q: Q, until: datetime.date):
+    """Current placements (of the cases `case_q` lets through) whose project's maximum
+    stay ends by `until` (reached already, or coming): one query for the maximum stays
+    in use, one for the placements. The date of each is `placement.max_stay_on`."""
     months_in_use = list(
         Project.objects.filter(max_stay_months__isnull=False)
         .values_list("max_stay_months", flat=True)
@@ -91,7 +137,7 @@ def max_stay_placements(open_cases, until: datetime.date):
             unit__project__max_stay_months=months,
             start_date__lte=add_months(until, -months) + datetime.timedelta(days=3),
         )
-    return Placement.objects.filter(reached, case__in=open_cases, end_date__isnull=True)
+    return Placement.objects.filter(reached, case_q, end_date__isnull=True)
 
 
 def with_max_stay(placements, until: datetime.date) -> list:
@@ -105,9 +151,10 @@ def with_max_stay(placements, until: datetime.date) -> list:
     return rows
 
 
-def consents_to_renew(open_cases, today: datetime.date, until: datetime.date):
-    """The consent in force of each purpose (the newest) of the households of
-    `open_cases` that is withdrawn, expired, or expires by `until`."""
+def consents_to_renew(household_q: Q, today: datetime.date, until: datetime.date):
+    """The consent in force of each purpose (the newest) of the households `household_q`
+    lets through (a filter on consents) that is withdrawn, expired, or expires by
+    `until`."""
     newer = Consent.objects.filter(
         household_id=OuterRef("household_id"), purpose=OuterRef("purpose")
     ).filter(
@@ -115,14 +162,14 @@ def consents_to_renew(open_cases, today: datetime.date, until: datetime.date):
         | Q(given_on=OuterRef("given_on"), pk__gt=OuterRef("pk"))
     )
     return (
-        Consent.objects.filter(household_id__in=open_cases.values("household_id"))
+        Consent.objects.filter(household_q)
         .filter(~Exists(newer))
         .filter(Q(withdrawn_on__lte=today) | Q(expires_on__lte=until))
     )
 
 
-def households_of(open_cases):
-    return Household.objects.filter(pk__in=open_cases.values("household_id"))
+def households_of(caseload: Caseload, **case_filters):
+    return Household.objects.filter(caseload.households(**case_filters))
 
 
 def my_day(*, user, today: datetime.date | None = None, project: Project | None = None) -> dict:
@@ -130,14 +177,14 @@ def my_day(*, user, today: datetime.date | None = None, project: Project | None 
     each row linking to where it is handled; with `project`, only that project's (where
     a coordinator's sum leads). A fixed number of queries: one per box."""
     today = today or timezone.localdate()
-    cases = my_cases(user=user)
-    if project is not None:
-        cases = cases.filter(project=project)
-    open_cases = cases.filter(closed_on__isnull=True)
+    caseload = Caseload(user, None if project is None else (project.pk,))
+    on_open_cases = functools.partial(caseload.rows, closed_on__isnull=True)
 
     overdue_actions = (
         Action.objects.filter(
-            goal__plan__case__in=open_cases, status__in=Action.OPEN_STATUSES, due_on__lt=today
+            on_open_cases("goal__plan__case"),
+            status__in=Action.OPEN_STATUSES,
+            due_on__lt=today,
         )
         .select_related("goal__plan__case")
         .annotate(household_name=reference_name(OuterRef("goal__plan__case__household_id")))
@@ -145,7 +192,7 @@ def my_day(*, user, today: datetime.date | None = None, project: Project | None 
     )
     reviews_due = (
         Review.objects.filter(
-            plan__case__in=open_cases,
+            on_open_cases("plan__case"),
             held_on__isnull=True,
             scheduled_on__lte=today + datetime.timedelta(days=REVIEWS_AHEAD_DAYS),
         )
@@ -155,7 +202,7 @@ def my_day(*, user, today: datetime.date | None = None, project: Project | None 
     )
     documents_expiring = (
         Document.objects.filter(
-            case__in=open_cases,
+            on_open_cases(),
             expires_on__gte=today,
             superseded_by__isnull=True,
             expires_on__lte=today + datetime.timedelta(days=DOCUMENTS_AHEAD_DAYS),
@@ -166,7 +213,7 @@ def my_day(*, user, today: datetime.date | None = None, project: Project | None 
     )
     follow_ups_due = (
         FollowUp.objects.filter(
-            case__in=cases.filter(closed_on__isnull=False),
+            caseload.rows(closed_on__isnull=False),
             done_on__isnull=True,
             due_on__lte=today + datetime.timedelta(days=FOLLOW_UPS_AHEAD_DAYS),
         )
@@ -176,7 +223,7 @@ def my_day(*, user, today: datetime.date | None = None, project: Project | None 
     )
     placements_ending = (
         Placement.objects.filter(
-            case__in=open_cases,
+            on_open_cases(),
             end_date__isnull=True,
             planned_end_date__lte=today + datetime.timedelta(days=PLACEMENTS_AHEAD_DAYS),
         )
@@ -187,7 +234,7 @@ def my_day(*, user, today: datetime.date | None = None, project: Project | None 
     ahead = today + datetime.timedelta(days=AHEAD_DAYS)
     actions_due = (
         Action.objects.filter(
-            goal__plan__case__in=open_cases,
+            on_open_cases("goal__plan__case"),
             status__in=Action.OPEN_STATUSES,
             due_on__gte=today,
             due_on__lte=ahead,
@@ -197,21 +244,21 @@ def my_day(*, user, today: datetime.date | None = None, project: Project | None 
         .order_by("due_on", "id")
     )
     max_stays = _box(
-        max_stay_placements(open_cases, ahead)
+        max_stay_placements(on_open_cases(), ahead)
         .select_related("unit__project", "unit__property", "case")
         .annotate(household_name=reference_name(OuterRef("household_id")))
         .order_by("start_date", "pk")
     )
     max_stays["rows"] = with_max_stay(max_stays["rows"], ahead)
     isee_expiring = (
-        households_of(open_cases)
+        households_of(caseload, closed_on__isnull=True)
         .filter(isee_expires_on__lte=today + datetime.timedelta(days=ISEE_AHEAD_DAYS))
         .annotate(household_name=reference_name(OuterRef("pk")))
         .order_by("isee_expires_on", "pk")
     )
     # Assegno di inclusione: the 90-day check-in falls due within AHEAD_DAYS (or is past).
     inclusion_check_ins = (
-        households_of(open_cases)
+        households_of(caseload, closed_on__isnull=True)
         .filter(inclusion_benefit=True)
         .annotate(
             check_in_from=Coalesce("inclusion_last_check_in_on", "inclusion_pact_signed_on"),
@@ -224,21 +271,22 @@ def my_day(*, user, today: datetime.date | None = None, project: Project | None 
     )
     permits_expiring = (
         Person.objects.filter(
-            household__in=households_of(open_cases),
+            caseload.households("household_id", closed_on__isnull=True),
             residence_permit_expires_on__lte=today + datetime.timedelta(days=PERMITS_AHEAD_DAYS),
         )
         .select_related("household")
         .order_by("residence_permit_expires_on", "pk")
     )
     consents = (
-        consents_to_renew(open_cases, today, ahead)
+        consents_to_renew(caseload.households("household_id", closed_on__isnull=True), today, ahead)
         .select_related("household")
         .annotate(household_name=reference_name(OuterRef("household_id")))
         .order_by("expires_on", "pk")
     )
     contact = last_contact()
     no_contact = (
-        open_cases.annotate(household_name=reference_name(OuterRef("household_id")))
+        caseload.cases(closed_on__isnull=True)
+        .annotate(household_name=reference_name(OuterRef("household_id")))
         # A case opened recently has had no time to go quiet: count from its opening.
         .annotate(quiet_since=contact.quiet_since)
         .filter(quiet_since__lt=today - datetime.timedelta(days=NO_CONTACT_DAYS))
@@ -354,8 +402,9 @@ def project_sums(*, user, today: datetime.date | None = None) -> list[dict]:
         return []
     today = today or timezone.localdate()
     ahead = today + datetime.timedelta(days=AHEAD_DAYS)
-    cases = my_cases(user=user).filter(project_id__in=coordinated)
-    open_cases = cases.filter(closed_on__isnull=True)
+    caseload = Caseload(user, tuple(sorted(coordinated)))
+    on_open_cases = functools.partial(caseload.rows, closed_on__isnull=True)
+    open_cases = caseload.cases(closed_on__isnull=True)
 
     def dated(field, until):
         return (
@@ -366,7 +415,7 @@ def project_sums(*, user, today: datetime.date | None = None) -> list[dict]:
     counts = {
         "actions": _late_and_due(
             Action.objects.filter(
-                goal__plan__case__in=open_cases,
+                on_open_cases("goal__plan__case"),
                 status__in=Action.OPEN_STATUSES,
                 due_on__lte=ahead,
             ),
@@ -375,14 +424,14 @@ def project_sums(*, user, today: datetime.date | None = None) -> list[dict]:
         ),
         "reviews": _late_and_due(
             Review.objects.filter(
-                plan__case__in=open_cases, held_on__isnull=True, scheduled_on__lte=ahead
+                on_open_cases("plan__case"), held_on__isnull=True, scheduled_on__lte=ahead
             ),
             "plan__case__project_id",
             *dated("scheduled_on", ahead),
         ),
         "follow_ups": _late_and_due(
             FollowUp.objects.filter(
-                case__in=cases.filter(closed_on__isnull=False),
+                caseload.rows(closed_on__isnull=False),
                 done_on__isnull=True,
                 due_on__lte=ahead,
             ),
@@ -391,7 +440,7 @@ def project_sums(*, user, today: datetime.date | None = None) -> list[dict]:
         ),
     }
     placements_until = today + datetime.timedelta(days=PLACEMENTS_AHEAD_DAYS)
-    current = Placement.objects.filter(case__in=open_cases, end_date__isnull=True)
+    current = Placement.objects.filter(on_open_cases(), end_date__isnull=True)
     counts["placements"] = _late_and_due(
         current.filter(planned_end_date__lte=placements_until),
         "case__project_id",
@@ -428,7 +477,9 @@ def project_sums(*, user, today: datetime.date | None = None) -> list[dict]:
         *dated("household__members__residence_permit_expires_on", permits_until),
         counted="household__members",
     )
-    to_renew = consents_to_renew(open_cases, today, ahead)
+    to_renew = consents_to_renew(
+        caseload.households("household_id", closed_on__isnull=True), today, ahead
+    )
     lapsed = to_renew.filter(Q(withdrawn_on__lte=today) | Q(expires_on__lt=today))
     counts["consents"] = _late_and_due(
         open_cases.filter(household__consents__in=to_renew.values("pk")),
@@ -468,41 +519,43 @@ def reminder_counts(*, user, today: datetime.date | None = None) -> dict[str, in
     for the user; kinds with nothing due are left out."""
     today = today or timezone.localdate()
     ahead = today + datetime.timedelta(days=REMINDERS_AHEAD_DAYS)
-    cases = my_cases(user=user)
-    open_cases = cases.filter(closed_on__isnull=True)
+    caseload = Caseload(user)
+    on_open_cases = functools.partial(caseload.rows, closed_on__isnull=True)
     actions = Action.objects.filter(
-        goal__plan__case__in=open_cases, status__in=Action.OPEN_STATUSES
+        on_open_cases("goal__plan__case"), status__in=Action.OPEN_STATUSES
     )
-    reviews = Review.objects.filter(plan__case__in=open_cases, held_on__isnull=True)
+    reviews = Review.objects.filter(on_open_cases("plan__case"), held_on__isnull=True)
     counts = {
         "action_overdue": actions.filter(due_on__lt=today).count(),
         "action_due": actions.filter(due_on__gte=today, due_on__lte=ahead).count(),
         "review_overdue": reviews.filter(scheduled_on__lt=today).count(),
         "review_due": reviews.filter(scheduled_on__gte=today, scheduled_on__lte=ahead).count(),
         "placement_ending": Placement.objects.filter(
-            case__in=open_cases,
+            on_open_cases(),
             end_date__isnull=True,
             planned_end_date__gte=today,
             planned_end_date__lte=today + datetime.timedelta(days=PLACEMENTS_AHEAD_DAYS),
         ).count(),
         "follow_up_due": FollowUp.objects.filter(
-            case__in=cases.filter(closed_on__isnull=False), done_on__isnull=True, due_on__lte=today
+            caseload.rows(closed_on__isnull=False), done_on__isnull=True, due_on__lte=today
         ).count(),
         # Still in the unit on the last day of the project's maximum stay, or after it.
         "max_stay_reached": len(
             with_max_stay(
-                max_stay_placements(open_cases, today).select_related("unit__project"), today
+                max_stay_placements(on_open_cases(), today).select_related("unit__project"), today
             )
         ),
         # The consent in force of a purpose ends within CONSENT_AHEAD_DAYS (or has just
         # ended) and no newer one replaces it.
         "consent_lapsing": consents_to_renew(
-            open_cases, today, today + datetime.timedelta(days=CONSENT_AHEAD_DAYS)
+            caseload.households("household_id", closed_on__isnull=True),
+            today,
+            today + datetime.timedelta(days=CONSENT_AHEAD_DAYS),
         )
         .filter(withdrawn_on__isnull=True, expires_on__gte=today)
         .count(),
         # The Assegno di inclusione's 90-day check-in is due today or past.
-        "inclusion_check_in": households_of(open_cases)
+        "inclusion_check_in": households_of(caseload, closed_on__isnull=True)
         .filter(inclusion_benefit=True)
         .annotate(check_in_from=Coalesce("inclusion_last_check_in_on", "inclusion_pact_signed_on"))
         .filter(
@@ -511,7 +564,7 @@ def reminder_counts(*, user, today: datetime.date | None = None) -> dict[str, in
         .count(),
     }
     for document_kind in Document.objects.filter(
-        case__in=open_cases,
+        on_open_cases(),
         expires_on__gte=today,
         superseded_by__isnull=True,
         expires_on__lte=today + datetime.timedelta(days=DOCUMENTS_AHEAD_DAYS),
@@ -533,7 +586,7 @@ def my_day_contributions(*, user, today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     placements = Placement.objects.filter(
         access_for(user).contributions_q(),
-        case__in=my_cases(user=user).filter(closed_on__isnull=True),
+        Caseload(user).rows(closed_on__isnull=True),
     )
     arrears = (
         housing_selectors.arrears_over(placements, days=ARREARS_DAYS, today=today)
