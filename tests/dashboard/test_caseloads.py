@@ -323,3 +323,28 @@ def test_an_empty_assignment_gets_the_servers_messages(client_for, carla, cases)
     assert "Spunta almeno una presa in carico nella tabella." in html
     assert "Scegli l&#x27;operatore da assegnare." in html
     assert CaseAssignment.objects.count() == assignments
+
+
+@pytest.mark.parametrize("persona", ["carla", "alice", "dave", "bruno", "marco"])
+def test_the_caseload_is_the_visible_open_cases_the_user_may_assign(
+    request, persona, cases, project_alfa, project_beta, coop_alfa, coop_beta
+):
+    """caseload_cases reads Access.assignable_cases_q alone: every case it lets through
+    must be one the user may see (Access.cases_q), and none the user may assign missing."""
+    from beneficiaries.selectors.households import visible_cases
+    from core.access import access_for
+    from dashboard.selectors.caseloads import caseload_cases
+
+    # Alfa's case in a project Alfa does not coordinate, Beta's in Casa Alfa, a closed one.
+    CaseFactory(project=project_beta, holding_organisation=coop_alfa)
+    CaseFactory(project=project_alfa, holding_organisation=coop_beta)
+    CaseFactory(project=project_alfa, holding_organisation=coop_alfa, closed_on=days_ago(1))
+    user = request.getfixturevalue(persona)
+    access = access_for(user)
+    visible = visible_cases(user=user).filter(closed_on__isnull=True)
+    expected = (
+        set(visible.filter(access.assignable_cases_q())) if access.may_see_dashboards() else set()
+    )
+    assert set(caseload_cases(user=user)) == expected
+    if persona == "carla":
+        assert len(expected) == 5  # Casa Alfa's four open ones and Alfa's in Casa Beta
