@@ -4,6 +4,7 @@ works on (casework), and who is told about a case. Scoped through the access obj
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import (
     QuerySet,
 )
@@ -37,11 +38,23 @@ def assignable_workers(*, organisations) -> QuerySet[User]:
     ).distinct()
 
 
-def caseload(*, user) -> QuerySet[Case]:
-    """The cases a user works on, with what the caseload list shows."""
+def caseload(*, user, searching: bool = False) -> QuerySet[Case]:
+    """The cases a user works on, with what the caseload list shows.
+
+    On PostgreSQL each case is tested row by row (`visible_case_rows`) while the list
+    walks its index in order (case_caseload_order) and stops at the page, or at the
+    count's cap: a worker's organisation holds 23,000 cases at national size, which the
+    UNION of `visible_cases` computed whole to show 25 (the page 496 -> 281 ms p50).
+    `searching` by name or codice fiscale, the set is quicker (494 against 670 ms: few
+    rows match, and the walk in order reads far to find them); on SQLite too, which runs
+    the row test's EXISTS row by row."""
+    cases = (
+        households_selectors.visible_case_rows(user=user)
+        if connection.vendor == "postgresql" and not searching
+        else visible_cases(user=user)
+    )
     return (
-        visible_cases(user=user)
-        .select_related("household", "project", "holding_organisation")
+        cases.select_related("household", "project", "holding_organisation")
         .prefetch_related(_members_prefetch(), "workers")
         .order_by("closed_on", "-opened_on", "-pk")
     )

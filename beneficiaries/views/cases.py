@@ -161,7 +161,10 @@ def caseload(request):
     for — a name, a codice fiscale — never appears in a URL."""
     access = access_for(request.user)
     access.require(access.may_do_casework())
-    cases = cases_selectors.caseload(user=request.user)
+    data = request.session.get(CASELOAD_FILTERS) or {}
+    cases = cases_selectors.caseload(
+        user=request.user, searching=bool(request.POST.get("q") or data.get("q"))
+    )
     if request.method == "POST":
         if request.POST.get("reset"):
             request.session.pop(CASELOAD_FILTERS, None)
@@ -174,7 +177,6 @@ def caseload(request):
             return redirect("beneficiaries:caseload")
         # A wrong filter is shown with its error, and finds nothing.
         return _render_caseload(request, filterset, filterset.queryset.none(), is_filtered=True)
-    data = request.session.get(CASELOAD_FILTERS) or {}
     filterset = CaseloadFilter(data, queryset=cases, user=request.user)
     found = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     return _render_caseload(request, filterset, found, is_filtered=any(data.values()))
