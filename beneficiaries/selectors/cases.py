@@ -44,8 +44,8 @@ def caseload(*, user, searching: bool = False) -> QuerySet[Case]:
     On PostgreSQL each case is tested row by row (`visible_case_rows`) while the list
     walks its index in order (case_caseload_order) and stops at the page, or at the
     count's cap: a worker's organisation holds 23,000 cases at national size, which the
-    UNION of `visible_cases` computed whole to show 25 (the page 496 -> 281 ms p50).
-    `searching` by name or codice fiscale, the set is quicker (494 against 670 ms: few
+    UNION of `visible_cases` computed whole to show 25 (the page 496 -> 308 ms p50).
+    `searching` by name or codice fiscale, the set is quicker (533 against 670 ms: few
     rows match, and the walk in order reads far to find them); on SQLite too, which runs
     the row test's EXISTS row by row."""
     cases = (
