@@ -115,10 +115,9 @@ class Caseload:
 
     def rows(self, field: str = "case", **case_filters) -> Q:
         """Rows whose case (through `field`) is in the caseload and matches the filters."""
-        filters = self._filters(case_filters)
         if self._row_test:
             return Q(Exists(self.cases(**case_filters).filter(pk=OuterRef(f"{field}_id"))))
-        return Q(**{f"{field}__in": my_cases(user=self.user).filter(**filters)})
+        return Q(**{f"{field}__in": self.cases(**case_filters)})
 
     def households(self, field: str = "pk", **case_filters) -> Q:
         """Rows whose household (its key at `field`: "pk" on households themselves) has
