@@ -10,8 +10,9 @@ a snapshot (dashboard.models.FigureSnapshot) and says when they were computed.
 - "Ricalcola ora" on the page computes it again at once (`get(..., force=True)`).
 
 The night job `refresh_figures` (notifications/scheduling.py) computes the default
-period of every project's dashboard and every coordinator's network dashboard before
-the day starts, and forgets the snapshots nobody has read for a week.
+period of every coordinated project's dashboard, and of every coordinator's network
+dashboard and reporting page, before the day starts, and forgets the snapshots nobody
+has read for a week.
 
 Snapshots hold counts, not people, and are keyed by the projects, the period and the
 split: who may read them is decided by the page (core.access), before it asks.

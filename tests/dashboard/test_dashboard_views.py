@@ -14,7 +14,6 @@ from django.urls import reverse
 from demo.benchmark import create_project
 from partners.models import StaffMembership
 from tests.a11y import accessibility_problems
-from tests.dashboard import dashboard_world
 from tests.factories import StaffMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,17 +31,6 @@ MAX_QUERIES = 29
 # the out-of-order placements (issue 12, item 6), +2 for the interpreters (issue 18 A: the
 # total and by project), +2 for the ETHOS cross-tables (issue 19), +2 for the snapshot.
 MAX_NETWORK_QUERIES = 46
-
-
-@pytest.fixture
-def world(project_alfa, project_beta, coop_alfa, coop_beta, comune_uno):
-    return dashboard_world.build(
-        project_alfa=project_alfa,
-        project_beta=project_beta,
-        coop_alfa=coop_alfa,
-        coop_beta=coop_beta,
-        comune_uno=comune_uno,
-    )
 
 
 @pytest.fixture

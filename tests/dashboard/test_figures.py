@@ -21,7 +21,6 @@ from dashboard.forms import default_period
 from dashboard.indicators import Dimension, Period, pages
 from dashboard.indicators.housing_first import Split
 from dashboard.models import FigureSnapshot
-from tests.dashboard import dashboard_world
 from tests.dashboard.test_dashboard_views import (  # noqa: F401 - berta is a fixture
     HALF_2025,
     berta,
@@ -35,17 +34,6 @@ pytestmark = pytest.mark.django_db
 # A page that finds its figures: the session and the user, the memberships and the
 # coordinated projects, the project, the snapshot. Not one aggregate.
 MAX_QUERIES_READING_A_SNAPSHOT = 6
-
-
-@pytest.fixture
-def world(project_alfa, project_beta, coop_alfa, coop_beta, comune_uno):
-    return dashboard_world.build(
-        project_alfa=project_alfa,
-        project_beta=project_beta,
-        coop_alfa=coop_alfa,
-        coop_beta=coop_beta,
-        comune_uno=comune_uno,
-    )
 
 
 def one_more_household_served(world, coop_alfa):

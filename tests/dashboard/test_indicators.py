@@ -18,17 +18,6 @@ D = datetime.date
 HALF_2025 = Period(dashboard_world.PERIOD_START, dashboard_world.PERIOD_END)
 
 
-@pytest.fixture
-def world(project_alfa, project_beta, coop_alfa, coop_beta, comune_uno):
-    return dashboard_world.build(
-        project_alfa=project_alfa,
-        project_beta=project_beta,
-        coop_alfa=coop_alfa,
-        coop_beta=coop_beta,
-        comune_uno=comune_uno,
-    )
-
-
 def alfa(world, function, period=HALF_2025, **kwargs):
     """The indicator in total for Casa Alfa alone."""
     return function(project_ids=[world.project.pk], period=period, **kwargs)[indicators.TOTAL]
