@@ -29,7 +29,7 @@ def member(case_alfa):
 
 
 def _phone(browser):
-    context = browser.new_context(locale="it-IT", viewport=PHONE)
+    context = browser.new_context(locale="it-IT", viewport=PHONE, reduced_motion="reduce")
     page = context.new_page()
     return context, page, watch_with_axe(page)
 

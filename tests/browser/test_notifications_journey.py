@@ -58,7 +58,7 @@ def test_a_login_from_another_browser_rings_the_first_ones_bell(
     settings.NOTIFICATION_BELL_POLL_SECONDS = 1
     page = login_as("alice")
     expect(page.get_by_test_id("notification-bell")).to_be_visible()
-    other = browser.new_context(locale="it-IT")
+    other = browser.new_context(locale="it-IT", reduced_motion="reduce")
     try:
         second = other.new_page()
         second.goto(f"{live_server.url}/accesso/")

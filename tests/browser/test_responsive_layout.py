@@ -179,7 +179,7 @@ def test_the_main_pages_fit_a_phone_a_tablet_and_a_laptop(
     too_wide, checked = [], []
     watches = []
     for username, pages in _pages(case=case, project=project_alfa, unit=unit).items():
-        context = browser.new_context(locale=LOCALES[language])
+        context = browser.new_context(locale=LOCALES[language], reduced_motion="reduce")
         page = context.new_page()
         watch = watch_with_axe(page)
         watches.append(watch)
