@@ -228,16 +228,26 @@ class Access:
         the organisation test and an `EXISTS` of the assignment makes PostgreSQL read
         the whole table (and JIT-compile the plan) at national size (docs/performance.md).
         """
-        parts = [CaseAssignment.objects.filter(worker_id=self.user.pk).values("case_id")]
+        return Q(pk__in=self.case_values("pk"))
+
+    def case_values(self, field: str):
+        """The values of `field` (a path from Case: "pk", "project_id",
+        "assignments__worker_id") over the cases the user may see, as the same UNION
+        as `cases_q`: one part per way of seeing a case, each answered by its own index
+        (case_holding_project, case_assignment_worker_case). What a list of cases offers
+        to filter by (its projects, its workers) is read so, without joining every
+        visible case (a worker's organisation holds 23,000 at national size)."""
+        through_assignment = "case_id" if field == "pk" else f"case__{field}"
+        parts = [CaseAssignment.objects.filter(worker_id=self.user.pk).values(through_assignment)]
         if self.casework_organisations:
             parts.append(
                 Case.objects.filter(holding_organisation_id__in=self.casework_organisations).values(
-                    "pk"
+                    field
                 )
             )
         if self.coordinated_projects:
-            parts.append(Case.objects.filter(project_id__in=self.coordinated_projects).values("pk"))
-        return Q(pk__in=parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0])
+            parts.append(Case.objects.filter(project_id__in=self.coordinated_projects).values(field))
+        return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
 
     def project_cases_q(self, project_id: int) -> Q:
         """`cases_q` within one project. Its coordinators see every case of it, so for

@@ -84,7 +84,12 @@ class Case(TimeStampedModel):
                 F("opened_on").desc(),
                 F("id").desc(),
                 name="case_caseload_order",
-            )
+            ),
+            # The cases an organisation holds with their project and id, read from the
+            # index alone: the caseload's choices of project and worker (Access.case_values).
+            models.Index(
+                fields=["holding_organisation", "project", "id"], name="case_holding_project"
+            ),
         ]
 
     def __str__(self):
@@ -120,6 +125,8 @@ class CaseAssignment(models.Model):
                 violation_error_message=_("L'operatore è già assegnato a questa presa in carico."),
             ),
         ]
+        # A worker's cases read from the index alone (the first part of Access.case_values).
+        indexes = [models.Index(fields=["worker", "case"], name="case_assignment_worker_case")]
 
     def __str__(self):
         return f"{self.worker} · {self.case}"

@@ -55,6 +55,15 @@ def visible_cases(*, user, project=None) -> QuerySet[Case]:
     return Case.objects.filter(access.cases_q())
 
 
+def visible_case_values(*, user, field: str) -> QuerySet:
+    """The values of `field` over the cases the user may see (`Access.case_values`):
+    for `pk__in`, as the choices a list of cases offers to filter by."""
+    access = access_for(user)
+    if not access.in_network:
+        return Case.objects.none().values(field)
+    return access.case_values(field)
+
+
 def visible_case_rows(*, user) -> QuerySet[Case]:
     """`visible_cases` tested row by row: for looking up one case by its key (a page of a
     case), where the set of every visible case would cost more than the case."""
