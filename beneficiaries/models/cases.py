@@ -85,10 +85,17 @@ class Case(TimeStampedModel):
                 F("id").desc(),
                 name="case_caseload_order",
             ),
-            # The cases an organisation holds with their project and id, read from the
-            # index alone: the caseload's choices of project and worker (Access.case_values).
+            # The cases an organisation holds, open or not, with their project and id; and
+            # a project's, with their holder: read from the index alone, the choices of
+            # project and worker of the caseload (Access.case_values) and of the
+            # caseloads page (Access.assignable_case_values).
             models.Index(
-                fields=["holding_organisation", "project", "id"], name="case_holding_project"
+                fields=["holding_organisation", "closed_on", "project", "id"],
+                name="case_holding_project",
+            ),
+            models.Index(
+                fields=["project", "closed_on", "holding_organisation", "id"],
+                name="case_project_open",
             ),
         ]
 

@@ -6,15 +6,18 @@ import datetime
 import io
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from beneficiaries.models import CaseAssignment, CaseNote
+from core.access import access_for
 from core.models import SecurityEvent
 from partners.models import StaffMembership
 from projects.models import Participation
 from tests.a11y import accessibility_problems
 from tests.factories import (
+    CaseAssignmentFactory,
     CaseFactory,
     CaseNoteFactory,
     OrganisationFactory,
@@ -348,3 +351,43 @@ def test_the_caseload_is_the_visible_open_cases_the_user_may_assign(
     assert set(caseload_cases(user=user)) == expected
     if persona == "carla":
         assert len(expected) == 5  # Casa Alfa's four open ones and Alfa's in Casa Beta
+
+
+@pytest.mark.parametrize("persona", ["carla", "alice", "dave", "bruno", "marco"])
+def test_the_choices_are_the_projects_workers_and_holders_of_the_caseload(
+    request, persona, cases, project_alfa, project_beta, coop_alfa, coop_beta, bruno
+):
+    """The page's choices are read part by part (Access.assignable_case_values): they
+    must be exactly the projects, the assigned workers and the holders of caseload_cases."""
+    from beneficiaries.selectors.cases import assignable_workers
+    from dashboard.selectors.caseloads import (
+        assigning_organisations,
+        caseload_cases,
+        caseload_projects,
+        filterable_workers,
+    )
+    from partners.models import Organisation
+    from projects.models import Project
+    from users.models import User
+
+    lent = CaseFactory(project=project_alfa, holding_organisation=coop_beta)
+    CaseAssignmentFactory(case=lent, worker=bruno)
+    CaseFactory(project=project_beta, holding_organisation=coop_alfa)
+    gone = CaseFactory(project=project_beta, holding_organisation=coop_beta, closed_on=days_ago(1))
+    CaseAssignmentFactory(case=gone, worker=bruno)
+    user = request.getfixturevalue(persona)
+    cases = caseload_cases(user=user)
+    organisations = set(
+        Organisation.objects.filter(
+            Q(pk__in=access_for(user).coordinating_organisations)
+            | Q(cases_held__in=cases)
+        )
+    )
+    assert set(assigning_organisations(user=user)) == organisations
+    assert set(caseload_projects(user=user)) == set(Project.objects.filter(cases__in=cases))
+    assert set(filterable_workers(user=user)) == set(
+        User.objects.filter(case_assignments__case__in=cases)
+    ) | set(assignable_workers(organisations=list(organisations)))
+    if persona == "carla":
+        assert {o.name for o in organisations} == {"Cooperativa Alfa", "Cooperativa Beta"}
+        assert bruno in filterable_workers(user=user)
