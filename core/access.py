@@ -246,7 +246,9 @@ class Access:
                 )
             )
         if self.coordinated_projects:
-            parts.append(Case.objects.filter(project_id__in=self.coordinated_projects).values(field))
+            parts.append(
+                Case.objects.filter(project_id__in=self.coordinated_projects).values(field)
+            )
         return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
 
     def project_cases_q(self, project_id: int) -> Q:

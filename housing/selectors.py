@@ -230,16 +230,29 @@ def occupancy_board(
     first = today - datetime.timedelta(days=today.weekday())  # this week's Monday
     weeks = [first + datetime.timedelta(weeks=w) for w in range(BOARD_WEEKS)]
     days = max(BOARD_WEEKS * 7, (today - first).days + HORIZON_DAYS)
-    unit_list = list(
-        units.select_related("property", "project").order_by(
-            "project__name", "property__town", "property__name", "name"
-        )
-    )
-    stays: dict[int, list] = {unit.pk: [] for unit in unit_list}
-    ending_weeks: dict[int, set[int]] = {unit.pk: set() for unit in unit_list}
+    units = units.order_by("project__name", "property__town", "property__name", "name")
+    # Every unit counts in the totals, as plain values; only the page's units become
+    # objects with their property and project (4,000 units of a big project, built as
+    # objects, took a third of the board's time: docs/performance.md).
+    every_unit = list(units.values_list("pk", "capacity", "state"))
+    pages = max(1, -(-len(every_unit) // BOARD_PAGE_UNITS))
+    try:
+        page = min(max(int(page or 1), 1), pages)
+    except (TypeError, ValueError):
+        page = 1
+    shown_ids = [
+        pk for pk, _c, _s in every_unit[(page - 1) * BOARD_PAGE_UNITS :][:BOARD_PAGE_UNITS]
+    ]
+    by_pk = units.select_related("property", "project").in_bulk(shown_ids)
+    shown_units = [by_pk[pk] for pk in shown_ids]
+
+    # The units as a subquery, never as a list of thousands of ids.
+    unit_ids = units.values("pk")
+    stays: dict[int, list] = {pk: [] for pk, _c, _s in every_unit}
+    ending_weeks: dict[int, set[int]] = {pk: set() for pk in shown_ids}
     overstaying: set[int] = set()
     for unit_id, start, end, planned_end, placement_end in (
-        PlaceOccupancy.objects.filter(unit__in=unit_list)
+        PlaceOccupancy.objects.filter(unit__in=unit_ids)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
         .values_list(
             "unit_id",
@@ -250,6 +263,8 @@ def occupancy_board(
         )
     ):
         stays[unit_id].append((start, end))
+        if unit_id not in ending_weeks:
+            continue
         leaving = placement_end or planned_end
         if leaving is not None and first <= leaving:
             week = (leaving - first).days // 7
@@ -263,24 +278,23 @@ def occupancy_board(
             overstaying.add(unit_id)
 
     offset = (today - first).days
-    pages = max(1, -(-len(unit_list) // BOARD_PAGE_UNITS))
-    try:
-        page = min(max(int(page or 1), 1), pages)
-    except (TypeError, ValueError):
-        page = 1
-    shown = range((page - 1) * BOARD_PAGE_UNITS, page * BOARD_PAGE_UNITS)
-    rows = []
+    horizon_end = today + datetime.timedelta(days=HORIZON_DAYS - 1)
     capacity = free_today = free_horizon = 0
-    for index, unit in enumerate(unit_list):
+    available = HousingUnit.State.AVAILABLE
+    for pk, unit_capacity, state in every_unit:
+        capacity += unit_capacity
+        if state != available:
+            continue
+        unit_stays = stays[pk]
+        people_today = sum(1 for stay in unit_stays if occupancy.overlaps(stay, today, today))
+        horizon_peak = occupancy.peak(unit_stays, today, horizon_end)[0] if unit_stays else 0
+        free_today += max(unit_capacity - people_today, 0)
+        free_horizon += max(unit_capacity - horizon_peak, 0)
+    rows = []
+    for unit in shown_units:
         counts = occupancy.daily_counts(stays[unit.pk], first, days)
         open_for_people = unit.takes_people()
         horizon_peak = max(counts[offset : offset + HORIZON_DAYS])
-        capacity += unit.capacity
-        if open_for_people:
-            free_today += max(unit.capacity - counts[offset], 0)
-            free_horizon += max(unit.capacity - horizon_peak, 0)
-        if index not in shown:
-            continue
         cells = []
         for w, week_start in enumerate(weeks):
             people = max(counts[w * 7 : w * 7 + 7])
@@ -306,7 +320,7 @@ def occupancy_board(
     soon = today + datetime.timedelta(days=ENDING_SOON_DAYS)
     watched = (
         visible_placements(user=user)
-        .filter(unit__in=unit_list)
+        .filter(unit__in=unit_ids)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
         .filter(Q(end_date__lte=soon) | Q(end_date__isnull=True, planned_end_date__lte=soon))
         .select_related("household", "unit__property")
@@ -322,7 +336,7 @@ def occupancy_board(
         free_horizon=free_horizon,
         page=page,
         pages=pages,
-        unit_count=len(unit_list),
+        unit_count=len(every_unit),
     )
     for placement in watched:
         if placement.is_overstay(today):

@@ -214,12 +214,10 @@ def _caseload_values(access, field: str):
 def filterable_workers(*, user) -> QuerySet[User]:
     """Workers the caseloads table may be filtered by: those assigned to its cases and
     those the user may assign."""
-    return (
-        User.objects.filter(
-            Q(pk__in=_caseload_values(access_for(user), "assignments__worker_id"))
-            | Q(pk__in=_assignable_worker_ids(user))
-        ).order_by("last_name", "first_name", "username")
-    )
+    return User.objects.filter(
+        Q(pk__in=_caseload_values(access_for(user), "assignments__worker_id"))
+        | Q(pk__in=_assignable_worker_ids(user))
+    ).order_by("last_name", "first_name", "username")
 
 
 def _assignable_worker_ids(user) -> QuerySet:
@@ -229,6 +227,6 @@ def _assignable_worker_ids(user) -> QuerySet:
 
 
 def caseload_projects(*, user) -> QuerySet[Project]:
-    return Project.objects.filter(
-        pk__in=_caseload_values(access_for(user), "project_id")
-    ).order_by("name")
+    return Project.objects.filter(pk__in=_caseload_values(access_for(user), "project_id")).order_by(
+        "name"
+    )

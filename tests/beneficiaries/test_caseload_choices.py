@@ -17,12 +17,16 @@ def world(household_alfa, alice, bruno, carla, dave, coop_alfa, coop_beta, proje
     # Beta's case in Casa Alfa (seen by Carla, who coordinates it), worked by Bruno;
     # Beta's case in Casa Beta with Dave, of Alfa, assigned (Dave sees it, Alice does not);
     # a case of a third project, held by Beta, with nobody of Alfa on it.
-    in_alfa = CaseFactory(project=household_alfa.cases.get().project, holding_organisation=coop_beta)
+    in_alfa = CaseFactory(
+        project=household_alfa.cases.get().project, holding_organisation=coop_beta
+    )
     CaseAssignmentFactory(case=in_alfa, worker=bruno)
     lent = CaseFactory(project=project_beta, holding_organisation=coop_beta)
     CaseAssignmentFactory(case=lent, worker=dave)
     CaseAssignmentFactory(case=lent, worker=bruno)
-    elsewhere = CaseFactory(project=ProjectFactory(name="Casa Gamma"), holding_organisation=coop_beta)
+    elsewhere = CaseFactory(
+        project=ProjectFactory(name="Casa Gamma"), holding_organisation=coop_beta
+    )
     CaseAssignmentFactory(case=elsewhere, worker=bruno)
 
 

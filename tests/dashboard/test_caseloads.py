@@ -379,8 +379,7 @@ def test_the_choices_are_the_projects_workers_and_holders_of_the_caseload(
     cases = caseload_cases(user=user)
     organisations = set(
         Organisation.objects.filter(
-            Q(pk__in=access_for(user).coordinating_organisations)
-            | Q(cases_held__in=cases)
+            Q(pk__in=access_for(user).coordinating_organisations) | Q(cases_held__in=cases)
         )
     )
     assert set(assigning_organisations(user=user)) == organisations
