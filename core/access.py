@@ -266,6 +266,23 @@ class Access:
             Q(project_id__in=self.coordinated_projects) & ~Q(status=Referral.Status.DRAFT)
         )
 
+    def referral_parts(self) -> list[Q]:
+        """`referrals_q` as disjoint parts (their union is it, and no referral is in two),
+        each answered by its own index (referral_sender_status, referral_project_status):
+        for counting the referrals by status from the indexes alone, where the `OR`
+        reads every row (77,000 of a big project at national size)."""
+        parts = []
+        if self.frontline_organisations:
+            parts.append(Q(referring_organisation_id__in=self.frontline_organisations))
+        if self.coordinated_projects:
+            received = Q(project_id__in=self.coordinated_projects) & ~Q(
+                status=Referral.Status.DRAFT
+            )
+            if self.frontline_organisations:
+                received &= ~Q(referring_organisation_id__in=self.frontline_organisations)
+            parts.append(received)
+        return parts
+
     def households_q(self) -> Q:
         """Households registered by the user's organisation, or with a case or a
         referral the user may see.

@@ -5,7 +5,6 @@ decided by the selectors (404 for what the user may not see) and the access obje
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -56,13 +55,7 @@ def referral_list(request):
     referrals = intake_selectors.referral_list(user=request.user)
     filterset = ReferralFilter(request.GET, queryset=referrals, request=request)
     rows = filterset.qs if filterset.is_valid() else referrals.none()
-    counted = dict(
-        referrals.prefetch_related(None)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
-        .values_list("status", "n")
-    )
+    counted = intake_selectors.referral_counts_by_status(user=request.user)
     paginator = Paginator(rows, PAGE_SIZE)
     if filterset.is_valid() and not any(filterset.form.cleaned_data.values()):
         # Unfiltered, the list is every visible referral: the counts by status already
