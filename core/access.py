@@ -18,6 +18,8 @@ core, but it knows the domain's models); it imports no selector, service or view
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections import defaultdict
 from functools import cached_property
 
@@ -47,6 +49,14 @@ CASEWORK_PARTICIPATIONS = frozenset(
 UNREFERRED_ROLES = frozenset({Role.COORDINATOR, Role.MUNICIPAL_REFERRER})
 
 _ATTRIBUTE = "_abitare_access"
+
+
+def _union(querysets: list, empty=None):
+    """The UNION of `querysets` (one per way of seeing a row), or the one alone, or
+    `empty` when there is none."""
+    if not querysets:
+        return empty
+    return querysets[0].union(*querysets[1:]) if len(querysets) > 1 else querysets[0]
 
 
 def access_for(user) -> Access:
@@ -249,7 +259,7 @@ class Access:
             parts.append(
                 Case.objects.filter(project_id__in=self.coordinated_projects).values(field)
             )
-        return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+        return _union(parts)
 
     def project_cases_q(self, project_id: int) -> Q:
         """`cases_q` within one project. Its coordinators see every case of it, so for
@@ -391,34 +401,33 @@ class Access:
             or case.holding_organisation_id in self.coordinating_organisations
         )
 
+    def _assignable_case_parts(self) -> list[Q]:
+        """The ways a case is the user's to assign: of a project they coordinate, or held
+        by an organisation they coordinate for (the parts whose lists are not empty)."""
+        parts = []
+        if self.coordinated_projects:
+            parts.append(Q(project_id__in=self.coordinated_projects))
+        if self.coordinating_organisations:
+            parts.append(Q(holding_organisation_id__in=self.coordinating_organisations))
+        return parts
+
     def assignable_cases_q(self) -> Q:
         """The cases of `may_assign_workers`, as a filter (the coordinators' caseloads)."""
-        return Q(project_id__in=self.coordinated_projects) | Q(
-            holding_organisation_id__in=self.coordinating_organisations
-        )
+        parts = self._assignable_case_parts()
+        return functools.reduce(operator.or_, parts) if parts else Q(pk__in=[])
 
     def assignable_case_values(self, field: str):
         """The values of `field` (a path from Case) over the open cases of
-        `assignable_cases_q`, as a UNION of its two parts, each read from its own index
+        `assignable_cases_q`, as a UNION of its parts, each read from its own index
         (case_project_open, case_holding_project): what the caseloads page offers to
         filter by, without joining every case of a big project."""
-        parts = []
-        if self.coordinated_projects:
-            parts.append(
-                Case.objects.filter(
-                    project_id__in=self.coordinated_projects, closed_on__isnull=True
-                ).values(field)
-            )
-        if self.coordinating_organisations:
-            parts.append(
-                Case.objects.filter(
-                    holding_organisation_id__in=self.coordinating_organisations,
-                    closed_on__isnull=True,
-                ).values(field)
-            )
-        if not parts:
-            return Case.objects.none().values(field)
-        return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+        return _union(
+            [
+                Case.objects.filter(part, closed_on__isnull=True).values(field)
+                for part in self._assignable_case_parts()
+            ],
+            empty=Case.objects.none().values(field),
+        )
 
     def may_move_referral(self, referral, to_status: str) -> bool:
         """Sending and withdrawing belong to the referring organisation; assessing and

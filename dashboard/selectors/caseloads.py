@@ -195,8 +195,6 @@ def assigning_organisations(*, user) -> QuerySet[Organisation]:
     caseload cases and those the user coordinates. The service checks again, case by
     case, that the worker works for its holding organisation."""
     access = access_for(user)
-    if not access.may_see_dashboards():
-        return Organisation.objects.filter(pk__in=access.coordinating_organisations)
     return Organisation.objects.filter(
         Q(pk__in=access.coordinating_organisations)
         | Q(pk__in=_caseload_values(access, "holding_organisation_id"))
