@@ -387,6 +387,9 @@ class PlaceOccupancy(models.Model):
         indexes = [
             models.Index(fields=["unit", "start_date"], name="occupancy_unit_start"),
             models.Index(fields=["person", "start_date"], name="occupancy_person_start"),
+            # "Is this household housed today or later?" per waiting-list entry
+            # (selectors._housed): an index-only look-up of each member's stays.
+            models.Index(fields=["person", "end_date"], name="occupancy_person_end"),
         ]
 
     def __str__(self):

@@ -23,9 +23,11 @@ from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.db.models import (
+    BooleanField,
     Count,
     DecimalField,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -391,7 +393,7 @@ class Matching:
     free: int
     fitting: object  # a Page of MatchRow, in the list's priority order
     not_fitting: object  # a Page of MatchRow
-    cases: list[CaseMatchRow] = field(default_factory=list)
+    cases: object  # a Page of CaseMatchRow, oldest case first
 
 
 def _with_fit(entries, *, today):
@@ -411,11 +413,23 @@ def _with_fit(entries, *, today):
                 household=OuterRef("household_id"), kind=Vulnerability.Kind.DISABILITY
             )
         ),
-        _housed=Exists(
-            PlaceOccupancy.objects.filter(person__household=OuterRef("household_id")).filter(
-                Q(end_date__isnull=True) | Q(end_date__gte=today)
-            )
-        ),
+        _housed=_housed(OuterRef("household_id"), today=today),
+    )
+
+
+def _housed(household, *, today):
+    """Whether `household` (an OuterRef) has someone in a unit today or later, as a
+    scalar subquery that reads its first such stay. An EXISTS here sits under the OR of
+    "does not fit" (housed, too big, needs step-free access), and PostgreSQL answered it
+    by hashing every current stay of the network (51,000, 113 ms, twice a query) rather
+    than looking up the few members of each entry: a scalar subquery is looked up row
+    by row from the indexes of the members and the stays (docs/performance.md)."""
+    stays = PlaceOccupancy.objects.filter(person__household=household).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
+    return Coalesce(
+        Subquery(stays.order_by().values(housed=Value(True))[:1], output_field=BooleanField()),
+        Value(False),
     )
 
 
@@ -426,28 +440,28 @@ def _fits_q(*, unit: HousingUnit, free: int) -> Q:
     return fits
 
 
-def _fitting_list(*, user, unit: HousingUnit, free: int, today):
+def _ranked_with_fit(*, user, unit: HousingUnit, free: int, today):
+    """The project's waiting list in priority order, each entry annotated with what
+    decides whether it fits the unit, and `_fits`."""
     waiting = intake_selectors.waiting_list(user=user, project=unit.project, today=today)
-    fits = _fits_q(unit=unit, free=free)
-    with_fit = waiting.narrowed(lambda entries: _with_fit(entries, today=today))
-    return (
-        with_fit.narrowed(lambda entries: entries.filter(fits)),
-        with_fit.narrowed(lambda entries: entries.exclude(fits)),
-    )
+    fits = ExpressionWrapper(_fits_q(unit=unit, free=free), output_field=BooleanField())
+    return waiting.narrowed(lambda entries: _with_fit(entries, today=today).annotate(_fits=fits))
 
 
 class _MatchRows:
-    """A page source of MatchRow over a ranked waiting list (Paginator slices it)."""
+    """A page source of MatchRow (Paginator slices it): `ids`, the entries of one side
+    of the list in its order; a page reads only its entries, with their details."""
 
-    def __init__(self, waiting, *, unit: HousingUnit, free: int):
-        self.waiting, self.unit, self.free = waiting, unit, free
+    def __init__(self, waiting, ids: list[int], *, unit: HousingUnit, free: int):
+        self.waiting, self.ids, self.unit, self.free = waiting, ids, unit, free
 
     def count(self) -> int:
-        return self.waiting.count()
+        return len(self.ids)
 
     def __getitem__(self, index):
+        ids = self.ids[index]
         rows = []
-        for entry, priority in self.waiting[index]:
+        for entry, priority in self.waiting.narrowed(lambda entries: entries.filter(pk__in=ids)):
             size = len(entry.household.members.all())
             step_free = needs_step_free_access(entry.household)
             reasons = []
@@ -458,26 +472,39 @@ class _MatchRows:
         return rows
 
 
-def matching(*, user, unit: HousingUnit, today=None, page=None, other_page=None) -> Matching:
+def matching(
+    *, user, unit: HousingUnit, today=None, page=None, other_page=None, cases_page=None
+) -> Matching:
     """The project's waiting list seen from a free place: the households that fit the
     unit (size within the free places, step-free access when they need it, not already
-    housed), in the list's priority order; and the others, each with why not. Both are
-    pages (`page`, `other_page`): the database orders and sorts the list, only the rows
-    shown are read. For the project's coordinators (403 otherwise, from the waiting
-    list itself)."""
+    housed), in the list's priority order; the others, each with why not; and the open
+    cases of the project that need a place and never waited. All three are pages
+    (`page`, `other_page`, `cases_page`): the database orders and sorts them, only the
+    rows shown are read. For the project's coordinators (403 otherwise, from the
+    waiting list itself)."""
     today = today or timezone.localdate()
     free = free_places(unit=unit, first=today)
-    fitting, not_fitting = _fitting_list(user=user, unit=unit, free=free, today=today)
+    waiting = _ranked_with_fit(user=user, unit=unit, free=free, today=today)
+    # The whole list's order and fit in one query of two columns, not a count and a
+    # page for each side: each would test the fit of every entry again.
+    order = list(waiting.entries.values_list("pk", "_fits"))
+    fitting = [pk for pk, fits in order if fits]
+    not_fitting = [pk for pk, fits in order if not fits]
     return Matching(
         unit=unit,
         free=free,
-        fitting=Paginator(_MatchRows(fitting, unit=unit, free=free), MATCH_PAGE_SIZE).get_page(
-            page
-        ),
+        fitting=Paginator(
+            _MatchRows(waiting, fitting, unit=unit, free=free), MATCH_PAGE_SIZE
+        ).get_page(page),
         not_fitting=Paginator(
-            _MatchRows(not_fitting, unit=unit, free=free), MATCH_PAGE_SIZE
+            _MatchRows(waiting, not_fitting, unit=unit, free=free), MATCH_PAGE_SIZE
         ).get_page(other_page),
-        cases=_cases_needing_a_place(user=user, unit=unit, free=free, today=today),
+        cases=Paginator(
+            _CaseMatchRows(
+                _cases_needing_a_place(user=user, unit=unit, today=today), unit=unit, free=free
+            ),
+            MATCH_PAGE_SIZE,
+        ).get_page(cases_page),
     )
 
 
@@ -497,7 +524,7 @@ def _fit_reasons(*, unit: HousingUnit, size: int, free: int, step_free: bool) ->
     return reasons
 
 
-def _cases_needing_a_place(*, user, unit: HousingUnit, free: int, today) -> list[CaseMatchRow]:
+def _cases_needing_a_place(*, user, unit: HousingUnit, today) -> QuerySet[Case]:
     """Open cases of the unit's project whose household is in no unit today or later and
     not on the project's waiting list (those are in the list's rows), oldest first."""
     housed = PlaceOccupancy.objects.filter(
@@ -507,24 +534,39 @@ def _cases_needing_a_place(*, user, unit: HousingUnit, free: int, today) -> list
     waiting = WaitingListEntry.objects.filter(
         project=unit.project, removed_on__isnull=True, household=OuterRef("household_id")
     )
-    cases = (
+    return (
         households_selectors.visible_cases(user=user, project=unit.project)
         .filter(closed_on__isnull=True)
         .filter(~Exists(housed), ~Exists(waiting))
-        .select_related("household", "holding_organisation")
-        .prefetch_related(
-            Prefetch("household__members", queryset=Person.objects.order_by("birth_date")),
-            "household__vulnerabilities",
-        )
         .order_by("opened_on", "pk")
     )
-    rows = []
-    for case in cases:
-        size = len(case.household.members.all())
-        step_free = needs_step_free_access(case.household)
-        reasons = _fit_reasons(unit=unit, size=size, free=free, step_free=step_free)
-        rows.append(CaseMatchRow(case, size, step_free, reasons))
-    return rows
+
+
+class _CaseMatchRows:
+    """A page source of CaseMatchRow over the cases needing a place (Paginator slices
+    it): only the page's cases are read with their members."""
+
+    def __init__(self, cases, *, unit: HousingUnit, free: int):
+        self.cases, self.unit, self.free = cases, unit, free
+
+    def count(self) -> int:
+        return self.cases.count()
+
+    def __getitem__(self, index):
+        rows = []
+        for case in (
+            self.cases[index]
+            .select_related("household", "holding_organisation")
+            .prefetch_related(
+                Prefetch("household__members", queryset=Person.objects.order_by("birth_date")),
+                "household__vulnerabilities",
+            )
+        ):
+            size = len(case.household.members.all())
+            step_free = needs_step_free_access(case.household)
+            reasons = _fit_reasons(unit=self.unit, size=size, free=self.free, step_free=step_free)
+            rows.append(CaseMatchRow(case, size, step_free, reasons))
+        return rows
 
 
 def first_in_line(*, user, unit: HousingUnit, today=None):
@@ -532,8 +574,8 @@ def first_in_line(*, user, unit: HousingUnit, today=None):
     compatible household of the project's list, or None."""
     today = today or timezone.localdate()
     free = free_places(unit=unit, first=today)
-    fitting, _others = _fitting_list(user=user, unit=unit, free=free, today=today)
-    return fitting.entries.first()
+    waiting = _ranked_with_fit(user=user, unit=unit, free=free, today=today)
+    return waiting.entries.filter(_fits=True).first()
 
 
 def case_needing_place_for_unit(*, user, unit: HousingUnit, public_id) -> Case:

@@ -160,6 +160,7 @@ def unit_match(request, pk):
         unit=unit,
         page=request.GET.get("page"),
         other_page=request.GET.get("altri"),
+        cases_page=request.GET.get("casi"),
     )
     return render(request, "housing/unit_match.html", {"unit": unit, "match": match})
 

@@ -3,6 +3,7 @@ and the cases agree, and the matching page offers households with a case that ne
 waited (item 12); where the household lives, on its file and its case page (item 4)."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,13 +11,14 @@ from django.urls import reverse
 
 from beneficiaries.models import Case, Referral, WaitingListEntry
 from core.models import AuditEvent
-from housing import services
+from housing import selectors, services
 from housing.models import Placement
 from tests.a11y import accessibility_problems
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
+DAY = datetime.timedelta(days=1)
 
 
 def members(household):
@@ -173,6 +175,39 @@ def test_matching_offers_cases_that_never_waited_and_places_them(
     assert response.status_code == 302
     placement = Placement.objects.get(household=never_waited)
     assert (placement.case, placement.out_of_order) == (case, False)  # nobody was waiting
+
+
+def test_the_cases_needing_a_place_are_a_page_at_a_time(
+    client_for, carla, unit_alfa, make_household, today, monkeypatch,
+    django_assert_num_queries,
+):  # fmt: skip
+    monkeypatch.setattr(selectors, "MATCH_PAGE_SIZE", 2)
+    for n in range(5):
+        household = make_household(size=1, case=True, waiting=False, last_name=f"Caso{n}")
+        household.cases.update(opened_on=today - (10 - n) * DAY)  # Caso0 the oldest
+    client = client_for(carla)
+    url = reverse("housing:unit_match", args=[unit_alfa.pk])
+    client.get(url)
+
+    def cases(query=""):
+        page = client.get(url + query).content.decode()
+        listed = page.split('data-testid="match-cases"')[1].split("</section>")[0]
+        return page, list(dict.fromkeys(re.findall(r"Caso\d", listed)))
+
+    # Nobody waits here: the list's order is read, then the cases counted and their
+    # page read with the households' members and vulnerabilities.
+    with django_assert_num_queries(13) as first:
+        page, first_page = cases()
+    assert first_page == ["Caso0", "Caso1"]
+    assert 'data-testid="match-cases-count">5<' in page
+    assert accessibility_problems(page) == []
+    # The other lists' pages stay in the links of this one, and the other way round.
+    with django_assert_num_queries(len(first.captured_queries)):
+        page, last_page = cases("?casi=3&altri=1")
+    assert last_page == ["Caso4"]
+    assert 'href="?casi=2&amp;altri=1" rel="prev"' in page
+    assert cases("?casi=2")[1] == ["Caso2", "Caso3"]
+    assert cases("?casi=nove")[1] == ["Caso0", "Caso1"]  # a bad page number: the first
 
 
 def test_a_case_that_never_waited_skips_a_waiting_household_only_with_a_reason(
