@@ -37,10 +37,12 @@ from beneficiaries.selectors.households import reference_name
 from beneficiaries.selectors.pathway import DOCUMENTS_AHEAD_DAYS, last_contact
 from core.access import access_for
 from core.dates import add_months
+from dashboard import figures
 from housing import selectors as housing_selectors
 from housing.models import Placement
 from partners.models import StaffMembership
 from projects.models import Project
+from users.models import User
 
 Role = StaffMembership.Role
 
@@ -185,7 +187,8 @@ def households_of(caseload: Caseload, **case_filters):
 def my_day(*, user, today: datetime.date | None = None, project: Project | None = None) -> dict:
     """What is due for the user today ("La mia giornata"), one box per kind of thing,
     each row linking to where it is handled; with `project`, only that project's (where
-    a coordinator's sum leads). A fixed number of queries: one per box."""
+    a coordinator's sum leads). A fixed number of queries: one per box. A coordinator's
+    sums per project come from their snapshot (stored_project_sums)."""
     today = today or timezone.localdate()
     caseload = Caseload(user, None if project is None else (project.pk,))
     on_open_cases = functools.partial(caseload.rows, closed_on__isnull=True)
@@ -302,6 +305,11 @@ def my_day(*, user, today: datetime.date | None = None, project: Project | None 
         .filter(quiet_since__lt=today - datetime.timedelta(days=NO_CONTACT_DAYS))
         .order_by("quiet_since", "pk")
     )
+    by_project, sums_figures = (
+        stored_project_sums(user=user, today=today)
+        if access_for(user).is_coordinator
+        else (None, None)
+    )
     no_contact_box = _box(no_contact)
     for case in no_contact_box["rows"]:
         case.last_contact = case.last_contact_on
@@ -321,9 +329,8 @@ def my_day(*, user, today: datetime.date | None = None, project: Project | None 
         "consents": _box(consents),
         "project": project,
         "sum_kinds": SUM_KINDS,
-        "by_project": project_sums(user=user, today=today)
-        if access_for(user).is_coordinator
-        else None,
+        "by_project": by_project,
+        "sums_figures": sums_figures,
     }
 
 
@@ -403,14 +410,61 @@ def _late_and_due(queryset, project_path, late: Q, due: Q, counted="pk") -> dict
 def project_sums(*, user, today: datetime.date | None = None) -> list[dict]:
     """A coordinator's sums, one row per project they coordinate: of each kind of thing
     of "La mia giornata", how many are late and how many fall due within its window;
-    the same rows its boxes show for that project. Counted by the database, one
-    aggregate query per kind (and one for the maximum stays in use), however many
-    projects and rows."""
+    the same rows its boxes show for that project. Computed now (sum_counts)."""
+    today = today or timezone.localdate()
+    return sum_rows(user=user, counts=sum_counts(user=user, today=today))
+
+
+def stored_project_sums(*, user, today: datetime.date, force: bool = False):
+    """(project_sums, their dashboard.figures.Figures) read from a snapshot of the
+    counts, or ([], None) for a user who coordinates nothing. At national size the
+    counts are aggregates over every case a coordinator follows (350 ms of SQL for
+    65,000 cases, docs/performance.md): computed once, by the night job for the day
+    ahead, again in the background when stale, or at once with "Ricalcola ora"; the
+    page says when. The rows are built at read time from the projects the user
+    coordinates now, so a snapshot never shows a project the user has left."""
+    if not access_for(user).coordinated_projects:
+        return [], None
+    stored = figures.get("my_day_sums", sum_params(user=user, today=today), force=force)
+    return sum_rows(user=user, counts=stored.value), stored
+
+
+def sum_params(*, user, today: datetime.date) -> dict:
+    return {"user": user.pk, "today": today.isoformat()}
+
+
+@figures.kind("my_day_sums")
+def _stored_sum_counts(params: dict) -> dict:
+    user = User.objects.get(pk=params["user"])
+    return sum_counts(user=user, today=datetime.date.fromisoformat(params["today"]))
+
+
+def sum_rows(*, user, counts: dict) -> list[dict]:
+    """The rows of the sums from their counts ({kind: {project id: (late, due)}}), one
+    per project the user coordinates, by name."""
+    return [
+        {
+            "project": project,
+            "cells": [
+                {"kind": kind, "late": late, "due": due}
+                for kind in SUM_KINDS
+                for late, due in [counts.get(kind.key, {}).get(project.pk, (0, 0))]
+            ],
+        }
+        for project in Project.objects.filter(
+            pk__in=access_for(user).coordinated_projects
+        ).order_by("name")
+    ]
+
+
+def sum_counts(*, user, today: datetime.date) -> dict:
+    """{kind key: {project id: (late, due)}} of the projects the user coordinates.
+    Counted by the database, one aggregate query per kind (and one for the maximum
+    stays in use), however many projects and rows."""
     access = access_for(user)
     coordinated = access.coordinated_projects
     if not coordinated:
-        return []
-    today = today or timezone.localdate()
+        return {}
     ahead = today + datetime.timedelta(days=AHEAD_DAYS)
     caseload = Caseload(user, tuple(sorted(coordinated)))
     on_open_cases = functools.partial(caseload.rows, closed_on__isnull=True)
@@ -498,17 +552,7 @@ def project_sums(*, user, today: datetime.date | None = None) -> list[dict]:
         Q(household__consents__in=to_renew.values("pk")),
         counted="household__consents",
     )
-    return [
-        {
-            "project": project,
-            "cells": [
-                {"kind": kind, "late": late, "due": due}
-                for kind in SUM_KINDS
-                for late, due in [counts[kind.key].get(project.pk, (0, 0))]
-            ],
-        }
-        for project in Project.objects.filter(pk__in=coordinated).order_by("name")
-    ]
+    return counts
 
 
 # The daily reminders scan: how many of each kind of thing is due for the user, on

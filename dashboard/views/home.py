@@ -1,4 +1,8 @@
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from core.access import access_for
 from dashboard import services as dashboard_services
@@ -12,8 +16,10 @@ Role = StaffMembership.Role
 REFERRALS_SHOWN = 50
 
 
+@require_http_methods(["GET", "POST"])
 def home(request):
-    """The home page shows one section per role the user holds."""
+    """The home page shows one section per role the user holds. A POST ("Ricalcola
+    ora" under a coordinator's sums) computes the sums again, then shows the page."""
     user = request.user
     access = access_for(user)
     user_roles = access.roles
@@ -24,6 +30,11 @@ def home(request):
         "is_referrer": Role.MUNICIPAL_REFERRER in user_roles,
         "is_org_admin": Role.ORGANISATION_ADMIN in user_roles,
     }
+    if request.method == "POST":
+        if context["is_coordinator"]:
+            my_day_selectors.stored_project_sums(user=user, today=timezone.localdate(), force=True)
+            messages.success(request, _("Cifre ricalcolate ora."))
+        return redirect(request.get_full_path())
     if context["is_coordinator"]:
         context["coordinated_projects"] = project_selectors.projects_coordinated_by(user=user)
     context["my_projects"] = project_selectors.projects_of_user_organisations(user=user)

@@ -21,6 +21,7 @@ from dashboard.forms import default_period
 from dashboard.indicators import Dimension, Period, pages
 from dashboard.indicators.housing_first import Split
 from dashboard.models import FigureSnapshot
+from dashboard.selectors import my_day as my_day_selectors
 from tests.dashboard.test_dashboard_views import (  # noqa: F401 - berta is a fixture
     HALF_2025,
     berta,
@@ -207,12 +208,20 @@ def test_the_night_job_computes_each_coordinated_project_and_network(carla, worl
     # The project Carla does not coordinate is not computed for her network.
     beta = world.other_project.pk
     computed = [
-        params["projects"] for params in FigureSnapshot.objects.values_list("params", flat=True)
+        params["projects"]
+        for params in FigureSnapshot.objects.exclude(kind="my_day_sums").values_list(
+            "params", flat=True
+        )
     ]
     assert all(beta not in projects for projects in computed)
     reporting = pages.figure_params([alfa], period, Split.TOTAL)
     assert FigureSnapshot.objects.filter(key=figures.key_of("reporting", reporting)).exists()
-    assert "Cifre ricalcolate: 3 pagine" in out.getvalue()
+    # And the sums of Carla's "La mia giornata" for today: the coordinators' only.
+    sums = my_day_selectors.sum_params(user=carla, today=timezone.localdate())
+    assert list(
+        FigureSnapshot.objects.filter(kind="my_day_sums").values_list("key", flat=True)
+    ) == [figures.key_of("my_day_sums", sums)]
+    assert "Cifre ricalcolate: 4 pagine" in out.getvalue()
 
 
 def test_the_key_changes_with_every_parameter():

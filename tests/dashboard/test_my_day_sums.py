@@ -35,9 +35,11 @@ from django.utils import timezone
 from beneficiaries.models import Action, FollowUp
 from core.access import access_for
 from core.dates import add_months
+from dashboard.models import FigureSnapshot
 from dashboard.selectors import my_day as my_day_selectors
 from housing.models import Placement
 from partners.models import StaffMembership
+from tests.a11y import accessibility_problems
 from tests.factories import (
     ActionFactory,
     CaseFactory,
@@ -254,3 +256,58 @@ def test_the_sums_speak_english_too(client_for, carla, world):
     html = client_for(carla).get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Your projects: late and falling due" in html
     assert "2 late" in html and "1 falling due" in html
+
+
+# The sums are read from a snapshot (dashboard/figures.py), as the dashboards' figures are.
+
+
+def test_the_home_page_reads_the_sums_from_their_snapshot_and_recomputes_them_on_request(
+    client_for, carla, world, project_alfa
+):
+    client = client_for(carla)
+    home = reverse("home")
+
+    def late_actions(html):
+        cell = html.split('data-testid="my-day-project-casa-alfa"')[1].split(
+            'data-testid="sum-actions"'
+        )[1]
+        return cell.split('data-testid="late"')[1].split("</")[0]
+
+    html = client.get(home).content.decode()
+    assert late_actions(html).endswith("2 in ritardo")
+    assert "Cifre calcolate il" in html and "Ricalcola ora" in html
+    snapshot = FigureSnapshot.objects.get(kind="my_day_sums")
+    assert snapshot.params == my_day_selectors.sum_params(user=carla, today=TODAY)
+    # A new late action: the boxes see it at once, the sums when computed again.
+    ActionFactory(goal=_goal(world["d"]), due_on=days(-7))
+    html = client.get(home).content.decode()
+    assert late_actions(html).endswith("2 in ritardo")
+    response = client.post(home)
+    assert response.status_code == 302 and response["Location"] == home
+    html = client.get(home).content.decode()
+    assert late_actions(html).endswith("3 in ritardo")
+    assert "Cifre ricalcolate ora." in html
+    assert accessibility_problems(html) == []
+
+
+def test_a_stored_sum_never_shows_a_project_the_user_no_longer_coordinates(
+    client_for, carla, world, project_alfa
+):
+    client = client_for(carla)
+    assert 'data-testid="my-day-project-casa-alfa"' in client.get(reverse("home")).content.decode()
+    carla.staff_memberships.filter(role=StaffMembership.Role.COORDINATOR).update(is_active=False)
+    StaffMembershipFactory(user=carla, organisation=carla.staff_memberships.first().organisation,
+                           role=StaffMembership.Role.SOCIAL_WORKER)  # fmt: skip
+    html = client_for(carla).get(reverse("home")).content.decode()
+    assert 'data-testid="my-day-project-casa-alfa"' not in html
+    # A new request's access object:
+    rows, stored = my_day_selectors.stored_project_sums(
+        user=type(carla).objects.get(pk=carla.pk), today=TODAY
+    )
+    assert (rows, stored) == ([], None)
+
+
+def test_a_post_to_the_home_page_of_a_social_worker_computes_nothing(client_for, alice, world):
+    response = client_for(alice).post(reverse("home"))
+    assert response.status_code == 302
+    assert not FigureSnapshot.objects.exists()

@@ -424,16 +424,20 @@ class Command(BaseCommand):
         if not snapshots:
             return
         self.stdout.write(
-            "\nLe pagine dei cruscotti leggono cifre precalcolate; calcolarle (alla prima "
+            "\nLe pagine dei cruscotti e le somme della coordinatrice in «La mia giornata» "
+            "leggono cifre precalcolate; calcolarle (alla prima "
             "richiesta, o nel lavoro notturno refresh_figures) ha richiesto:"
         )
         for snapshot in snapshots:
             params = snapshot.params
-            self.stdout.write(
-                f"- {snapshot.kind}, {len(params['projects'])} progetti, "
-                f"{params['start']} – {params['end']}, suddivisione {params['by'] or '—'}: "
-                f"{snapshot.took_ms} ms"
-            )
+            if snapshot.kind == "my_day_sums":  # a coordinator's sums of "La mia giornata"
+                what = f"utente {params['user']}, {params['today']}"
+            else:
+                what = (
+                    f"{len(params['projects'])} progetti, {params['start']} – {params['end']}, "
+                    f"suddivisione {params['by'] or '—'}"
+                )
+            self.stdout.write(f"- {snapshot.kind}, {what}: {snapshot.took_ms} ms")
 
     def _throughput(self, page_list, clients, duration, connection_counts) -> None:
         wrk = shutil.which("wrk")
