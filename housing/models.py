@@ -285,6 +285,19 @@ class Placement(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["unit", "start_date"], name="placement_unit_start"),
+            # "La mia giornata" reads the first current placements by planned end and by
+            # start (the maximum stays), testing each one's case: walked in order
+            # instead of sorting every current placement of the network.
+            models.Index(
+                fields=["planned_end_date", "id"],
+                condition=Q(end_date__isnull=True),
+                name="placement_current_planned_end",
+            ),
+            models.Index(
+                fields=["start_date", "id"],
+                condition=Q(end_date__isnull=True),
+                name="placement_current_start",
+            ),
             # The next placement of a move (the reporting follows a stay from unit to
             # unit). The unique index of moved_from is there too, but almost every row
             # is NULL in it, so SQLite's statistics (ANALYZE) rate it useless and it

@@ -294,6 +294,14 @@ class Review(TimeStampedModel):
                 violation_error_message=_("Una verifica svolta ha il suo esito."),
             ),
         ]
+        indexes = [
+            # The reviews still to hold, by date ("La mia giornata"): walked in order.
+            models.Index(
+                fields=["scheduled_on", "id"],
+                condition=Q(held_on__isnull=True),
+                name="review_pending_scheduled",
+            ),
+        ]
 
     def __str__(self):
         return str(

@@ -39,7 +39,7 @@ from core.access import access_for
 from core.dates import add_months
 from dashboard import figures
 from housing import selectors as housing_selectors
-from housing.models import Placement
+from housing.models import HousingUnit, Placement
 from partners.models import StaffMembership
 from projects.models import Project
 from users.models import User
@@ -143,10 +143,13 @@ def max_stay_placements(case_q: Q, until: datetime.date):
         return Placement.objects.none()
     # start + months <= until, written without date arithmetic in SQL: a few days of
     # slack at the ends of months, trimmed exactly by the caller (with_max_stay).
+    # The units of each maximum stay as a subquery (hashed once), not the unit and the
+    # project joined to each of the network's current placements (20,000 at national
+    # size: 130 ms for a box that lists a few).
     reached = Q()
     for months in months_in_use:
         reached |= Q(
-            unit__project__max_stay_months=months,
+            unit_id__in=HousingUnit.objects.filter(project__max_stay_months=months).values("pk"),
             start_date__lte=add_months(until, -months) + datetime.timedelta(days=3),
         )
     return Placement.objects.filter(reached, case_q, end_date__isnull=True)
@@ -639,7 +642,7 @@ def my_day_contributions(*, user, today: datetime.date | None = None) -> dict:
     and repayment instalments late or due within a week. Two queries."""
     today = today or timezone.localdate()
     placements = Placement.objects.filter(
-        access_for(user).contributions_q(),
+        access_for(user).contributions_by_case_q(),
         Caseload(user).rows(closed_on__isnull=True),
     )
     arrears = (

@@ -203,3 +203,36 @@ QUERIES = {
     "payment_create": 8,
     "office_list": 7,
 }
+
+
+def test_both_shapes_of_the_ledgers_rule_let_through_the_same_placements(
+    request, world, gina, make_household, project_beta, coop_beta, coop_alfa
+):
+    """core.access.Access.contributions_q and contributions_by_case_q state one rule in
+    two query shapes: for every user they admit the same placements, including one in a
+    unit of a project whose case is held by another organisation."""
+    from core.access import access_for
+    from housing.models import Placement
+    from tests.factories import HousingUnitFactory
+
+    beta_unit = HousingUnitFactory(project=project_beta, property__managing_organisation=coop_beta)
+    household = make_household(project=project_beta)
+    case = household.cases.get()
+    case.holding_organisation = coop_alfa  # Alfa holds a case of Casa Beta
+    case.save()
+    Placement.objects.create(
+        household=household, case=case, unit=beta_unit, start_date=D(2026, 3, 1)
+    )
+    users = [request.getfixturevalue(name) for name in ("carla", "alice", "marco", "bruno")]
+    seen = []
+    for user in [*users, gina]:
+        access = access_for(user)
+        by_join = set(
+            Placement.objects.filter(access.contributions_q()).values_list("pk", flat=True)
+        )
+        by_case = set(
+            Placement.objects.filter(access.contributions_by_case_q()).values_list("pk", flat=True)
+        )
+        assert by_join == by_case, user.username
+        seen.append(len(by_join))
+    assert seen == [2, 2, 0, 0, 0]  # carla: her project's and her organisation's case
