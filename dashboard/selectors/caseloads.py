@@ -102,16 +102,20 @@ def flagged_q(today: datetime.date) -> Q:
     return Q(overdue_reviews__gt=0) | Q(quiet_since__lt=no_contact_cutoff(today))
 
 
-def per_worker(*, user, today: datetime.date | None = None) -> list[dict]:
+def per_worker(*, user, today: datetime.date | None = None, workers=None) -> list[dict]:
     """One row per worker: open cases, cases with overdue reviews, quiet households.
     Workers of the user's organisations without cases are listed too, with zeros, so a
-    coordinator sees who has room. Two queries."""
+    coordinator sees who has room. `workers`: only these (a page of filterable_workers,
+    in its order); all of them otherwise. Two queries."""
     today = today or timezone.localdate()
     cases = caseload_cases(user=user)
     _last, quiet_since = pathway_selectors.last_contact("case__")
+    assignments = CaseAssignment.objects.filter(case__in=cases)
+    if workers is not None:
+        workers = list(workers)
+        assignments = assignments.filter(worker_id__in=[worker.pk for worker in workers])
     rows = (
-        CaseAssignment.objects.filter(case__in=cases)
-        .annotate(overdue=_overdue_reviews("case__", today), quiet_since=quiet_since)
+        assignments.annotate(overdue=_overdue_reviews("case__", today), quiet_since=quiet_since)
         .values("worker_id")
         .annotate(
             open_cases=Count("case_id", distinct=True),
@@ -123,9 +127,10 @@ def per_worker(*, user, today: datetime.date | None = None) -> list[dict]:
         .order_by()
     )
     counts = {row.pop("worker_id"): row for row in rows}
-    workers = User.objects.filter(
-        Q(pk__in=list(counts)) | Q(pk__in=_assignable_worker_ids(user))
-    ).order_by("last_name", "first_name", "username")
+    if workers is None:
+        workers = User.objects.filter(
+            Q(pk__in=list(counts)) | Q(pk__in=_assignable_worker_ids(user))
+        ).order_by("last_name", "first_name", "username")
     zero = {"open_cases": 0, "overdue_cases": 0, "quiet_cases": 0}
     result = []
     for worker in workers:

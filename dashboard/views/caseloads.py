@@ -36,6 +36,8 @@ Role = StaffMembership.Role
 
 CASELOAD_TABLES = ("operatori", "progetti", "prese-in-carico")
 
+WORKERS_PAGE_SIZE = 50
+
 
 def _caseload_page(request, today):
     cases = caseloads_selectors.with_flags(
@@ -60,6 +62,11 @@ def caseloads(request):
         case.last_contact = case.last_contact_on
         case.is_quiet = case.quiet_since < cutoff
     form = BulkAssignForm(user=request.user, initial={"next": request.get_full_path()})
+    # The workers a page at a time (hundreds in a large organisation), counted for the
+    # page only; the export has them all.
+    workers_page = Paginator(
+        caseloads_selectors.filterable_workers(user=request.user), WORKERS_PAGE_SIZE
+    ).get_page(request.GET.get("operatori"))
     return render(
         request,
         "dashboard/caseloads.html",
@@ -67,7 +74,10 @@ def caseloads(request):
             "filter": filterset,
             "is_filtered": filterset.is_bound and filterset.form.has_changed(),
             "page_obj": page_obj,
-            "per_worker": caseloads_selectors.per_worker(user=request.user, today=today),
+            "per_worker": caseloads_selectors.per_worker(
+                user=request.user, today=today, workers=workers_page.object_list
+            ),
+            "workers_page": workers_page,
             "per_project": caseloads_selectors.per_project(user=request.user, today=today),
             "form": form,
             "no_contact_days": caseloads_selectors.NO_CONTACT_DAYS,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from beneficiaries.models import CaseAssignment, CaseNote
 from core.access import access_for
 from core.models import SecurityEvent
+from dashboard.selectors import caseloads as caseloads_selectors
 from partners.models import StaffMembership
 from projects.models import Participation
 from tests.a11y import accessibility_problems
@@ -89,6 +90,41 @@ def test_counts_per_worker_with_the_flags(client_for, carla, cases):
     html = response.content.decode()
     assert 'data-testid="needs-attention"' in html
     assert accessibility_problems(html) == []
+
+
+def test_the_workers_are_a_page_at_a_time_counted_as_on_the_whole_list(
+    client_for, carla, cases, coop_alfa, monkeypatch, django_assert_num_queries
+):
+    from dashboard.views import caseloads as caseloads_views
+
+    monkeypatch.setattr(caseloads_views, "WORKERS_PAGE_SIZE", 2)
+    for n in range(3):
+        StaffMembershipFactory(
+            user=UserFactory(username=f"zeta{n}", last_name=f"Zeta{n}"),
+            organisation=coop_alfa,
+            role=StaffMembership.Role.SOCIAL_WORKER,
+        )
+    client = client_for(carla)
+    everyone = caseloads_selectors.per_worker(user=carla)
+    names = [row["worker"].username for row in everyone]
+    assert len(names) > 4 and "alice" in names
+    client.get(URL)
+    with django_assert_num_queries(15) as first:
+        response = client.get(URL)
+    shown = worker_rows(response)
+    assert list(shown) == names[:2]
+    for row in everyone[:2]:  # each page's counts are the whole list's
+        assert shown[row["worker"].username] == row
+    html = response.content.decode()
+    assert 'aria-label="Pagine degli operatori"' in html and "?operatori=2" in html
+    assert accessibility_problems(html) == []
+    last = (len(names) + 1) // 2
+    with django_assert_num_queries(len(first.captured_queries)):
+        response = client.get(URL, {"operatori": last})
+    assert list(worker_rows(response)) == names[2 * (last - 1) :]
+    # The export has every worker.
+    export = client.get(reverse("dashboard:caseloads_export", args=["operatori", "csv"]))
+    assert export.content.decode("utf-8-sig").count("\n") == len(names) + 1  # and the header
 
 
 def test_a_group_activity_counts_as_contact(client_for, carla, cases, coop_alfa):
