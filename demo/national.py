@@ -29,6 +29,7 @@ import random
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 
 from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
@@ -55,8 +56,17 @@ from beneficiaries.models import (
     name_key,
 )
 from beneficiaries.services import pathway as pathway_services
+from core.dates import add_months
 from demo.benchmark import EXIT_REASONS, EXITS
-from housing.models import HousingUnit, Placement, PlaceOccupancy, Property
+from housing import ledger
+from housing.models import (
+    ContributionCharge,
+    HousingUnit,
+    Payment,
+    Placement,
+    PlaceOccupancy,
+    Property,
+)
 from partners.models import Organisation, OrganisationMembership, StaffMembership
 from partners.services import network_load
 from projects.models import Participation, Project
@@ -568,8 +578,13 @@ def generate_national(
     T_placement = w.table(
         Placement,
         ["public_id", "household_id", "case_id", "unit_id", "start_date", "end_date",
-         "exit_reason", "destination", "agreement_signed_on"],
+         "exit_reason", "destination", "agreement_signed_on", "monthly_contribution"],
     )  # fmt: skip
+    T_charge = w.table(
+        ContributionCharge,
+        ["placement_id", "month", "amount", "days_charged", "days_in_month", "due_on"],
+    )
+    T_payment = w.table(Payment, ["placement_id", "paid_on", "amount", "method", "receipt_number"])
     T_members = w.table(Placement.members.through, ["placement_id", "person_id"])
     T_occupancy = w.table(
         PlaceOccupancy, ["unit_id", "slot", "placement_id", "person_id", "start_date", "end_date"]
@@ -619,13 +634,17 @@ def generate_national(
         destination = rng.choices(destinations, weights=destination_weights)[0]
         if case["placement"]:
             unit, start, end = case["placement"]
+            # Six households in ten pay a contribution (quota di compartecipazione).
+            monthly = Decimal(rng.choice(CONTRIBUTIONS)) if rng.random() < 0.6 else Decimal(0)
             placement_id = T_placement.add(
                 new_uuid(), hh, case_id, unit, start, end,
-                exit_reason[0] if end else "", destination if end else "", start,
+                exit_reason[0] if end else "", destination if end else "", start, monthly,
             )  # fmt: skip
             for slot, person in enumerate(members[hh], start=1):
                 T_members.add(placement_id, person)
                 T_occupancy.add(unit, slot, placement_id, person, start, end)
+            if monthly:
+                _ledger(rng, T_charge, T_payment, placement_id, start, end, monthly, today)
         if case["closed"]:
             T_exit.add(
                 case_id, case["closed"], exit_reason[1], destination,
@@ -712,9 +731,46 @@ def generate_national(
         "verifiche": T_review.count,
         "valutazioni": T_assessment.count,
         "note di diario": T_note.count,
+        "addebiti della quota": T_charge.count,
+        "pagamenti": T_payment.count,
         "operatori": sum(len(p) for p, _ in workers.values()),
     }
     return counts
+
+
+# Monthly contributions (€) and how households pay them: most on time, some stop paying
+# for their last months (arrears of every age), a few have paid nothing for half a year.
+CONTRIBUTIONS = ("50", "80", "120", "150", "200", "250", "300")
+PAYMENT_METHODS = ("transfer", "cash", "postal", "card")
+
+
+def _ledger(rng, T_charge, T_payment, placement_id, start, end, monthly, today) -> None:
+    """The charges of a stay's last twelve months (housing.ledger.month_charge, as
+    charges_generate writes them) and the payments of a household that pays on time
+    (80 %), has stopped for its last 1-4 months (15 %) or for its last 6 (5 %)."""
+    last_day = min(end or today, today)
+    month = ledger.first_of_month(max(start, add_months(ledger.first_of_month(today), -11)))
+    kind = rng.choices(("good", "late", "bad"), weights=(80, 15, 5))[0]
+    unpaid = {"good": 0, "late": rng.randint(1, 4), "bad": 6}[kind] if end is None else 0
+    charges = []
+    while month <= last_day:
+        charge = ledger.month_charge(
+            month=month, stay_start=start, stay_end=end, rates=[(start, monthly)]
+        )
+        if charge is not None:
+            charges.append(charge)
+            T_charge.add(
+                placement_id, charge.month, charge.amount, charge.days_charged,
+                charge.days_in_month, charge.due_on,
+            )  # fmt: skip
+        month = ledger.next_month(month)
+    for charge in charges[: len(charges) - unpaid] if unpaid else charges:
+        paid_on = charge.due_on + datetime.timedelta(days=rng.randint(-5, 12))
+        if paid_on <= today:
+            T_payment.add(
+                placement_id, paid_on, charge.amount, rng.choice(PAYMENT_METHODS),
+                f"R-{placement_id}-{charge.month:%Y%m}",
+            )  # fmt: skip
 
 
 def national_exists() -> bool:

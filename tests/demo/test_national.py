@@ -7,10 +7,13 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils import timezone
 
 from beneficiaries.models import Case, CaseNote, Household, Person, Referral
 from demo.national import generate_national
-from housing.models import Placement, PlaceOccupancy
+from housing import ledger
+from housing import selectors as housing_selectors
+from housing.models import ContributionCharge, Payment, Placement, PlaceOccupancy
 from partners.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +73,26 @@ def test_the_world_keeps_the_rules_of_the_domain():
         )  # fmt: skip
         for (_, end), (next_start, _) in zip(stays, stays[1:], strict=False):
             assert end is not None and end < next_start
+    # The contribution ledgers: each charge is the one charges_generate would write, and
+    # some households are late, some paid every month due.
+    today = timezone.localdate()
+    paying = Placement.objects.filter(monthly_contribution__gt=0)
+    assert paying.exists() and Placement.objects.filter(monthly_contribution=0).exists()
+    for charge in ContributionCharge.objects.select_related("placement")[:50]:
+        placement = charge.placement
+        expected = ledger.month_charge(
+            month=charge.month,
+            stay_start=placement.start_date,
+            stay_end=placement.end_date,
+            rates=[(placement.start_date, placement.monthly_contribution)],
+        )
+        assert (charge.amount, charge.days_charged, charge.due_on) == (
+            expected.amount, expected.days_charged, expected.due_on
+        )  # fmt: skip
+    assert not ContributionCharge.objects.filter(placement__monthly_contribution=0).exists()
+    assert Payment.objects.filter(paid_on__lte=today).count() == Payment.objects.count() > 0
+    balances = housing_selectors.with_balances(paying, today=today)
+    assert balances.filter(overdue__gt=0).exists() and balances.filter(overdue=0).exists()
     # The sequences moved past the ids written by hand: the ORM can insert again.
     Household.objects.create(registered_by=Organisation.objects.first())
 
