@@ -932,9 +932,11 @@ def ledger_rows(*, user, today: datetime.date, project=None) -> QuerySet[Placeme
         Payment.objects.filter(placement_id=OuterRef("pk"))
     )
     return with_balances(
-        placements.filter(has_ledger).select_related(
-            "household", "unit__property", "unit__project"
-        ),
+        placements.filter(has_ledger)
+        .select_related("household", "unit__property", "unit__project")
+        # The household's name is its reference person's: read with the rows, not
+        # one query per row.
+        .prefetch_related("household__members"),
         today=today,
     ).order_by("unit__project__name", "unit__property__name", "unit__name", "start_date", "pk")
 

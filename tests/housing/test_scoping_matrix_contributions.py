@@ -189,12 +189,30 @@ def test_other_pages_have_a_fixed_budget(client_for, world, carla, name, django_
         assert client.get(url).status_code == 200
 
 
-def test_the_offices_list_has_a_fixed_budget(client_for, world, carla, django_assert_num_queries):
+def test_the_offices_list_has_a_fixed_budget(
+    client_for, world, carla, unit_alfa_small, make_household, django_assert_num_queries
+):
     client = client_for(carla)
     url = reverse("dashboard:contributions")
     client.get(url)
     with django_assert_num_queries(QUERIES["office_list"]):
         assert client.get(url).status_code == 200
+    # Two more households with a ledger: still the same queries (their names too).
+    for name in ("Secondi", "Terzi"):
+        household = make_household(size=1, last_name=name)
+        placement = services.placement_start(
+            user=carla,
+            unit=unit_alfa_small,
+            household=household,
+            members=members(household),
+            start_date=D(2026, 1, 20),
+            monthly_contribution=Decimal("100.00"),
+            out_of_order_reason="Prova",
+        )
+        services.charges_generate(user=carla, placement=placement, month=D(2026, 1, 1))
+    with django_assert_num_queries(QUERIES["office_list"]):
+        page = client.get(url).content.decode()
+    assert "Secondi" in page and "Terzi" in page
 
 
 QUERIES = {
