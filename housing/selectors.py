@@ -413,11 +413,11 @@ def _with_fit(entries, *, today):
                 household=OuterRef("household_id"), kind=Vulnerability.Kind.DISABILITY
             )
         ),
-        _housed=_housed(OuterRef("household_id"), today=today),
+        _housed=_is_housed(OuterRef("household_id"), today=today),
     )
 
 
-def _housed(household, *, today):
+def _is_housed(household, *, today):
     """Whether `household` (an OuterRef) has someone in a unit today or later, as a
     scalar subquery that reads its first such stay. An EXISTS here sits under the OR of
     "does not fit" (housed, too big, needs step-free access), and PostgreSQL answered it
