@@ -302,9 +302,17 @@ def test_the_pathway_is_one_story_from_referral_to_follow_up(
     _plant_the_casework(case)
 
     # Her "La mia giornata" sums the project: the plan's action falls due within 14
-    # days, and the number leads to the project's own box, where the action is.
+    # days, and the number leads to the project's own box, where the action is. The
+    # sums are figures computed once (dashboard/figures.py): those of her first visit
+    # today do not know the action yet, the box does; "Ricalcola ora" counts it.
     page.get_by_role("link", name="Abitare", exact=True).click()
     sums = page.get_by_test_id("my-day-project-casa-alfa")
+    expect(sums.get_by_test_id("sum-actions")).to_contain_text("0 in scadenza")
+    expect(page.get_by_test_id("my-day-actions-due")).to_contain_text(
+        "Iscrizione al centro per l'impiego"
+    )
+    page.get_by_role("button", name="Ricalcola ora").click()
+    expect(page.get_by_role("status")).to_contain_text("Cifre ricalcolate ora.")
     sums.get_by_test_id("sum-actions").get_by_role("link", name="1 in scadenza").click()
     expect(page).to_have_url(re.compile(r"\?progetto=casa-alfa#my-day-actions-due$"))
     expect(page.get_by_test_id("my-day-project")).to_contain_text("Solo il progetto Casa Alfa")
