@@ -764,7 +764,7 @@ def _ledger(rng, T_charge, T_payment, placement_id, start, end, monthly, today) 
                 charge.days_in_month, charge.due_on,
             )  # fmt: skip
         month = ledger.next_month(month)
-    for charge in charges[: len(charges) - unpaid] if unpaid else charges:
+    for charge in charges[: len(charges) - unpaid]:
         paid_on = charge.due_on + datetime.timedelta(days=rng.randint(-5, 12))
         if paid_on <= today:
             T_payment.add(

@@ -106,16 +106,15 @@ def per_worker(*, user, today: datetime.date | None = None, workers=None) -> lis
     """One row per worker: open cases, cases with overdue reviews, quiet households.
     Workers of the user's organisations without cases are listed too, with zeros, so a
     coordinator sees who has room. `workers`: only these (a page of filterable_workers,
-    in its order); all of them otherwise. Two queries."""
+    in its order); all of filterable_workers otherwise. Two queries."""
     today = today or timezone.localdate()
-    cases = caseload_cases(user=user)
+    workers = list(filterable_workers(user=user) if workers is None else workers)
     _last, quiet_since = pathway_selectors.last_contact("case__")
-    assignments = CaseAssignment.objects.filter(case__in=cases)
-    if workers is not None:
-        workers = list(workers)
-        assignments = assignments.filter(worker_id__in=[worker.pk for worker in workers])
     rows = (
-        assignments.annotate(overdue=_overdue_reviews("case__", today), quiet_since=quiet_since)
+        CaseAssignment.objects.filter(
+            case__in=caseload_cases(user=user), worker_id__in=[worker.pk for worker in workers]
+        )
+        .annotate(overdue=_overdue_reviews("case__", today), quiet_since=quiet_since)
         .values("worker_id")
         .annotate(
             open_cases=Count("case_id", distinct=True),
@@ -127,10 +126,6 @@ def per_worker(*, user, today: datetime.date | None = None, workers=None) -> lis
         .order_by()
     )
     counts = {row.pop("worker_id"): row for row in rows}
-    if workers is None:
-        workers = User.objects.filter(
-            Q(pk__in=list(counts)) | Q(pk__in=_assignable_worker_ids(user))
-        ).order_by("last_name", "first_name", "username")
     zero = {"open_cases": 0, "overdue_cases": 0, "quiet_cases": 0}
     result = []
     for worker in workers:
